@@ -1,0 +1,182 @@
+// `django-readiness`: the command-line adapter over the engine, for CI and terminals.
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { Analyzer, type AnalyzerOptions } from './engine/analyzer';
+import { parseVersionArg } from './engine/project/djangoVersion';
+import { RULES } from './engine/rules/index';
+import type { Finding } from './engine/types';
+import { toSarif } from './sarif';
+
+const USAGE = `Usage: django-readiness check [PATH...] [options]
+
+Reads a Django project's settings (never importing or running them) and reports what stands
+between it and production.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --fix                      apply every preferred safe fix, re-check, and print what changed
+  --select IDS               only these rules (comma-separated ids, names or prefixes like DJ-SEC)
+  --ignore IDS               skip these rules
+  --settings MODULE_OR_FILE  evaluate this settings module as production
+  --django-version X.Y       assume this Django version instead of reading requirements
+  -h, --help                 show this help
+
+Exit status: 0 nothing reported, 1 findings reported, 2 usage or internal error.`;
+
+class UsageError extends Error {}
+
+interface CliArgs {
+  command: string;
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  fix: boolean;
+  options: AnalyzerOptions;
+}
+
+function parseArgs(argv: string[]): CliArgs | 'help' {
+  if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
+  const [command, ...rest] = argv;
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected "check")`);
+  const args: CliArgs = { command, paths: [], format: 'text', fix: false, options: {} };
+  const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${f}"`);
+        args.format = f;
+        break;
+      }
+      case '--fix':
+        args.fix = true;
+        break;
+      case '--select':
+        args.options.select = list(value());
+        break;
+      case '--ignore':
+        args.options.ignore = list(value());
+        break;
+      case '--settings':
+        args.options.settingsOverride = value();
+        break;
+      case '--django-version': {
+        const v = value();
+        const parsed = parseVersionArg(v, '--django-version');
+        if (!parsed) throw new UsageError(`--django-version expects X.Y, not "${v}"`);
+        args.options.djangoVersion = parsed;
+        break;
+      }
+      default:
+        if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
+        args.paths.push(a);
+    }
+  }
+  const known = new Set(RULES.flatMap((r) => [r.id, r.name]));
+  for (const id of [...(args.options.select ?? []), ...(args.options.ignore ?? [])]) {
+    if (!known.has(id) && !RULES.some((r) => r.id.startsWith(id.toUpperCase()))) throw new UsageError(`unknown rule "${id}"`);
+  }
+  if (args.paths.length === 0) args.paths.push('.');
+  return args;
+}
+
+function toJson(findings: Finding[], base: string): unknown {
+  const rel = (f: string) => relative(base, f).split('\\').join('/');
+  return {
+    version: 1,
+    diagnostics: findings.map((f) => {
+      const fix = f.fixes.find((x) => x.safe) ?? f.fixes[0];
+      return {
+        file: rel(f.file),
+        code: f.code,
+        severity: f.severity,
+        message: f.message,
+        range: f.range,
+        djangoChecks: f.djangoChecks,
+        fix: fix ? { title: fix.title, edits: fix.edits.map((e) => ({ file: rel(e.file), range: e.range, newText: e.newText })) } : null,
+      };
+    }),
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  let args: CliArgs | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`django-readiness: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const cwd = process.cwd();
+  const all: Finding[] = [];
+  const fixedFiles: string[] = [];
+  for (const p of args.paths) {
+    const root = isAbsolute(p) ? p : resolve(cwd, p);
+    const analyzer = await Analyzer.create(root, args.options);
+    try {
+      if (args.options.settingsOverride && analyzer.projects().every((proj) => !proj.production)) {
+        throw new UsageError(`--settings ${args.options.settingsOverride}: no such settings module or file under ${p}`);
+      }
+      if (args.fix) {
+        const changed = analyzer.fixAll();
+        for (const [file, text] of changed) {
+          writeFileSync(file, text);
+          fixedFiles.push(file);
+        }
+      }
+      all.push(...analyzer.analyze().findings);
+    } finally {
+      analyzer.dispose();
+    }
+  }
+  if (args.format === 'json') {
+    process.stdout.write(JSON.stringify(toJson(all, cwd), null, 2) + '\n');
+  } else if (args.format === 'sarif') {
+    process.stdout.write(JSON.stringify(toSarif(all, cwd), null, 2) + '\n');
+  } else {
+    for (const file of fixedFiles) process.stdout.write(`fixed ${relative(cwd, file)}\n`);
+    for (const f of all) {
+      const checks = f.djangoChecks.length ? ` [${f.djangoChecks.join(', ')}]` : '';
+      process.stdout.write(`${relative(cwd, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.code} ${f.message}${checks}\n`);
+    }
+    const counts = (['error', 'warning', 'information', 'hint'] as const).map((s) => [s, all.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+    const fixable = all.filter((f) => f.fixes.some((x) => x.safe)).length;
+    const summary =
+      all.length === 0
+        ? 'No problems found.'
+        : `Found ${all.length} problem${all.length === 1 ? '' : 's'} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')}).` + (fixable ? ` ${fixable} fixable with --fix.` : '');
+    process.stdout.write((fixedFiles.length ? `Fixed ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}. ` : '') + summary + '\n');
+  }
+  return all.length > 0 ? 1 : 0;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`django-readiness: ${err.message}\n`);
+    } else {
+      process.stderr.write(`django-readiness: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

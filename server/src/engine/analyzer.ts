@@ -1,0 +1,265 @@
+// The engine's entry point, shared by the CLI, the language server and the tests: discovers the
+// Django projects of a workspace, evaluates their production settings and runs the rules. It knows
+// nothing of LSP or VS Code; callers feed it file changes and read findings.
+import { relative } from 'node:path';
+import { compatibleFixes, editsByFile, applyEdits } from './fixes/apply';
+import { SettingsEditor } from './fixes/settingsEditor';
+import { ParserPool, type ContentChange } from './parsing/documents';
+import type { DjangoVersion } from './project/djangoVersion';
+import { type DjangoProject, discoverProjects } from './project/model';
+import { ProjectModuleHost, PythonSources } from './project/sources';
+import { RULES } from './rules/index';
+import type { Rule, SettingsContext } from './rules/types';
+import { evaluateProfile, type SettingsProfile } from './settings/profile';
+import { applySuppressions } from './suppress';
+import type { Finding, Severity } from './types';
+import { DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
+
+export interface AnalyzerOptions {
+  settingsOverride?: string;
+  djangoVersion?: DjangoVersion;
+  /** Rule ids, names or id prefixes ("DJ-SEC") to run; all when empty. */
+  select?: string[];
+  ignore?: string[];
+  /** Workspace-relative globs of files to leave alone. */
+  exclude?: string[];
+  /** Per-rule severity overrides ("off" disables the rule). */
+  severity?: Record<string, Severity | 'off'>;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  projects: DjangoProject[];
+  profiles: SettingsProfile[];
+}
+
+export class Analyzer {
+  readonly fs: OverlayFileSystem;
+  readonly sources: PythonSources;
+  private files: string[] | undefined;
+  private projectsCache: DjangoProject[] | undefined;
+  private result: { generation: number; value: AnalysisResult } | undefined;
+  private excludeRes: RegExp[];
+
+  private constructor(
+    readonly root: string,
+    baseFs: FileSystem,
+    private readonly pool: ParserPool,
+    public options: AnalyzerOptions,
+  ) {
+    this.fs = new OverlayFileSystem(baseFs);
+    this.sources = new PythonSources(this.fs, pool);
+    this.excludeRes = (options.exclude ?? []).map(globToRegExp);
+  }
+
+  static async create(root: string, options: AnalyzerOptions = {}, fs: FileSystem = new DiskFileSystem()): Promise<Analyzer> {
+    const pool = await ParserPool.create(['python']);
+    return new Analyzer(root, fs, pool, options);
+  }
+
+  setOptions(options: AnalyzerOptions): void {
+    this.options = options;
+    this.excludeRes = (options.exclude ?? []).map(globToRegExp);
+    this.projectsCache = undefined;
+    this.result = undefined;
+  }
+
+  isExcluded(path: string): boolean {
+    const rel = relative(this.root, path).split('\\').join('/');
+    return this.excludeRes.some((re) => re.test(rel));
+  }
+
+  /** Every workspace file (walked once; refreshed by `filesChanged`). */
+  workspaceFiles(): string[] {
+    this.files ??= walkFiles(this.fs, this.root, (p) => this.isExcluded(p));
+    return this.files;
+  }
+
+  projects(): DjangoProject[] {
+    this.projectsCache ??= discoverProjects(this.fs, this.root, this.workspaceFiles(), {
+      settingsOverride: this.options.settingsOverride,
+      djangoVersion: this.options.djangoVersion,
+    });
+    return this.projectsCache;
+  }
+
+  // ------------------------------------------------------------ document and file events
+
+  /** An editor buffer's full text (didOpen / full didChange). */
+  setDocument(path: string, text: string): void {
+    this.fs.overlays.set(path, text);
+    if (path.endsWith('.py')) this.sources.setText(path, text);
+    else this.nonPythonChanged(path);
+  }
+
+  /** Incremental changes to an open buffer (didChange). */
+  updateDocument(path: string, changes: ContentChange[], text: string): void {
+    this.fs.overlays.set(path, text);
+    if (path.endsWith('.py') && this.sources.has(path)) this.sources.update(path, changes);
+    else if (path.endsWith('.py')) this.sources.setText(path, text);
+    else this.nonPythonChanged(path);
+  }
+
+  /** The buffer closed: the disk is the truth again. */
+  closeDocument(path: string): void {
+    if (!this.fs.overlays.delete(path)) return;
+    if (path.endsWith('.py')) this.sources.invalidate(path);
+    else this.nonPythonChanged(path);
+  }
+
+  /** Files changed on disk (watcher). Created or deleted files refresh the project model. */
+  filesChanged(changes: { path: string; kind: 'created' | 'changed' | 'deleted' }[]): void {
+    for (const c of changes) {
+      if (this.fs.overlays.has(c.path)) continue;
+      if (c.kind !== 'changed') this.files = undefined;
+      if (c.path.endsWith('.py')) this.sources.invalidate(c.path);
+      this.nonPythonChanged(c.path);
+    }
+    if (changes.some((c) => c.kind !== 'changed')) this.projectsCache = undefined;
+  }
+
+  private nonPythonChanged(path: string): void {
+    // Entry points and requirements decide the project model (production module, Django version).
+    if (/manage\.py$|wsgi\.py$|asgi\.py$|Dockerfile|\.dockerfile$|compose.*\.ya?ml$|\.env|requirements|pyproject\.toml$|Pipfile$|Procfile$/.test(path)) {
+      this.projectsCache = undefined;
+    }
+    this.result = undefined;
+  }
+
+  // ------------------------------------------------------------ analysis
+
+  private ruleEnabled(rule: Rule): boolean {
+    const matches = (list: string[]) => list.some((s) => rule.id === s.toUpperCase() || rule.name === s || rule.id.startsWith(s.toUpperCase()));
+    if (this.options.select?.length && !matches(this.options.select)) return false;
+    if (this.options.ignore?.length && matches(this.options.ignore)) return false;
+    return this.options.severity?.[rule.id] !== 'off';
+  }
+
+  /** Findings for the whole workspace; cached until a file changes. */
+  analyze(): AnalysisResult {
+    const generation = this.sources.generation;
+    if (this.result && this.result.generation === generation) return this.result.value;
+    const projects = this.projects();
+    const findings: Finding[] = [];
+    const profiles: SettingsProfile[] = [];
+    for (const project of projects) {
+      if (!project.production) continue;
+      const host = new ProjectModuleHost(this.sources, project.importRoots);
+      const profile = evaluateProfile(project, project.production, host);
+      profiles.push(profile);
+      findings.push(...this.runSettingsRules(profile));
+    }
+    const visible = applySuppressions(
+      findings.filter((f) => !this.isExcluded(f.file)),
+      (file) => this.fs.readFile(file),
+    );
+    visible.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+    const value = { findings: visible, projects, profiles };
+    this.result = { generation, value };
+    return value;
+  }
+
+  private runSettingsRules(profile: SettingsProfile): Finding[] {
+    const out: Finding[] = [];
+    const edit = new SettingsEditor(profile, this.sources);
+    const silenced = profile.silencedChecks;
+    for (const rule of RULES) {
+      if (rule.family !== 'settings' || !this.ruleEnabled(rule)) continue;
+      const ctx: SettingsContext = {
+        profile,
+        edit,
+        setting: (name) => profile.setting(name),
+        report: (r) => {
+          const checks = r.djangoChecks ?? [];
+          // Django's SILENCED_SYSTEM_CHECKS silences the rule that mirrors the check.
+          if (checks.length > 0 && checks.every((c) => silenced.has(c))) return;
+          const anchor = r.at ?? (r.setting ? settingAnchor(profile, r.setting) : profile.missingAnchor);
+          let severity = r.severity ?? rule.defaultSeverity;
+          let message = r.message;
+          if (r.setting?.isDefault && r.setting.mayBeDefinedElsewhere) {
+            severity = 'hint';
+            message += ' (unless an optional settings module the analysis cannot see sets it)';
+          }
+          const override = this.options.severity?.[rule.id];
+          if (override && override !== 'off') severity = override;
+          out.push({
+            code: rule.id,
+            severity,
+            message,
+            file: anchor.file,
+            range: anchor.range,
+            djangoChecks: checks,
+            fixes: r.fixes ?? [],
+            related: r.related,
+          });
+        },
+      };
+      try {
+        rule.check(ctx);
+      } catch (err) {
+        // A rule bug must not take the other rules (or the server) down with it.
+        out.push({
+          code: rule.id,
+          severity: 'hint',
+          message: `internal error in ${rule.id}: ${(err as Error).message}`,
+          file: profile.module.path,
+          range: profile.missingAnchor.range,
+          djangoChecks: [],
+          fixes: [],
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Findings located in one file. */
+  findingsFor(path: string): Finding[] {
+    return this.analyze().findings.filter((f) => f.file === path);
+  }
+
+  /**
+   * Applies every preferred safe fix, re-analyses and repeats until nothing changes (a fix can
+   * enable another, as Ruff does), then returns the new contents of the files it changed.
+   * Nothing is written: the caller decides (the CLI writes, the server sends a WorkspaceEdit).
+   */
+  fixAll(maxPasses = 5, filter: (f: Finding) => boolean = () => true): Map<string, string> {
+    const changed = new Map<string, string>();
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const preferred = this.analyze()
+        .findings.filter(filter)
+        .map((f) => f.fixes.find((x) => x.safe))
+        .filter((x): x is NonNullable<typeof x> => !!x);
+      const fixes = compatibleFixes(preferred);
+      if (fixes.length === 0) break;
+      let progressed = false;
+      for (const [file, edits] of editsByFile(fixes)) {
+        const before = this.fs.readFile(file);
+        if (before === undefined) continue;
+        const after = applyEdits(before, edits).text;
+        if (after === before) continue;
+        changed.set(file, after);
+        this.setDocument(file, after);
+        progressed = true;
+      }
+      if (!progressed) break;
+    }
+    return changed;
+  }
+
+  dispose(): void {
+    this.sources.dispose();
+    this.pool.dispose();
+  }
+}
+
+/**
+ * Where a finding about a setting goes (spec §c.4): the env default argument when the value is a
+ * fallback, else the assigned expression, else (never assigned) after the production imports.
+ */
+function settingAnchor(profile: SettingsProfile, setting: ReturnType<SettingsProfile['setting']>) {
+  const v = setting.value;
+  if (v.env?.fallback) return v.env.fallback;
+  if (setting.binding?.rhs) return setting.binding.rhs;
+  if (setting.binding?.stmt) return setting.binding.stmt;
+  return profile.missingAnchor;
+}

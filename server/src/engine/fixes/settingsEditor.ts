@@ -1,0 +1,243 @@
+// Builds the text edits of settings quick fixes: set a value where it is assigned, insert missing
+// settings in the production module (inside its `if not DEBUG:` block when it has one, spec §b.4),
+// add imports once, and write environment reads in the idiom the module already uses (spec §c.6).
+import type { Node } from 'web-tree-sitter';
+import { normalizeDistName } from '../project/model';
+import { ProjectModuleHost, type PythonSources } from '../project/sources';
+import type { Setting, SettingsProfile } from '../settings/profile';
+import type { Fix, Location, TextEdit } from '../types';
+
+export type EnvIdiom = 'environ' | 'decouple' | 'os';
+
+export class SettingsEditor {
+  constructor(
+    readonly profile: SettingsProfile,
+    private readonly sources: PythonSources,
+  ) {}
+
+  private get prodPath(): string {
+    return this.profile.module.path;
+  }
+
+  private root(path = this.prodPath): Node | undefined {
+    return this.sources.get(path)?.root;
+  }
+
+  rootOf(path: string): Node | undefined {
+    return this.sources.get(path)?.root;
+  }
+
+  /**
+   * Where a dotted module lives: its workspace file, 'missing' when importing it would raise
+   * ImportError (no such module in our packages' parents, nor an installed distribution we know
+   * of), or undefined when we cannot tell (an installed library, or Django's ViewDoesNotExist case
+   * of a missing submodule in an existing package).
+   */
+  resolveModuleFile(moduleName: string): string | undefined | 'missing' {
+    const host = new ProjectModuleHost(this.sources, this.profile.project.importRoots);
+    const info = this.sources.moduleInfo(this.prodPath);
+    const from = { path: this.prodPath, moduleName: info.moduleName, isPackage: info.isPackage };
+    const t = host.resolveModule(from, 0, moduleName);
+    if (t.kind === 'workspace') return t.path;
+    const parent = moduleName.split('.').slice(0, -1).join('.');
+    if (t.kind === 'missing') return parent && host.resolveModule(from, 0, parent).kind === 'workspace' ? undefined : 'missing';
+    const top = moduleName.split('.')[0]!;
+    if (top === 'django' || this.profile.project.requirementNames.has(normalizeDistName(top))) return undefined;
+    return 'missing';
+  }
+
+
+  /** The name of a django-environ `Env()` instance the production settings can use, if any. */
+  get environName(): string | undefined {
+    for (const [name, b] of this.profile.scope) if (b.value.kind === 'envreader') return name;
+    return undefined;
+  }
+
+  get idiom(): EnvIdiom {
+    if (this.environName) return 'environ';
+    const config = this.profile.scope.get('config')?.value;
+    if (config?.kind === 'builtin' && config.name === 'decouple.config') return 'decouple';
+    return 'os';
+  }
+
+  /** The environment-variable name for a setting, following the project's prefix habit. */
+  envName(setting: string): string {
+    const names: string[] = [];
+    for (const b of this.profile.scope.values()) if (b.value.env) names.push(...b.value.env.names);
+    const prefixed = names.filter((n) => n.startsWith('DJANGO_')).length;
+    return prefixed * 2 >= names.length && names.length > 0 ? `DJANGO_${setting}` : names.length === 0 ? `DJANGO_${setting}` : setting;
+  }
+
+  /** Expression reading a boolean from the environment with a default, plus the imports it needs. */
+  envBool(varName: string, fallback: boolean): { text: string; imports: string[] } {
+    const py = fallback ? 'True' : 'False';
+    switch (this.idiom) {
+      case 'environ':
+        return { text: `${this.environName}.bool("${varName}", default=${py})`, imports: [] };
+      case 'decouple':
+        return { text: `config("${varName}", default=${py}, cast=bool)`, imports: [] };
+      default:
+        return { text: `os.environ.get("${varName}", "${py}").lower() in ("1", "true", "yes")`, imports: ['import os'] };
+    }
+  }
+
+  /** Expression for a required string from the environment (raises when unset). */
+  envRequired(varName: string): { text: string; imports: string[] } {
+    switch (this.idiom) {
+      case 'environ':
+        return { text: `${this.environName}("${varName}")`, imports: [] };
+      case 'decouple':
+        return { text: `config("${varName}")`, imports: [] };
+      default:
+        return { text: `os.environ["${varName}"]`, imports: ['import os'] };
+    }
+  }
+
+  /** Expression for a comma-separated list from the environment, empty when unset. */
+  envList(varName: string): { text: string; imports: string[] } {
+    switch (this.idiom) {
+      case 'environ':
+        return { text: `${this.environName}.list("${varName}", default=[])`, imports: [] };
+      case 'decouple':
+        return { text: `config("${varName}", default="", cast=Csv())`, imports: ['from decouple import Csv'] };
+      default:
+        return { text: `[h.strip() for h in os.environ.get("${varName}", "").split(",") if h.strip()]`, imports: ['import os'] };
+    }
+  }
+
+  /**
+   * Fixes that give a setting a new value: rewrite the assignment where production gets it from,
+   * or insert one in the production module. When the value is inherited from another module (a
+   * base.py), overriding in production is preferred and editing the base is offered second.
+   */
+  setValue(setting: Setting, valueText: string, title: string, imports: string[] = [], comment?: string): Fix[] {
+    const rhs = setting.binding?.rhs;
+    const suffix = comment ? `  # ${comment}` : '';
+    if (rhs && rhs.file === this.prodPath && !setting.binding?.imported) {
+      return [{ title, edits: [{ ...rhs, newText: valueText }, ...this.importEdits(imports, rhs.file)], safe: true }];
+    }
+    const insert = this.insertLines([`${setting.name} = ${valueText}${suffix}`], imports);
+    const fixes: Fix[] = [{ title: rhs ? `${title} (override in ${this.short(this.prodPath)})` : title, edits: insert, safe: true }];
+    if (rhs && this.sources.get(rhs.file)) {
+      fixes.push({ title: `${title} (in ${this.short(rhs.file)})`, edits: [{ ...rhs, newText: valueText }, ...this.importEdits(imports, rhs.file)], safe: false });
+    }
+    return fixes;
+  }
+
+  private short(path: string): string {
+    return path.split('/').slice(-2).join('/');
+  }
+
+  /**
+   * Insert whole lines at the place production settings belong: the end of a module-level
+   * `if not DEBUG:` block when the module has one, else the end of the module.
+   */
+  insertLines(lines: string[], imports: string[] = [], path = this.prodPath): TextEdit[] {
+    const file = this.sources.get(path);
+    if (!file) return [];
+    const text = file.text;
+    const block = path === this.prodPath ? this.productionBlock() : undefined;
+    let at: { line: number; character: number };
+    let indent = '';
+    let prefix = '';
+    if (block) {
+      const last = block.lastNamedChild!;
+      indent = ' '.repeat(last.startPosition.column);
+      at = { line: last.endPosition.row + 1, character: 0 };
+      if (at.line >= lineCount(text)) {
+        at = endPosition(text);
+        prefix = '\n';
+      }
+    } else {
+      at = endPosition(text);
+      prefix = text.length === 0 || text.endsWith('\n') ? '' : '\n';
+    }
+    const body = lines.map((l) => (l === '' ? '' : indent + l)).join('\n') + '\n';
+    const edits: TextEdit[] = [{ file: path, range: { start: at, end: at }, newText: prefix + body }];
+    return [...this.importEdits(imports, path), ...edits];
+  }
+
+  /** A module-level `if not DEBUG:` (the seeds' production block), without elif/else. */
+  private productionBlock(): Node | undefined {
+    const root = this.root();
+    if (!root) return undefined;
+    for (const stmt of root.namedChildren) {
+      if (stmt?.type !== 'if_statement') continue;
+      const cond = stmt.childForFieldName('condition');
+      if (!cond || cond.text.replace(/\s+/g, ' ') !== 'not DEBUG') continue;
+      if (stmt.childrenForFieldName('alternative').length > 0) continue;
+      const body = stmt.childForFieldName('consequence');
+      if (body?.lastNamedChild) return body;
+    }
+    return undefined;
+  }
+
+  /** Edits adding missing imports after the last top-level import (or at the top). */
+  importEdits(imports: string[], path = this.prodPath): TextEdit[] {
+    const file = this.sources.get(path);
+    if (!file || imports.length === 0) return [];
+    const missing = imports.filter((imp) => !hasImport(file.root, imp));
+    if (missing.length === 0) return [];
+    let line = 0;
+    for (const stmt of file.root.namedChildren) {
+      if (!stmt) continue;
+      if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') line = stmt.endPosition.row + 1;
+      else if (stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string' && line === 0) line = stmt.endPosition.row + 1;
+      else if (stmt.type !== 'comment') break;
+    }
+    const at = line >= lineCount(file.text) ? endPosition(file.text) : { line, character: 0 };
+    const prefix = at.character > 0 ? '\n' : '';
+    return [{ file: path, range: { start: at, end: at }, newText: prefix + missing.map((m) => m + '\n').join('') }];
+  }
+
+  /** Insert lines right after a statement, at its indentation. */
+  insertAfter(stmt: Location, lines: string[], imports: string[] = []): TextEdit[] {
+    const file = this.sources.get(stmt.file);
+    if (!file) return [];
+    const indent = ' '.repeat(stmt.range.start.character);
+    const nextLine = stmt.range.end.line + 1;
+    const body = lines.map((l) => (l === '' ? '' : indent + l)).join('\n') + '\n';
+    const edit: TextEdit =
+      nextLine >= lineCount(file.text)
+        ? { file: stmt.file, range: { start: endPosition(file.text), end: endPosition(file.text) }, newText: (file.text.endsWith('\n') ? '' : '\n') + body }
+        : { file: stmt.file, range: { start: { line: nextLine, character: 0 }, end: { line: nextLine, character: 0 } }, newText: body };
+    return [...this.importEdits(imports, stmt.file), edit];
+  }
+
+  /** Delete a whole statement (its lines). */
+  deleteStatement(stmt: Location): TextEdit {
+    return {
+      file: stmt.file,
+      range: { start: { line: stmt.range.start.line, character: 0 }, end: { line: stmt.range.end.line + 1, character: 0 } },
+      newText: '',
+    };
+  }
+}
+
+function hasImport(root: Node, imp: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+  const target = norm(imp);
+  const m = /^from (\S+) import (.+)$/.exec(target);
+  for (const stmt of root.namedChildren) {
+    if (!stmt) continue;
+    if (stmt.type === 'import_statement' && !m) {
+      const mod = target.replace(/^import /, '');
+      if (stmt.childrenForFieldName('name').some((n) => n && (n.text === mod || n.childForFieldName('name')?.text === mod))) return true;
+    }
+    if (stmt.type === 'import_from_statement' && m) {
+      if (stmt.childForFieldName('module_name')?.text !== m[1]) continue;
+      const names = stmt.childrenForFieldName('name').map((n) => n?.text);
+      if (m[2]!.split(',').every((n) => names.includes(n.trim()))) return true;
+    }
+  }
+  return false;
+}
+
+function lineCount(text: string): number {
+  return text.split('\n').length;
+}
+
+function endPosition(text: string): { line: number; character: number } {
+  const lines = text.split('\n');
+  return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+}

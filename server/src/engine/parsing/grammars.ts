@@ -1,0 +1,65 @@
+// Loads the web-tree-sitter runtime and our grammars once per process. The wasm files live in
+// `grammars/` at the extension root (committed, see grammars/GRAMMARS.json) and the runtime's own
+// wasm is copied next to the bundle at build time; both are found by walking up from this file so
+// the same code works bundled (server/out), in tests (out-test/...) and from the CLI.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Language, Parser } from 'web-tree-sitter';
+
+export type GrammarName = 'python' | 'requirements';
+
+let runtime: Promise<void> | undefined;
+const languages = new Map<GrammarName, Promise<Language>>();
+const loaded = new Map<GrammarName, Language>();
+
+function findUp(relative: string): string | undefined {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function runtimeWasm(): string {
+  const found = findUp('web-tree-sitter.wasm') ?? findUp('node_modules/web-tree-sitter/web-tree-sitter.wasm');
+  if (!found) throw new Error('web-tree-sitter.wasm not found next to the server bundle; run `npm run build`');
+  return found;
+}
+
+export function initRuntime(): Promise<void> {
+  runtime ??= Parser.init({ locateFile: () => runtimeWasm() });
+  return runtime;
+}
+
+export function loadLanguage(name: GrammarName): Promise<Language> {
+  let lang = languages.get(name);
+  if (!lang) {
+    lang = initRuntime().then(() => {
+      const wasm = findUp(join('grammars', `tree-sitter-${name}.wasm`));
+      if (!wasm) throw new Error(`grammars/tree-sitter-${name}.wasm not found`);
+      return Language.load(wasm).then((l) => (loaded.set(name, l), l));
+    });
+    languages.set(name, lang);
+  }
+  return lang;
+}
+
+/** A parser for one language. Parsers are cheap; a failed one (wasm abort) is simply replaced. */
+export async function createParser(name: GrammarName): Promise<Parser> {
+  const language = await loadLanguage(name);
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+/** Synchronous replacement for a parser that failed; its language is already loaded. */
+export function recreateParser(name: GrammarName): Parser {
+  const language = loaded.get(name);
+  if (!language) throw new Error(`grammar ${name} not loaded`);
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}

@@ -1,0 +1,352 @@
+// The project model: which Django projects a workspace holds, their settings modules, which of
+// them production loads (spec §c.1) and which Django version they run. Built from file names and a
+// few regular expressions over small files (manage.py, wsgi.py, Dockerfile, compose, .env); the
+// settings themselves are evaluated elsewhere.
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { FileSystem } from '../workspace';
+import { ASSUMED_VERSION, type DjangoVersion, seriesForSpecifier } from './djangoVersion';
+
+export type SettingsRole = 'production' | 'base' | 'dev' | 'test' | 'unknown';
+
+export interface SettingsModule {
+  path: string;
+  moduleName: string;
+  role: SettingsRole;
+  /** Why we think so, for messages and the checklist ("named in wsgi.py", "file name local.py"). */
+  roleReason: string;
+}
+
+export type EntryKind = 'wsgi' | 'asgi' | 'manage' | 'dockerfile' | 'compose' | 'dotenv' | 'platform' | 'pytest';
+
+export interface EntryPoint {
+  kind: EntryKind;
+  file: string;
+  line: number;
+  moduleName: string;
+  /** The module file, when it exists in the workspace. */
+  path?: string;
+  /** A dev-only file (docker-compose.override.yml, Dockerfile.dev, .env.local). */
+  devFile: boolean;
+}
+
+export interface DjangoProject {
+  /** The folder holding manage.py (or the workspace folder when there is none). */
+  root: string;
+  managePy?: string;
+  /** Folders absolute imports resolve from. */
+  importRoots: string[];
+  settingsModules: SettingsModule[];
+  entryPoints: EntryPoint[];
+  /** The module evaluated as production, or undefined when none can be identified. */
+  production?: SettingsModule;
+  productionReason: string;
+  djangoVersion: DjangoVersion;
+  requirementsFiles: string[];
+  /** Distribution names from requirements/pyproject, normalised (lower case, `_` for `-` and `.`). */
+  requirementNames: Set<string>;
+}
+
+const DEV_NAMES = new Set(['local', 'dev', 'develop', 'development', 'debug', 'sandbox', 'example', 'sample', 'localhost']);
+const TEST_NAMES = new Set(['test', 'tests', 'testing', 'ci', 'test_settings', 'settings_test', 'pytest']);
+const PROD_NAMES = new Set(['production', 'prod', 'live', 'deploy', 'deployment', 'staging', 'stage', 'heroku', 'render', 'railway', 'docker', 'settings_prod', 'prod_settings', 'production_settings', 'settings_production']);
+const BASE_NAMES = new Set(['base', 'common', 'defaults', 'default', 'components', 'shared', 'core', 'base_settings', 'settings_base']);
+
+export function roleFromName(moduleName: string): SettingsRole | undefined {
+  const last = moduleName.split('.').pop()!.toLowerCase();
+  const words = last.split(/[_-]/);
+  if (TEST_NAMES.has(last) || words.some((w) => TEST_NAMES.has(w) && w !== 'ci')) return 'test';
+  if (DEV_NAMES.has(last) || words.some((w) => DEV_NAMES.has(w))) return 'dev';
+  if (PROD_NAMES.has(last) || words.some((w) => PROD_NAMES.has(w))) return 'production';
+  if (BASE_NAMES.has(last)) return 'base';
+  return undefined;
+}
+
+/** A path's dotted module name, found by walking up through `__init__.py` packages. */
+export function moduleNameOf(fs: FileSystem, path: string): { moduleName: string; root: string; isPackage: boolean } {
+  const isPackage = basename(path) === '__init__.py';
+  let dir = dirname(path);
+  const parts = isPackage ? [] : [basename(path).replace(/\.py$/, '')];
+  while (fs.isFile(join(dir, '__init__.py'))) {
+    parts.unshift(basename(dir));
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return { moduleName: parts.join('.'), root: dir, isPackage };
+}
+
+/** `a.b.c` → `root/a/b/c.py` or `root/a/b/c/__init__.py`. */
+export function moduleFile(fs: FileSystem, roots: string[], moduleName: string): string | undefined {
+  const rel = moduleName.split('.').join(sep);
+  for (const root of roots) {
+    const file = join(root, `${rel}.py`);
+    if (fs.isFile(file)) return file;
+    const pkg = join(root, rel, '__init__.py');
+    if (fs.isFile(pkg)) return pkg;
+  }
+  return undefined;
+}
+
+const DSM = 'DJANGO_SETTINGS_MODULE';
+const PY_ENTRY = [
+  new RegExp(`os\\.environ\\.setdefault\\(\\s*["']${DSM}["']\\s*,\\s*["']([\\w.]+)["']`),
+  new RegExp(`os\\.environ\\[\\s*["']${DSM}["']\\s*\\]\\s*=\\s*["']([\\w.]+)["']`),
+];
+const GENERIC_ENTRY = new RegExp(`${DSM}["']?\\s*[:=]\\s*["']?([A-Za-z_][\\w.]*)`);
+const DOCKER_ENV = new RegExp(`^\\s*ENV\\s+(?:.*\\s)?${DSM}(?:=|\\s+)["']?([A-Za-z_][\\w.]*)`, 'i');
+const SETTINGS_FLAG = /--settings[= ]["']?([A-Za-z_][\w.]*)/;
+
+function lineMatches(text: string, patterns: RegExp[]): { line: number; value: string }[] {
+  const out: { line: number; value: string }[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (/^\s*#/.test(line) && !/^\s*#.*ENV/i.test(line)) return;
+    for (const p of patterns) {
+      const m = p.exec(line);
+      if (m) {
+        out.push({ line: i, value: m[1]! });
+        break;
+      }
+    }
+  });
+  return out;
+}
+
+function isDevFile(name: string): boolean {
+  return /(^|[._-])(dev|devel|development|local|override|test|testing|ci)([._-]|$)/i.test(name);
+}
+
+export interface DiscoveryOptions {
+  /** `--settings`: a dotted module or a file path, forced as production. */
+  settingsOverride?: string;
+  /** `--django-version`. */
+  djangoVersion?: DjangoVersion;
+}
+
+/**
+ * Finds Django projects among workspace files. `files` is the workspace listing (absolute paths).
+ */
+export function discoverProjects(fs: FileSystem, workspaceRoot: string, files: string[], options: DiscoveryOptions = {}): DjangoProject[] {
+  const managePys = files.filter((f) => basename(f) === 'manage.py');
+  const roots = managePys.length > 0 ? managePys.map((m) => dirname(m)) : [workspaceRoot];
+  const projects: DjangoProject[] = [];
+  for (const root of roots) {
+    // Files belong to the deepest project root that contains them.
+    const owned = files.filter((f) => {
+      if (!isInside(f, root)) return false;
+      return !roots.some((r) => r !== root && r.length > root.length && isInside(f, r) && isInside(r, root));
+    });
+    const project = buildProject(fs, workspaceRoot, root, owned, files, options);
+    if (project) projects.push(project);
+  }
+  return projects;
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep));
+}
+
+function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files: string[], allFiles: string[], options: DiscoveryOptions): DjangoProject | undefined {
+  const managePy = fs.isFile(join(root, 'manage.py')) ? join(root, 'manage.py') : undefined;
+  const importRoots = [root];
+  for (const extra of [join(root, 'src'), workspaceRoot]) if (!importRoots.includes(extra) && fs.isDirectory(extra)) importRoots.push(extra);
+
+  // Entry points naming DJANGO_SETTINGS_MODULE.
+  const entries: EntryPoint[] = [];
+  const addEntries = (file: string, kind: EntryKind, patterns: RegExp[]) => {
+    const text = fs.readFile(file);
+    if (!text || !text.includes('DJANGO_SETTINGS_MODULE') && !text.includes('--settings')) return;
+    for (const m of lineMatches(text, patterns)) {
+      entries.push({ kind, file, line: m.line, moduleName: m.value, path: moduleFile(fs, importRoots, m.value), devFile: isDevFile(basename(file)) });
+    }
+  };
+  for (const f of files) {
+    const name = basename(f);
+    if (name === 'manage.py') addEntries(f, 'manage', PY_ENTRY);
+    else if (name === 'wsgi.py') addEntries(f, 'wsgi', PY_ENTRY);
+    else if (name === 'asgi.py') addEntries(f, 'asgi', PY_ENTRY);
+    else if (/^Dockerfile/i.test(name) || name.endsWith('.dockerfile')) addEntries(f, 'dockerfile', [DOCKER_ENV, SETTINGS_FLAG]);
+    else if (/^(docker-)?compose.*\.ya?ml$/i.test(name)) addEntries(f, 'compose', [GENERIC_ENTRY, SETTINGS_FLAG]);
+    else if (/^\.env(\..+)?$/.test(name) && !name.endsWith('.example') && !name.endsWith('.sample') && !name.endsWith('.template')) addEntries(f, 'dotenv', [GENERIC_ENTRY]);
+    else if (['Procfile', 'render.yaml', 'fly.toml', 'app.yaml', 'app.json', 'railway.json', 'gunicorn.conf.py', 'gunicorn_config.py'].includes(name)) addEntries(f, 'platform', [GENERIC_ENTRY, SETTINGS_FLAG]);
+    else if (['pytest.ini', 'setup.cfg', 'tox.ini', 'pyproject.toml'].includes(name)) addEntries(f, 'pytest', [GENERIC_ENTRY]);
+  }
+
+  // Settings modules: files named settings.py, modules inside a `settings` package, and every
+  // module an entry point names.
+  const modules = new Map<string, SettingsModule>();
+  const addModule = (path: string) => {
+    if (modules.has(path)) return;
+    const { moduleName } = moduleNameOf(fs, path);
+    modules.set(path, { path, moduleName, role: 'unknown', roleReason: '' });
+  };
+  for (const f of files) {
+    if (!f.endsWith('.py')) continue;
+    const name = basename(f);
+    const parent = basename(dirname(f));
+    if (name === 'settings.py' || /^settings_\w+\.py$/.test(name) || /^\w+_settings\.py$/.test(name)) addModule(f);
+    else if (parent === 'settings' && fs.isFile(join(dirname(f), '__init__.py'))) addModule(f);
+  }
+  for (const e of entries) if (e.path) addModule(e.path);
+  if (options.settingsOverride) {
+    const forced = resolveOverride(fs, importRoots, workspaceRoot, options.settingsOverride);
+    if (forced) addModule(forced);
+  }
+  if (!managePy && modules.size === 0) return undefined;
+
+  // Roles.
+  const prodEntries = entries.filter((e) => e.kind !== 'manage' && e.kind !== 'pytest' && !e.devFile);
+  for (const m of modules.values()) {
+    const named = roleFromName(m.moduleName);
+    const entry = entries.find((e) => e.path === m.path);
+    if (entry?.kind === 'pytest') {
+      m.role = 'test';
+      m.roleReason = `named by ${basename(entry.file)} for tests`;
+    } else if (named) {
+      m.role = named;
+      m.roleReason = `module name ${m.moduleName}`;
+    } else if (prodEntries.some((e) => e.path === m.path)) {
+      m.role = 'production';
+      m.roleReason = `named in ${basename(prodEntries.find((e) => e.path === m.path)!.file)}`;
+    } else if (basename(m.path) === '__init__.py') {
+      m.role = 'base';
+      m.roleReason = 'settings package';
+    } else {
+      m.role = 'unknown';
+      m.roleReason = 'no entry point names it';
+    }
+  }
+
+  let production: SettingsModule | undefined;
+  let productionReason = '';
+  const byPath = (p: string | undefined) => (p ? modules.get(p) : undefined);
+  if (options.settingsOverride) {
+    production = byPath(resolveOverride(fs, importRoots, workspaceRoot, options.settingsOverride));
+    productionReason = production ? 'given with --settings' : '';
+    if (production) {
+      production.role = 'production';
+      production.roleReason = 'given with --settings';
+    }
+  }
+  if (!production) {
+    const prodEntry = prodEntries.find((e) => e.path && byPath(e.path)?.role !== 'dev' && byPath(e.path)?.role !== 'test');
+    if (prodEntry) {
+      production = byPath(prodEntry.path);
+      productionReason = `DJANGO_SETTINGS_MODULE in ${relative(root, prodEntry.file) || basename(prodEntry.file)}`;
+    }
+  }
+  if (!production) {
+    const named = [...modules.values()].filter((m) => m.role === 'production');
+    // Prefer "production" over "staging" when both exist.
+    named.sort((a, b) => rank(a.moduleName) - rank(b.moduleName));
+    if (named[0]) {
+      production = named[0];
+      productionReason = `module name ${production.moduleName}`;
+    }
+  }
+  if (!production) {
+    const manageEntry = entries.find((e) => e.kind === 'manage' && e.path && byPath(e.path)?.role !== 'dev' && byPath(e.path)?.role !== 'test');
+    if (manageEntry) {
+      production = byPath(manageEntry.path);
+      productionReason = 'DJANGO_SETTINGS_MODULE in manage.py';
+    }
+  }
+  if (!production) {
+    const lone = [...modules.values()].filter((m) => basename(m.path) === 'settings.py' && m.role !== 'dev' && m.role !== 'test');
+    if (lone.length === 1) {
+      production = lone[0];
+      productionReason = 'the only settings.py';
+    }
+  }
+  if (production && production.role !== 'production') {
+    production.role = 'production';
+    production.roleReason = productionReason;
+  }
+
+  const requirementsFiles = files.filter((f) => /requirements.*\.(txt|in)$/i.test(basename(f)) || (basename(dirname(f)) === 'requirements' && /\.(txt|in)$/.test(f)));
+  const djangoVersion = options.djangoVersion ?? readDjangoVersion(fs, root, files) ?? ASSUMED_VERSION;
+
+  return {
+    root,
+    managePy,
+    importRoots,
+    settingsModules: [...modules.values()].sort((a, b) => a.path.localeCompare(b.path)),
+    entryPoints: entries,
+    production,
+    productionReason,
+    djangoVersion,
+    requirementsFiles,
+    requirementNames: readRequirementNames(fs, files),
+  };
+}
+
+export function normalizeDistName(name: string): string {
+  return name.toLowerCase().replace(/[-.]+/g, '_');
+}
+
+/** Names of the distributions a project declares (a cheap read; issue 5 brings the full parser). */
+function readRequirementNames(fs: FileSystem, files: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const f of files) {
+    const name = basename(f);
+    const isReq = /requirements.*\.(txt|in)$/i.test(name) || (basename(dirname(f)) === 'requirements' && /\.(txt|in)$/.test(name));
+    if (!isReq && name !== 'pyproject.toml' && name !== 'Pipfile') continue;
+    const text = fs.readFile(f);
+    if (!text) continue;
+    for (const line of text.split(/\r?\n/)) {
+      const m = isReq ? /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line) : /^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~^]|=\s*["{]|["'],?\s*$)/.exec(line);
+      if (m) names.add(normalizeDistName(m[1]!));
+    }
+  }
+  return names;
+}
+
+function rank(moduleName: string): number {
+  const last = moduleName.split('.').pop()!;
+  return last === 'production' || last === 'prod' ? 0 : 1;
+}
+
+function resolveOverride(fs: FileSystem, roots: string[], workspaceRoot: string, value: string): string | undefined {
+  if (value.endsWith('.py') || value.includes('/')) {
+    const abs = value.startsWith('/') ? value : join(workspaceRoot, value);
+    return fs.isFile(abs) ? abs : fs.isFile(join(process.cwd(), value)) ? join(process.cwd(), value) : undefined;
+  }
+  return moduleFile(fs, roots, value);
+}
+
+const DJANGO_REQ = /^\s*django\s*(\[[^\]]*\])?\s*((?:[<>=!~]=?|===)\s*[^;#\s][^;#]*)/i;
+
+/** Reads the Django version from requirements files, pyproject.toml or Pipfile (spec §c.5). */
+export function readDjangoVersion(fs: FileSystem, root: string, files: string[]): DjangoVersion | undefined {
+  const candidates = files
+    .filter((f) => /requirements.*\.(txt|in)$/i.test(basename(f)) || basename(dirname(f)) === 'requirements' || ['pyproject.toml', 'Pipfile', 'setup.cfg'].includes(basename(f)))
+    .sort((a, b) => prodFirst(a) - prodFirst(b));
+  for (const f of candidates) {
+    const text = fs.readFile(f);
+    if (!text) continue;
+    for (const rawLine of text.split(/\r?\n/)) {
+      const line = rawLine.replace(/^\s*["']/, '').replace(/["'],?\s*$/, '');
+      const m = DJANGO_REQ.exec(line);
+      if (m) {
+        const v = seriesForSpecifier(m[2]!.replace(/\s+/g, ''), relative(root, f) || basename(f));
+        if (v) return v;
+      }
+      // Poetry / Pipfile: django = "^4.2" or django = "==4.2.*"
+      const toml = /^\s*django\s*=\s*["']([^"']+)["']/i.exec(rawLine);
+      if (toml) {
+        const spec = toml[1]!.replace(/^\^(\d+)\.(\d+).*/, '>=$1.$2,<$1.99').replace(/^~(\d+)\.(\d+).*/, '==$1.$2.*');
+        const v = spec === '*' ? undefined : seriesForSpecifier(spec, relative(root, f) || basename(f));
+        if (v) return v;
+      }
+    }
+  }
+  return undefined;
+}
+
+function prodFirst(path: string): number {
+  const name = basename(path).toLowerCase();
+  if (/dev|test|local|ci|lint|doc/.test(name)) return 2;
+  if (/prod|base|requirements\.txt/.test(name)) return 0;
+  return 1;
+}

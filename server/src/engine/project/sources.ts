@@ -1,0 +1,135 @@
+// Parsed Python sources shared by every evaluation and rule: each file is parsed once and kept
+// until its text changes (the language server reparses open documents incrementally), and the
+// import resolution the evaluator needs.
+import { dirname, join } from 'node:path';
+import type { ContentChange, ParserPool } from '../parsing/documents';
+import { ParsedFile } from '../parsing/documents';
+import type { ImportTarget, ModuleHost, ModuleSourceText } from '../settings/evaluator';
+import type { FileSystem } from '../workspace';
+import { moduleFile, moduleNameOf } from './model';
+
+export class PythonSources {
+  private files = new Map<string, ParsedFile>();
+  private names = new Map<string, { moduleName: string; root: string; isPackage: boolean }>();
+  /** Bumped whenever any file changes, so evaluation caches know they are stale. */
+  generation = 0;
+
+  constructor(
+    readonly fs: FileSystem,
+    private readonly pool: ParserPool,
+  ) {}
+
+  /** The parsed file, reading and parsing it on first use. */
+  get(path: string): ParsedFile | undefined {
+    const cached = this.files.get(path);
+    if (cached) return cached;
+    const text = this.fs.readFile(path);
+    if (text === undefined) return undefined;
+    const tree = this.pool.parse('python', text);
+    const file = new ParsedFile(path, text, tree, 1);
+    this.files.set(path, file);
+    return file;
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  /** Incremental update of an open document. */
+  update(path: string, changes: ContentChange[]): ParsedFile | undefined {
+    const file = this.files.get(path);
+    if (!file) {
+      this.generation++;
+      return this.get(path);
+    }
+    this.pool.update('python', file, changes);
+    this.generation++;
+    return file;
+  }
+
+  /** Replace a file's text (full sync), keeping the old tree for an incremental reparse. */
+  setText(path: string, text: string): ParsedFile {
+    const file = this.files.get(path);
+    if (file && file.text === text) return file;
+    this.generation++;
+    if (!file) {
+      const parsed = new ParsedFile(path, text, this.pool.parse('python', text), 1);
+      this.files.set(path, parsed);
+      return parsed;
+    }
+    this.pool.update('python', file, [{ text }]);
+    return file;
+  }
+
+  /** Forget a file (changed or deleted on disk); the next `get` rereads it. */
+  invalidate(path: string): void {
+    const file = this.files.get(path);
+    if (file) {
+      file.tree.delete();
+      this.files.delete(path);
+    }
+    this.names.clear();
+    this.generation++;
+  }
+
+  dispose(): void {
+    for (const f of this.files.values()) f.tree.delete();
+    this.files.clear();
+  }
+
+  moduleInfo(path: string): { moduleName: string; root: string; isPackage: boolean } {
+    let info = this.names.get(path);
+    if (!info) {
+      info = moduleNameOf(this.fs, path);
+      this.names.set(path, info);
+    }
+    return info;
+  }
+}
+
+/** Import resolution for one project: relative imports, the project's roots, else external. */
+export class ProjectModuleHost implements ModuleHost {
+  constructor(
+    private readonly sources: PythonSources,
+    private readonly importRoots: string[],
+  ) {}
+
+  resolveModule(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string): ImportTarget {
+    const fs = this.sources.fs;
+    if (level > 0) {
+      // Relative: climb from the importing module's package.
+      let dir = dirname(from.path);
+      for (let i = 1; i < level; i++) dir = dirname(dir);
+      const parts = from.moduleName.split('.');
+      const pkgParts = from.isPackage ? parts : parts.slice(0, -1);
+      const base = pkgParts.slice(0, Math.max(0, pkgParts.length - (level - 1)));
+      const moduleName = [...base, ...(dotted ? dotted.split('.') : [])].join('.');
+      const rel = dotted ? dotted.split('.') : [];
+      const file = join(dir, ...rel) + '.py';
+      if (rel.length && fs.isFile(file)) return this.target(file, moduleName);
+      const pkg = join(dir, ...rel, '__init__.py');
+      if (fs.isFile(pkg)) return this.target(pkg, moduleName);
+      return { kind: 'missing', moduleName };
+    }
+    const own = this.sources.moduleInfo(from.path).root;
+    const roots = [own, ...this.importRoots.filter((r) => r !== own)];
+    const found = moduleFile(fs, roots, dotted);
+    if (found) return this.target(found, dotted);
+    // A module under one of our own packages that is not there is an ImportError; anything else
+    // is an installed library.
+    const top = dotted.split('.')[0]!;
+    const ours = roots.some((r) => fs.isFile(join(r, top, '__init__.py')) || fs.isFile(join(r, `${top}.py`)));
+    return ours ? { kind: 'missing', moduleName: dotted } : { kind: 'external', moduleName: dotted };
+  }
+
+  private target(path: string, moduleName: string): ImportTarget {
+    return { kind: 'workspace', path, moduleName, isPackage: path.endsWith('__init__.py') };
+  }
+
+  load(path: string): ModuleSourceText | undefined {
+    const file = this.sources.get(path);
+    if (!file) return undefined;
+    const info = this.sources.moduleInfo(path);
+    return { path, moduleName: info.moduleName, isPackage: info.isPackage, root: file.root };
+  }
+}

@@ -1,0 +1,1415 @@
+// The settings evaluator: an abstract interpreter for the subset of Python that settings modules
+// are written in. It runs a module top to bottom in the "production profile": every environment
+// variable is unset (spec §0.1), so each read yields its fallback value, and required reads
+// (`os.environ["X"]`) raise KeyError exactly as Python would. Module-level code treats such a
+// raise as "the operator sets this variable" (the binding becomes unknown-required), which is the
+// value model's REQ. Nothing here executes project code: calls into workspace functions are
+// interpreted from their source, everything else is unknown.
+import type { Node } from 'web-tree-sitter';
+import type { Location, Range } from '../types';
+import { decodeEscapes, parseIntLiteral, plainStringValue, stringPrefix } from './literals';
+import { callBuiltin, attributeOf, type CallArgs } from './builtins';
+import {
+  type Binding,
+  type PyType,
+  type Scope,
+  type Value,
+  NONE,
+  dictGet,
+  dictSet,
+  isSequence,
+  mergeEnv,
+  pyContains,
+  pyEquals,
+  truthy,
+  typeOf,
+  unknown,
+} from './value';
+
+/** Where an import resolves to. */
+export type ImportTarget =
+  | { kind: 'workspace'; path: string; moduleName: string; isPackage: boolean }
+  | { kind: 'missing'; moduleName: string }
+  | { kind: 'external'; moduleName: string };
+
+export interface ModuleSourceText {
+  path: string;
+  moduleName: string;
+  isPackage: boolean;
+  root: Node;
+}
+
+/** What the evaluator needs from the project: import resolution and parsed files. */
+export interface ModuleHost {
+  resolveModule(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string): ImportTarget;
+  load(path: string): ModuleSourceText | undefined;
+}
+
+/** Things the evaluation noticed that rules and the checklist need to know. */
+export interface EvalNote {
+  kind:
+    | 'optional-import-missing' // try: from .local import * / except ImportError
+    | 'dynamic' // globals().update, exec, vars()[...]: later-missing settings are unknown
+    | 'import-failed' // an import of a workspace module that does not exist, not guarded
+    | 'guard' // a decided `if ...: raise` turned fallback values into required ones
+    | 'aborted'; // the module raises unconditionally under the production profile
+  message: string;
+  location: Location;
+}
+
+export class PyRaise {
+  constructor(
+    readonly type: string,
+    readonly envNames: string[] = [],
+    readonly location?: Location,
+  ) {}
+}
+
+class ReturnSignal {
+  constructor(readonly value: Value) {}
+}
+
+class LoopControl {}
+
+/** Exception names and what `except X` catches them (the little of Python's hierarchy we need). */
+const EXCEPTION_PARENTS: Record<string, string[]> = {
+  KeyError: ['LookupError', 'Exception', 'BaseException'],
+  IndexError: ['LookupError', 'Exception', 'BaseException'],
+  ModuleNotFoundError: ['ImportError', 'Exception', 'BaseException'],
+  ImportError: ['Exception', 'BaseException'],
+  ValueError: ['Exception', 'BaseException'],
+  TypeError: ['Exception', 'BaseException'],
+  AttributeError: ['Exception', 'BaseException'],
+  ImproperlyConfigured: ['Exception', 'BaseException'],
+  UndefinedValueError: ['Exception', 'BaseException'],
+  SystemExit: ['BaseException'],
+};
+
+function exceptionMatches(raised: string, handler: string): boolean {
+  if (raised === handler) return true;
+  return (EXCEPTION_PARENTS[raised] ?? ['Exception', 'BaseException']).includes(handler);
+}
+
+const MAX_CALL_DEPTH = 8;
+const MAX_LOOP_ITEMS = 200;
+
+/**
+ * One evaluation of a settings entry module and everything it imports. Modules imported several
+ * times are evaluated once and share their namespace, as in Python.
+ */
+export class Evaluation {
+  /** Environment variables the settings set for the process (`os.environ.setdefault`). */
+  readonly processEnv = new Map<string, Value>();
+  readonly notes: EvalNote[] = [];
+  /** Every workspace file whose text this evaluation read. */
+  readonly filesRead = new Set<string>();
+  private modules = new Map<string, { scope: Scope; done: boolean }>();
+  private callDepth = 0;
+  /** Env variable names read during the innermost call into a workspace function. */
+  private callEnvReads: string[][] = [];
+
+  constructor(readonly host: ModuleHost) {}
+
+  /** Evaluate a module by path; cached, cycle-safe (a module in progress yields what it has so far). */
+  evaluateModule(path: string): Scope | undefined {
+    const cached = this.modules.get(path);
+    if (cached) return cached.scope;
+    const mod = this.host.load(path);
+    if (!mod) return undefined;
+    this.filesRead.add(path);
+    const scope: Scope = new Map();
+    const entry = { scope, done: false };
+    this.modules.set(path, entry);
+    const frame = new Frame(this, mod, scope, undefined);
+    frame.define('__name__', { kind: 'str', value: mod.moduleName });
+    frame.define('__file__', { kind: 'str', value: path });
+    try {
+      frame.execBlock(mod.root, true);
+    } catch (e) {
+      if (e instanceof PyRaise) {
+        this.note('aborted', `this module raises ${e.type} when the environment is empty`, e.location ?? frame.loc(mod.root));
+      } else if (!(e instanceof ReturnSignal)) {
+        throw e;
+      }
+    }
+    entry.done = true;
+    return scope;
+  }
+
+  note(kind: EvalNote['kind'], message: string, location: Location): void {
+    this.notes.push({ kind, message, location });
+  }
+
+  recordEnvRead(name: string): void {
+    for (const reads of this.callEnvReads) if (!reads.includes(name)) reads.push(name);
+  }
+
+  /** Interpret a call to a function defined in the workspace. */
+  callFunction(fn: Extract<Value, { kind: 'function' }>, args: CallArgs, callSite: Location): Value {
+    if (this.callDepth >= MAX_CALL_DEPTH) return unknown('call depth exceeded');
+    const def = fn.fn.node;
+    const mod = this.host.load(fn.fn.file);
+    if (!mod) return unknown('function source unavailable');
+    const locals: Scope = new Map();
+    const frame = new Frame(this, mod, fn.fn.globals, locals);
+    const params = def.childForFieldName('parameters');
+    let positional = 0;
+    for (const p of params?.namedChildren ?? []) {
+      if (!p) continue;
+      let name: string | undefined;
+      let defaultNode: Node | null = null;
+      if (p.type === 'identifier') name = p.text;
+      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+        name = p.childForFieldName('name')?.text;
+        defaultNode = p.childForFieldName('value');
+      } else if (p.type === 'typed_parameter') {
+        name = p.namedChildren.find((c) => c?.type === 'identifier')?.text;
+      } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+        const n = p.namedChildren[0]?.text;
+        if (n) locals.set(n, { value: unknown('*args') });
+        continue;
+      } else continue;
+      if (!name) continue;
+      let value: Value | undefined = args.keywords.get(name);
+      if (value === undefined && positional < args.positional.length) value = args.positional[positional];
+      positional++;
+      if (value === undefined) value = defaultNode ? frame.eval(defaultNode) : unknown(`missing argument ${name}`);
+      locals.set(name, { value });
+    }
+    this.callDepth++;
+    this.callEnvReads.push([]);
+    let result: Value;
+    try {
+      const body = def.childForFieldName('body');
+      if (body) frame.execBlock(body, false);
+      result = NONE;
+    } catch (e) {
+      if (e instanceof ReturnSignal) result = e.value;
+      else if (e instanceof PyRaise || e instanceof LoopControl) {
+        this.callDepth--;
+        this.callEnvReads.pop();
+        if (e instanceof PyRaise) throw e;
+        return unknown('loop control escaped function');
+      } else throw e;
+    }
+    this.callDepth--;
+    const reads = this.callEnvReads.pop()!;
+    for (const r of reads) this.recordEnvRead(r);
+    if (reads.length > 0 && result.kind !== 'unknown') {
+      // A helper like get_bool_from_env("DEBUG", True) returns its default when the variable is
+      // unset: the result is an env fallback even though the helper body only saw a parameter.
+      const within = result.src && result.src.file === callSite.file && contains(callSite.range, result.src.range);
+      result = { ...result, env: { names: reads, fallback: within ? result.src : callSite, setType: 'unknown' } };
+    }
+    return result;
+  }
+}
+
+function contains(outer: Range, inner: Range): boolean {
+  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return before(outer.start, inner.start) && before(inner.end, outer.end);
+}
+
+/** Execution state of one module body or one function call. */
+export class Frame {
+  constructor(
+    readonly ev: Evaluation,
+    readonly mod: ModuleSourceText,
+    /** Module namespace (globals). */
+    readonly globals: Scope,
+    /** Function locals; undefined at module level. */
+    public locals: Scope | undefined,
+  ) {}
+
+  get scope(): Scope {
+    return this.locals ?? this.globals;
+  }
+
+  loc(node: Node): Location {
+    return {
+      file: this.mod.path,
+      range: {
+        start: { line: node.startPosition.row, character: node.startPosition.column },
+        end: { line: node.endPosition.row, character: node.endPosition.column },
+      },
+    };
+  }
+
+  define(name: string, value: Value, binding?: Omit<Binding, 'value'>): void {
+    this.scope.set(name, { value, ...binding });
+  }
+
+  lookup(name: string): Value | undefined {
+    return (this.locals?.get(name) ?? this.globals.get(name))?.value;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  execBlock(block: Node, moduleLevel: boolean): void {
+    for (const stmt of block.namedChildren) {
+      if (!stmt) continue;
+      if (moduleLevel) {
+        try {
+          this.exec(stmt);
+        } catch (e) {
+          if (!(e instanceof PyRaise)) throw e;
+          this.recoverFromRaise(stmt, e);
+        }
+      } else {
+        this.exec(stmt);
+      }
+    }
+  }
+
+  /**
+   * A module-level statement raised under the production profile. A required environment read
+   * means the operator sets the variable: bind the targets as required-unknown and go on. Any other
+   * uncaught raise means the module cannot load without the environment; we note it and go on, so
+   * the findings after it still show.
+   */
+  private recoverFromRaise(stmt: Node, e: PyRaise): void {
+    const targets = assignedNames(stmt);
+    if (e.envNames.length > 0) {
+      for (const t of targets) this.define(t, unknown('required environment variable', { required: e.envNames }), this.bindingInfo(stmt));
+      return;
+    }
+    for (const t of targets) this.define(t, unknown(`raises ${e.type}`), this.bindingInfo(stmt));
+    if (e.type === 'ImportError' || e.type === 'ModuleNotFoundError') return; // noted at the import
+    this.ev.note('aborted', `raises ${e.type} when the environment is empty`, this.loc(stmt));
+  }
+
+  private bindingInfo(stmt: Node): Omit<Binding, 'value'> {
+    const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    const rhs = assign?.type === 'assignment' ? assign.childForFieldName('right') : null;
+    return { stmt: this.loc(stmt), rhs: rhs ? this.loc(rhs) : undefined };
+  }
+
+  exec(stmt: Node): void {
+    switch (stmt.type) {
+      case 'expression_statement':
+        for (const child of stmt.namedChildren) if (child) this.execExpressionStatement(child, stmt);
+        return;
+      case 'import_statement':
+        return this.execImport(stmt);
+      case 'import_from_statement':
+        return this.execImportFrom(stmt);
+      case 'future_import_statement':
+        return;
+      case 'if_statement':
+        return this.execIf(stmt);
+      case 'try_statement':
+        return this.execTry(stmt);
+      case 'with_statement': {
+        const body = stmt.childForFieldName('body');
+        if (body) this.execBlock(body, false);
+        return;
+      }
+      case 'for_statement':
+        return this.execFor(stmt);
+      case 'while_statement':
+        return this.havocAssigned(stmt, 'assigned in a while loop');
+      case 'function_definition':
+        return this.defineFunction(stmt, stmt);
+      case 'decorated_definition': {
+        const def = stmt.childForFieldName('definition');
+        if (def?.type === 'function_definition') return this.defineFunction(def, stmt);
+        if (def?.type === 'class_definition') return this.defineClass(def, stmt);
+        return;
+      }
+      case 'class_definition':
+        return this.defineClass(stmt, stmt);
+      case 'return_statement': {
+        const expr = stmt.namedChildren[0];
+        throw new ReturnSignal(expr ? this.eval(expr) : NONE);
+      }
+      case 'raise_statement':
+        throw this.raiseFrom(stmt);
+      case 'pass_statement':
+      case 'comment':
+      case 'global_statement':
+      case 'nonlocal_statement':
+        return;
+      case 'break_statement':
+      case 'continue_statement':
+        throw new LoopControl();
+      case 'assert_statement': {
+        // `assert` is stripped by `python -O` and is not a guard (spec §c.2); evaluate for effects only.
+        return;
+      }
+      case 'delete_statement': {
+        for (const t of stmt.namedChildren) if (t?.type === 'identifier') this.scope.delete(t.text);
+        return;
+      }
+      case 'match_statement':
+        return this.havocAssigned(stmt, 'assigned in a match statement');
+      default:
+        return;
+    }
+  }
+
+  private raiseFrom(stmt: Node): PyRaise {
+    const expr = stmt.namedChildren[0];
+    let type = 'Exception';
+    if (expr) {
+      const callee = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+      if (callee) type = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text ?? type : callee.text;
+    }
+    return new PyRaise(type, [], this.loc(stmt));
+  }
+
+  private execExpressionStatement(expr: Node, stmt: Node): void {
+    switch (expr.type) {
+      case 'assignment':
+        return this.execAssignment(expr, stmt);
+      case 'augmented_assignment':
+        return this.execAugmented(expr, stmt);
+      case 'call':
+        this.eval(expr);
+        return;
+      default:
+        this.eval(expr);
+    }
+  }
+
+  private execAssignment(node: Node, stmt: Node): void {
+    // Chained assignment `a = b = 1` nests assignments on the right: evaluate the value once and
+    // bind every target to it.
+    const targets: Node[] = [];
+    let cur: Node | null = node;
+    while (cur && cur.type === 'assignment') {
+      const left = cur.childForFieldName('left');
+      if (left) targets.push(left);
+      cur = cur.childForFieldName('right');
+    }
+    if (!cur) return; // annotation only (`x: int`)
+    const value = this.eval(cur);
+    for (const t of targets) this.assignTarget(t, value, stmt, cur);
+  }
+
+  /** Rebinds the container a mutating call changed (`MIDDLEWARE.append`, `DATABASES["default"].update`). */
+  mutate(objNode: Node, value: Value): void {
+    if (objNode.type === 'identifier') {
+      const existing = this.scope.get(objNode.text) ?? this.globals.get(objNode.text);
+      this.define(objNode.text, value, { stmt: existing?.stmt, rhs: existing?.rhs });
+      return;
+    }
+    if (objNode.type === 'subscript') {
+      const stmt = objNode.parent ?? objNode;
+      this.assignSubscript(objNode, value, stmt);
+    }
+  }
+
+  assignTarget(target: Node, value: Value, stmt: Node, rhs: Node): void {
+    switch (target.type) {
+      case 'identifier':
+        this.define(target.text, value, { stmt: this.loc(stmt), rhs: this.loc(rhs) });
+        return;
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'tuple':
+      case 'list':
+      case 'expression_list': {
+        const targets = target.namedChildren.filter((c): c is Node => !!c);
+        const items = isSequence(value) && !value.partial && value.items.length === targets.length ? value.items : undefined;
+        targets.forEach((t, i) => this.assignTarget(t, items ? items[i]! : unknown('unpacking'), stmt, rhs));
+        return;
+      }
+      case 'subscript':
+        return this.assignSubscript(target, value, stmt);
+      case 'attribute': {
+        // os.environ attribute assignments are not a thing; `obj.attr = v` on settings objects is rare.
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** `D["a"]["b"] = v`: rebuild the nested dict functionally and rebind the root name. */
+  private assignSubscript(target: Node, value: Value, stmt: Node): void {
+    const path: Node[] = [];
+    let cur: Node | null = target;
+    while (cur && cur.type === 'subscript') {
+      const key = cur.childForFieldName('subscript');
+      if (!key) return;
+      path.unshift(key);
+      cur = cur.childForFieldName('value');
+    }
+    if (!cur) return;
+    // os.environ["X"] = "v" sets the process environment for everything evaluated later.
+    const base = this.eval(cur);
+    if (base.kind === 'builtin' && base.name === 'os.environ' && path.length === 1) {
+      const key = this.eval(path[0]!);
+      if (key.kind === 'str') this.ev.processEnv.set(key.value, value);
+      return;
+    }
+    if (cur.type !== 'identifier') return;
+    const name = cur.text;
+    const root = this.lookup(name);
+    if (!root) return;
+    const keys = path.map((k) => this.eval(k));
+    const updated = setPath(root, keys, value);
+    const existing = this.scope.get(name) ?? this.globals.get(name);
+    this.define(name, updated, { stmt: existing?.stmt ?? this.loc(stmt), rhs: existing?.rhs });
+  }
+
+  private execAugmented(node: Node, stmt: Node): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    const op = node.childForFieldName('operator')?.type ?? '';
+    if (!left || !right) return;
+    const current = this.eval(left);
+    const rhs = this.eval(right);
+    const result = binaryOp(op.replace('=', ''), current, rhs, this.loc(node));
+    if (left.type === 'identifier') {
+      const existing = this.scope.get(left.text) ?? this.globals.get(left.text);
+      // Keep pointing at the original assignment: fixes edit the list literal, not the `+=`.
+      this.define(left.text, result, { stmt: existing?.stmt ?? this.loc(stmt), rhs: existing?.rhs ?? this.loc(right) });
+    } else {
+      this.assignTarget(left, result, stmt, right);
+    }
+  }
+
+  private execImport(stmt: Node): void {
+    for (const name of stmt.childrenForFieldName('name')) {
+      if (!name) continue;
+      const dotted = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
+      const alias = name.type === 'aliased_import' ? name.childForFieldName('alias')?.text : undefined;
+      if (!dotted) continue;
+      const full = dotted.text.replace(/\s+/g, '');
+      const target = this.resolve(0, full, stmt);
+      if (alias) {
+        this.define(alias, this.moduleValue(target, full));
+      } else {
+        const top = full.split('.')[0]!;
+        const topTarget = top === full ? target : this.resolve(0, top, stmt);
+        this.define(top, this.moduleValue(topTarget, top));
+      }
+    }
+  }
+
+  private moduleValue(target: ImportTarget, name: string): Value {
+    if (target.kind === 'workspace') {
+      const ns = this.ev.evaluateModule(target.path);
+      return { kind: 'module', name: target.moduleName, namespace: ns };
+    }
+    return { kind: 'module', name };
+  }
+
+  private resolve(level: number, dotted: string, stmt: Node): Exclude<ImportTarget, { kind: 'missing' }> {
+    const target = this.ev.host.resolveModule({ path: this.mod.path, moduleName: this.mod.moduleName, isPackage: this.mod.isPackage }, level, dotted);
+    if (target.kind === 'missing') throw new PyRaise('ImportError', [], this.loc(stmt));
+    return target;
+  }
+
+  private execImportFrom(stmt: Node): void {
+    const moduleNode = stmt.childForFieldName('module_name');
+    if (!moduleNode) return;
+    let level = 0;
+    let dotted = '';
+    if (moduleNode.type === 'relative_import') {
+      const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+      level = prefix ? prefix.text.length : 1;
+      dotted = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name')?.text ?? '';
+    } else {
+      dotted = moduleNode.text;
+    }
+    dotted = dotted.replace(/\s+/g, '');
+    const target = this.resolve(level, dotted, stmt);
+    const wildcard = stmt.namedChildren.some((c) => c?.type === 'wildcard_import');
+    const base: Omit<Binding, 'value'> = { stmt: this.loc(stmt), imported: true };
+    if (target.kind === 'external') {
+      const qualified = target.moduleName;
+      for (const name of stmt.childrenForFieldName('name')) {
+        if (!name) continue;
+        const orig = name.type === 'aliased_import' ? name.childForFieldName('name')?.text : name.text;
+        const alias = name.type === 'aliased_import' ? name.childForFieldName('alias')?.text : orig;
+        if (!orig || !alias) continue;
+        this.define(alias, { kind: 'builtin', name: `${qualified}.${orig}` }, base);
+      }
+      if (wildcard) this.ev.note('dynamic', `names from ${qualified} are not known`, this.loc(stmt));
+      return;
+    }
+    const ns = this.ev.evaluateModule(target.path);
+    if (!ns) throw new PyRaise('ImportError', [], this.loc(stmt));
+    if (wildcard) {
+      const all = ns.get('__all__')?.value;
+      const allNames = all && isSequence(all) ? all.items.filter((i) => i.kind === 'str').map((i) => (i as { value: string }).value) : undefined;
+      for (const [name, binding] of ns) {
+        if (allNames ? !allNames.includes(name) : name.startsWith('_')) continue;
+        this.scope.set(name, { ...binding, imported: true });
+      }
+      return;
+    }
+    for (const name of stmt.childrenForFieldName('name')) {
+      if (!name) continue;
+      const orig = name.type === 'aliased_import' ? name.childForFieldName('name')?.text : name.text;
+      const alias = name.type === 'aliased_import' ? name.childForFieldName('alias')?.text : orig;
+      if (!orig || !alias) continue;
+      const found = ns.get(orig);
+      if (found) {
+        this.scope.set(alias, { ...found, imported: true });
+        continue;
+      }
+      // `from . import production` imports a submodule.
+      const sub = this.ev.host.resolveModule({ path: target.path, moduleName: target.moduleName, isPackage: target.isPackage }, 0, `${target.moduleName}.${orig}`);
+      if (sub.kind === 'workspace') this.define(alias, this.moduleValue(sub, orig), base);
+      else throw new PyRaise('ImportError', [], this.loc(stmt));
+    }
+  }
+
+  private execIf(stmt: Node): void {
+    // Collect the chain of (condition, block) with the final else.
+    const branches: { cond: Node | null; body: Node }[] = [];
+    const cond = stmt.childForFieldName('condition');
+    const body = stmt.childForFieldName('consequence');
+    if (body) branches.push({ cond, body });
+    for (const alt of stmt.childrenForFieldName('alternative')) {
+      if (!alt) continue;
+      const b = alt.childForFieldName('body') ?? alt.childForFieldName('consequence');
+      if (!b) continue;
+      branches.push({ cond: alt.type === 'elif_clause' ? alt.childForFieldName('condition') : null, body: b });
+    }
+    this.execBranches(branches, 0);
+  }
+
+  private execBranches(branches: { cond: Node | null; body: Node }[], index: number): void {
+    const branch = branches[index];
+    if (!branch) return;
+    if (!branch.cond) {
+      this.execBlock(branch.body, false);
+      return;
+    }
+    const test = this.eval(branch.cond);
+    const t = truthy(test);
+    if (t === true) {
+      this.execGuarded(branch.body, test, branch.cond);
+      return;
+    }
+    if (t === false) {
+      this.execBranches(branches, index + 1);
+      return;
+    }
+    // Undecided: run both sides on copies of the scope and join. A side that raises is a guard
+    // (the program cannot continue there), so only the other side survives.
+    const before = new Map(this.scope);
+    let thenScope: Scope | undefined;
+    let elseScope: Scope | undefined;
+    try {
+      this.execBlock(branch.body, false);
+      thenScope = new Map(this.scope);
+    } catch (e) {
+      if (!(e instanceof PyRaise) && !(e instanceof ReturnSignal)) throw e;
+      if (e instanceof ReturnSignal && this.locals) {
+        // Returning from one side of an undecided branch: the function's result is undecided.
+        this.resetScope(before);
+        try {
+          this.execBranches(branches, index + 1);
+        } catch (e2) {
+          if (!(e2 instanceof ReturnSignal) && !(e2 instanceof PyRaise)) throw e2;
+        }
+        throw new ReturnSignal(unknown('depends on an undecided condition'));
+      }
+    }
+    this.resetScope(before);
+    try {
+      this.execBranches(branches, index + 1);
+      elseScope = new Map(this.scope);
+    } catch (e) {
+      if (!(e instanceof PyRaise) && !(e instanceof ReturnSignal)) throw e;
+      if (!thenScope) throw e;
+    }
+    if (thenScope && elseScope) this.resetScope(joinScopes(thenScope, elseScope));
+    else if (thenScope) this.resetScope(thenScope);
+    else if (elseScope) this.resetScope(elseScope);
+  }
+
+  /**
+   * Runs a branch whose condition holds under the production profile. If it raises (a guard such
+   * as `if not SECRET_KEY: raise ImproperlyConfigured`), the program only continues when the
+   * operator sets the variables the condition read: those values become required.
+   */
+  private execGuarded(body: Node, test: Value, condNode: Node): void {
+    if (this.locals) {
+      this.execBlock(body, false);
+      return;
+    }
+    const before = new Map(this.scope);
+    try {
+      this.execBlock(body, false);
+    } catch (e) {
+      if (!(e instanceof PyRaise)) throw e;
+      this.resetScope(before);
+      const names = test.env?.names ?? [];
+      const referenced = identifiersIn(condNode);
+      let converted = 0;
+      for (const [name, binding] of this.scope) {
+        const env = binding.value.env;
+        const hit = (env && env.names.some((n) => names.includes(n))) || (referenced.has(name) && env);
+        if (!hit) continue;
+        this.scope.set(name, { ...binding, value: unknown('guarded: must be set in production', { required: env!.names, src: binding.value.src }) });
+        converted++;
+      }
+      this.ev.note(
+        converted > 0 ? 'guard' : 'aborted',
+        converted > 0 ? `a guard raises ${e.type} unless ${names.join(', ') || 'the environment'} is set` : `raises ${e.type} when the environment is empty`,
+        this.loc(condNode),
+      );
+    }
+  }
+
+  private resetScope(next: Scope): void {
+    const target = this.scope;
+    target.clear();
+    for (const [k, v] of next) target.set(k, v);
+  }
+
+  private execTry(stmt: Node): void {
+    const body = stmt.childForFieldName('body');
+    const handlers = stmt.namedChildren.filter((c): c is Node => c?.type === 'except_clause' || c?.type === 'except_group_clause');
+    const elseClause = stmt.namedChildren.find((c) => c?.type === 'else_clause');
+    const finallyClause = stmt.namedChildren.find((c) => c?.type === 'finally_clause');
+    let raised: PyRaise | undefined;
+    if (body) {
+      try {
+        this.execBlock(body, false);
+      } catch (e) {
+        if (!(e instanceof PyRaise)) throw e;
+        raised = e;
+      }
+    }
+    try {
+      if (raised) {
+        const handler = handlers.find((h) => this.handlerCatches(h, raised!));
+        if (!handler) throw raised;
+        if (raised.type === 'ImportError' || raised.type === 'ModuleNotFoundError') {
+          this.ev.note('optional-import-missing', 'an optional settings module is missing: settings not found may be defined there', raised.location ?? this.loc(stmt));
+        }
+        const block = handler.namedChildren.find((c) => c?.type === 'block');
+        if (block) this.execBlock(block, false);
+      } else if (elseClause) {
+        const block = elseClause.childForFieldName('body') ?? elseClause.namedChildren.find((c) => c?.type === 'block');
+        if (block) this.execBlock(block, false);
+      }
+    } finally {
+      const block = finallyClause?.namedChildren.find((c) => c?.type === 'block');
+      if (block) this.execBlock(block, false);
+    }
+  }
+
+  private handlerCatches(handler: Node, raised: PyRaise): boolean {
+    const typeNode = handler.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
+    if (!typeNode) return true; // bare except
+    const expr = typeNode.type === 'as_pattern' ? typeNode.namedChildren[0] : typeNode;
+    if (!expr) return true;
+    const names =
+      expr.type === 'tuple' || expr.type === 'parenthesized_expression'
+        ? expr.namedChildren.filter((c): c is Node => !!c).map((c) => c.text)
+        : [expr.text];
+    return names.some((n) => exceptionMatches(raised.type, n.split('.').pop()!));
+  }
+
+  private execFor(stmt: Node): void {
+    const left = stmt.childForFieldName('left');
+    const right = stmt.childForFieldName('right');
+    const body = stmt.childForFieldName('body');
+    if (!left || !right || !body) return;
+    const iterable = this.eval(right);
+    const items = iterableItems(iterable);
+    if (!items || items.length > MAX_LOOP_ITEMS) {
+      this.havocAssigned(stmt, 'assigned in a loop over unknown values');
+      return;
+    }
+    for (const item of items) {
+      this.assignTarget(left, item, stmt, right);
+      try {
+        this.execBlock(body, false);
+      } catch (e) {
+        if (e instanceof LoopControl) {
+          // break/continue inside an undecided position: give up precision for the loop.
+          this.havocAssigned(stmt, 'assigned in a loop with break/continue');
+          return;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Every name assigned inside `node` becomes unknown (loops we do not unroll). */
+  private havocAssigned(node: Node, reason: string): void {
+    for (const name of assignedNamesDeep(node)) {
+      const existing = this.scope.get(name);
+      this.define(name, unknown(reason), { stmt: existing?.stmt ?? this.loc(node), rhs: existing?.rhs });
+    }
+  }
+
+  private defineFunction(def: Node, stmt: Node): void {
+    const name = def.childForFieldName('name')?.text;
+    if (!name) return;
+    this.define(
+      name,
+      { kind: 'function', fn: { node: def, name, globals: this.globals, file: this.mod.path, moduleName: this.mod.moduleName } },
+      { stmt: this.loc(stmt) },
+    );
+  }
+
+  private defineClass(def: Node, stmt: Node): void {
+    const name = def.childForFieldName('name')?.text;
+    if (name) this.define(name, { kind: 'class', name }, { stmt: this.loc(stmt) });
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  eval(node: Node): Value {
+    const src = this.loc(node);
+    switch (node.type) {
+      case 'integer': {
+        const v = parseIntLiteral(node.text);
+        return v === undefined ? unknown('integer literal') : { kind: 'int', value: v, src };
+      }
+      case 'float':
+        return { kind: 'float', value: Number(node.text.replace(/_/g, '')), src };
+      case 'true':
+        return { kind: 'bool', value: true, src };
+      case 'false':
+        return { kind: 'bool', value: false, src };
+      case 'none':
+        return { kind: 'none', src };
+      case 'string':
+        return this.evalString(node, src);
+      case 'concatenated_string': {
+        let out = '';
+        let env: Value | undefined;
+        for (const part of node.namedChildren) {
+          if (!part || part.type !== 'string') continue;
+          const v = this.evalString(part, this.loc(part));
+          if (v.kind !== 'str') return unknown('string part', { src });
+          out += v.value;
+          env ??= v.env ? v : undefined;
+        }
+        return { kind: 'str', value: out, src, env: mergeEnv('str', env) };
+      }
+      case 'identifier':
+        return this.evalName(node.text, src);
+      case 'parenthesized_expression': {
+        const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+        return inner ? this.eval(inner) : unknown('empty parentheses');
+      }
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'expression_list':
+        return this.evalSequence(node, node.type === 'expression_list' ? 'tuple' : (node.type as 'list' | 'tuple' | 'set'), src);
+      case 'dictionary':
+        return this.evalDict(node, src);
+      case 'attribute': {
+        const obj = node.childForFieldName('object');
+        const attr = node.childForFieldName('attribute')?.text;
+        if (!obj || !attr) return unknown('attribute');
+        return attributeOf(this, this.eval(obj), attr, src);
+      }
+      case 'subscript':
+        return this.evalSubscript(node, src);
+      case 'call':
+        return this.evalCall(node, src);
+      case 'binary_operator': {
+        const l = node.childForFieldName('left');
+        const r = node.childForFieldName('right');
+        const op = node.childForFieldName('operator')?.type ?? '';
+        if (!l || !r) return unknown('operator');
+        return binaryOp(op, this.eval(l), this.eval(r), src);
+      }
+      case 'unary_operator': {
+        const arg = node.childForFieldName('argument');
+        const op = node.childForFieldName('operator')?.type;
+        if (!arg) return unknown('operator');
+        const v = this.eval(arg);
+        if ((v.kind === 'int' || v.kind === 'float') && op === '-') return { kind: v.kind, value: -v.value, src, env: v.env };
+        if ((v.kind === 'int' || v.kind === 'float') && op === '+') return { ...v, src };
+        return unknown('unary operator', { src });
+      }
+      case 'not_operator': {
+        const arg = node.childForFieldName('argument');
+        if (!arg) return unknown('not');
+        const v = this.eval(arg);
+        const t = truthy(v);
+        return t === undefined ? unknown('not of unknown', { src, setType: 'bool' }) : { kind: 'bool', value: !t, src, env: mergeEnv('bool', v) };
+      }
+      case 'boolean_operator':
+        return this.evalBoolOp(node, src);
+      case 'comparison_operator':
+        return this.evalComparison(node, src);
+      case 'conditional_expression': {
+        const [a, cond, b] = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+        if (!a || !cond || !b) return unknown('conditional');
+        const c = this.eval(cond);
+        const t = truthy(c);
+        if (t === true) return withEnv(this.eval(a), c);
+        if (t === false) return withEnv(this.eval(b), c);
+        const va = this.eval(a);
+        const vb = this.eval(b);
+        return pyEquals(va, vb) === true ? va : unknown('depends on an undecided condition', { src });
+      }
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression':
+        return this.evalComprehension(node, node.type === 'set_comprehension' ? 'set' : 'list', src);
+      case 'dictionary_comprehension':
+        return unknown('dict comprehension', { src });
+      case 'lambda':
+        return unknown('lambda', { src });
+      case 'named_expression': {
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value');
+        if (!name || !value) return unknown('walrus');
+        const v = this.eval(value);
+        this.define(name.text, v);
+        return v;
+      }
+      case 'await':
+        return unknown('await', { src });
+      default:
+        return unknown(node.type, { src });
+    }
+  }
+
+  private evalString(node: Node, src: Location): Value {
+    const prefix = stringPrefix(node);
+    if (!prefix.includes('f')) {
+      if (prefix.includes('b')) return unknown('bytes literal', { src });
+      return { kind: 'str', value: plainStringValue(node), src };
+    }
+    let out = '';
+    let envFrom: Value | undefined;
+    const raw = prefix.includes('r');
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'string_content') {
+        const text = child.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+        out += raw ? text : decodeEscapes(text);
+      } else if (child.type === 'interpolation') {
+        const expr = child.childForFieldName('expression');
+        if (!expr) return unknown('f-string', { src });
+        if (child.namedChildren.some((c) => c?.type === 'format_specifier' || c?.type === 'type_conversion')) return unknown('formatted f-string', { src });
+        const v = this.eval(expr);
+        const s = pyStr(v);
+        if (s === undefined) return unknown('f-string with unknown part', { src, setType: 'str' });
+        out += s;
+        envFrom ??= v.env ? v : undefined;
+      }
+    }
+    return { kind: 'str', value: out, src, env: mergeEnv('str', envFrom) };
+  }
+
+  evalName(name: string, src: Location): Value {
+    const v = this.lookup(name);
+    if (v) return v;
+    switch (name) {
+      case 'True':
+        return { kind: 'bool', value: true, src };
+      case 'False':
+        return { kind: 'bool', value: false, src };
+      case 'None':
+        return { kind: 'none', src };
+    }
+    return { kind: 'builtin', name: `builtins.${name}` };
+  }
+
+  private evalSequence(node: Node, kind: 'list' | 'tuple' | 'set', src: Location): Value {
+    const items: Value[] = [];
+    let partial = false;
+    for (const child of node.namedChildren) {
+      if (!child || child.type === 'comment') continue;
+      if (child.type === 'list_splat' || child.type === 'parenthesized_list_splat') {
+        const inner = child.namedChildren[0];
+        const v = inner ? this.eval(inner) : unknown('splat');
+        const spread = iterableItems(v);
+        if (spread) items.push(...spread);
+        else partial = true;
+        if (isSequence(v) && v.partial) partial = true;
+        continue;
+      }
+      items.push(this.eval(child));
+    }
+    return { kind, items, partial: partial || undefined, src };
+  }
+
+  private evalDict(node: Node, src: Location): Value {
+    let dict: Extract<Value, { kind: 'dict' }> = { kind: 'dict', entries: [], src };
+    for (const child of node.namedChildren) {
+      if (!child || child.type === 'comment') continue;
+      if (child.type === 'pair') {
+        const k = child.childForFieldName('key');
+        const v = child.childForFieldName('value');
+        if (!k || !v) continue;
+        const key = this.eval(k);
+        if (key.kind === 'unknown') {
+          dict = { ...dict, partial: true };
+          continue;
+        }
+        dict = dictSet(dict, key, this.eval(v)) as typeof dict;
+      } else if (child.type === 'dictionary_splat') {
+        const inner = child.namedChildren[0];
+        const v = inner ? this.eval(inner) : unknown('splat');
+        if (v.kind === 'dict') {
+          for (const e of v.entries) dict = dictSet(dict, e.key, e.value) as typeof dict;
+          if (v.partial) dict = { ...dict, partial: true };
+        } else dict = { ...dict, partial: true };
+      }
+    }
+    dict.src = src;
+    return dict;
+  }
+
+  private evalSubscript(node: Node, src: Location): Value {
+    const valueNode = node.childForFieldName('value');
+    const keyNode = node.childForFieldName('subscript');
+    if (!valueNode || !keyNode) return unknown('subscript', { src });
+    const base = this.eval(valueNode);
+    if (keyNode.type === 'slice') return unknown('slice', { src });
+    const key = this.eval(keyNode);
+    if (base.kind === 'builtin' && base.name === 'os.environ') return this.readEnvRequired(key, src);
+    return subscriptValue(base, key, src);
+  }
+
+  /** `os.environ["X"]`: the process value if the settings set it, else KeyError (required). */
+  readEnvRequired(key: Value, src: Location): Value {
+    if (key.kind !== 'str') return unknown('environment read with unknown name', { src, setType: 'str' });
+    this.ev.recordEnvRead(key.value);
+    const set = this.ev.processEnv.get(key.value);
+    if (set) return { ...set, src };
+    throw new PyRaise('KeyError', [key.value], src);
+  }
+
+  /** `os.environ.get("X", d)`: d (or None) unless the settings set X themselves. */
+  readEnvOptional(key: Value, fallback: Value | undefined, src: Location): Value {
+    if (key.kind !== 'str') return unknown('environment read with unknown name', { src, setType: 'str' });
+    this.ev.recordEnvRead(key.value);
+    const set = this.ev.processEnv.get(key.value);
+    if (set) return { ...set, src };
+    const fv = fallback ?? { kind: 'none' as const };
+    return { ...fv, src: fallback?.src ?? src, env: { names: [key.value], fallback: fallback?.src, setType: 'str' } };
+  }
+
+  private evalCall(node: Node, src: Location): Value {
+    const fnNode = node.childForFieldName('function');
+    const argsNode = node.childForFieldName('arguments');
+    if (!fnNode) return unknown('call', { src });
+    const callee = this.eval(fnNode);
+    const args: CallArgs = { positional: [], keywords: new Map(), nodes: [], keywordNodes: new Map(), starred: false };
+    if (argsNode?.type === 'generator_expression') {
+      args.positional.push(this.evalComprehension(argsNode, 'list', this.loc(argsNode)));
+      args.nodes.push(argsNode);
+    } else {
+      for (const a of argsNode?.namedChildren ?? []) {
+        if (!a || a.type === 'comment') continue;
+        if (a.type === 'keyword_argument') {
+          const name = a.childForFieldName('name')?.text;
+          const value = a.childForFieldName('value');
+          if (name && value) {
+            args.keywords.set(name, this.eval(value));
+            args.keywordNodes.set(name, value);
+          }
+        } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+          args.starred = true;
+        } else {
+          args.positional.push(this.eval(a));
+          args.nodes.push(a);
+        }
+      }
+    }
+    if (callee.kind === 'function') {
+      if (args.starred) return unknown('call with *args', { src });
+      const result = this.ev.callFunction(callee, args, src);
+      if (result.kind === 'unknown') return envHeuristic(callee.fn.name, args, src) ?? result;
+      return result;
+    }
+    if (callee.kind === 'builtin' || callee.kind === 'envreader' || callee.kind === 'module') {
+      const result = callBuiltin(this, callee, args, src, node);
+      if (result.kind === 'unknown' && callee.kind === 'builtin') {
+        const short = callee.name.split('.').pop() ?? '';
+        if (!callee.name.startsWith('builtins.') || !KNOWN_PY_BUILTINS.has(short)) return envHeuristic(short, args, src) ?? result;
+      }
+      return result;
+    }
+    if (callee.kind === 'class') return unknown(`instance of ${callee.name}`, { src });
+    return unknown('call of unknown value', { src });
+  }
+
+  private evalBoolOp(node: Node, src: Location): Value {
+    const l = node.childForFieldName('left');
+    const r = node.childForFieldName('right');
+    const op = node.childForFieldName('operator')?.type;
+    if (!l || !r) return unknown('boolean operator', { src });
+    const lv = this.eval(l);
+    const t = truthy(lv);
+    if (t === undefined) {
+      const rv = this.eval(r);
+      // `x or default` with x unknown stays unknown; `x and y` likewise.
+      const rt = truthy(rv);
+      if (op === 'and' && rt === false) return { ...rv, env: mergeEnv(typeOf(rv), lv, rv) };
+      if (op === 'or' && rt === true) return unknown('depends on an undecided value', { src });
+      return unknown('depends on an undecided value', { src });
+    }
+    if (op === 'and') return t ? withEnv(this.eval(r), lv) : lv;
+    return t ? lv : withEnv(this.eval(r), lv);
+  }
+
+  private evalComparison(node: Node, src: Location): Value {
+    const operands: Node[] = [];
+    const ops: string[] = [];
+    for (let i = 0; i < node.childCount; i++) {
+      const c = node.child(i);
+      if (!c) continue;
+      if (c.isNamed && c.type !== 'comment') operands.push(c);
+      else if (!c.isNamed) ops.push(c.type);
+    }
+    let left = this.eval(operands[0]!);
+    const all: Value[] = [left];
+    let result: boolean | undefined = true;
+    for (let i = 0; i < ops.length; i++) {
+      const right = this.eval(operands[i + 1]!);
+      all.push(right);
+      const op = ops[i]!;
+      let r: boolean | undefined;
+      if ((op === 'in' || op === 'not in') && right.kind === 'builtin' && right.name === 'os.environ' && left.kind === 'str') {
+        // `"X" in os.environ`: false in the production profile unless the settings set X.
+        this.ev.recordEnvRead(left.value);
+        const present = this.ev.processEnv.has(left.value);
+        r = op === 'in' ? present : !present;
+        all.push({ kind: 'bool', value: present, env: { names: [left.value], setType: 'bool' } });
+      } else r = compare(op, left, right);
+      if (r === false) {
+        result = false;
+        break;
+      }
+      if (r === undefined) result = undefined;
+      left = right;
+    }
+    if (result === undefined) return unknown('comparison of unknown values', { src, setType: 'bool' });
+    return { kind: 'bool', value: result, src, env: mergeEnv('bool', ...all) };
+  }
+
+  private evalComprehension(node: Node, kind: 'list' | 'set', src: Location): Value {
+    const body = node.childForFieldName('body');
+    const clauses = node.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause' || c?.type === 'if_clause');
+    if (!body) return unknown('comprehension', { src });
+    const saved = this.locals;
+    const scope: Scope = new Map(this.locals ?? []);
+    // Comprehensions have their own scope; reads fall through to the enclosing one.
+    this.locals = this.locals ? scope : new Map();
+    const out: Value[] = [];
+    let failed = false;
+    let envFrom: Value | undefined;
+    const run = (i: number): void => {
+      if (failed) return;
+      const clause = clauses[i];
+      if (!clause) {
+        out.push(this.eval(body));
+        return;
+      }
+      if (clause.type === 'if_clause') {
+        const cond = clause.namedChildren[0];
+        const t = cond ? truthy(this.eval(cond)) : undefined;
+        if (t === undefined) failed = true;
+        else if (t) run(i + 1);
+        return;
+      }
+      const left = clause.childForFieldName('left');
+      const right = clause.childForFieldName('right');
+      if (!left || !right) {
+        failed = true;
+        return;
+      }
+      const iter = this.eval(right);
+      envFrom ??= iter.env ? iter : undefined;
+      const items = iterableItems(iter);
+      if (!items || items.length > MAX_LOOP_ITEMS) {
+        failed = true;
+        return;
+      }
+      for (const item of items) {
+        this.assignTarget(left, item, clause, right);
+        run(i + 1);
+      }
+    };
+    try {
+      run(0);
+    } finally {
+      this.locals = saved;
+    }
+    if (failed) return unknown('comprehension over unknown values', { src, setType: kind });
+    return { kind, items: out, src, env: mergeEnv(kind, envFrom) };
+  }
+}
+
+const KNOWN_PY_BUILTINS = new Set(['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'dict', 'len', 'sorted', 'print', 'open', 'getattr', 'isinstance', 'frozenset', 'min', 'max', 'abs', 'any', 'all', 'globals', 'locals', 'vars', 'exec', 'eval', 'repr', 'filter', 'map', 'zip', 'range', 'enumerate', 'reversed']);
+
+/**
+ * Spec §0.2's last row: an unknown helper called like `get_env("DEBUG", True)` (callee name says
+ * env/config/setting, first argument an UPPER_SNAKE literal) is treated as an env read whose
+ * fallback is the second positional or `default=` argument.
+ */
+function envHeuristic(callee: string, args: CallArgs, src: Location): Value | undefined {
+  if (!/env|config|setting/i.test(callee)) return undefined;
+  const first = args.positional[0];
+  if (!first || first.kind !== 'str' || !/^[A-Z][A-Z0-9_]*$/.test(first.value)) return undefined;
+  const fallback = args.keywords.get('default') ?? args.positional[1];
+  if (!fallback || fallback.kind === 'unknown') return undefined;
+  return { ...fallback, env: { names: [first.value], fallback: fallback.src, setType: 'unknown' } };
+}
+
+function withEnv(v: Value, from: Value): Value {
+  if (!from.env) return v;
+  return { ...v, env: mergeEnv(v.env?.setType ?? typeOf(v), v, from) };
+}
+
+/** Names bound by a statement (targets of assignments, imports, defs). */
+export function assignedNames(stmt: Node): string[] {
+  const out: string[] = [];
+  const expr = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : stmt;
+  if (!expr) return out;
+  const collect = (t: Node | null) => {
+    if (!t) return;
+    if (t.type === 'identifier') out.push(t.text);
+    else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'expression_list'].includes(t.type))
+      for (const c of t.namedChildren) collect(c);
+    else if (t.type === 'subscript' || t.type === 'attribute') {
+      let base: Node | null = t;
+      while (base && (base.type === 'subscript' || base.type === 'attribute')) base = base.childForFieldName(base.type === 'subscript' ? 'value' : 'object');
+      if (base?.type === 'identifier') out.push(base.text);
+    }
+  };
+  if (expr.type === 'assignment') {
+    let cur: Node | null = expr;
+    while (cur && cur.type === 'assignment') {
+      collect(cur.childForFieldName('left'));
+      cur = cur.childForFieldName('right');
+    }
+  } else if (expr.type === 'augmented_assignment') collect(expr.childForFieldName('left'));
+  else if (expr.type === 'call') {
+    // MIDDLEWARE.append(...) mutates MIDDLEWARE.
+    const fn = expr.childForFieldName('function');
+    if (fn?.type === 'attribute') collect(fn.childForFieldName('object'));
+  }
+  return out;
+}
+
+function assignedNamesDeep(node: Node): Set<string> {
+  const names = new Set<string>();
+  const visit = (n: Node) => {
+    if (n.type === 'expression_statement') for (const name of assignedNames(n)) names.add(name);
+    if (n.type === 'for_statement') {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'identifier') names.add(left.text);
+    }
+    if (n.type === 'function_definition' || n.type === 'class_definition') return;
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(node);
+  return names;
+}
+
+function identifiersIn(node: Node): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: Node) => {
+    if (n.type === 'identifier') out.add(n.text);
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(node);
+  return out;
+}
+
+function joinScopes(a: Scope, b: Scope): Scope {
+  const out: Scope = new Map();
+  for (const [name, ba] of a) {
+    const bb = b.get(name);
+    if (!bb) {
+      out.set(name, { ...ba, value: ba.value.kind === 'unknown' ? ba.value : unknown('set in only one branch of an undecided condition', { src: ba.value.src }) });
+      continue;
+    }
+    if (ba === bb || pyEquals(ba.value, bb.value) === true) out.set(name, ba);
+    else out.set(name, { ...ba, value: unknown('differs between branches of an undecided condition', { src: ba.value.src }) });
+  }
+  for (const [name, bb] of b) {
+    if (!a.has(name)) out.set(name, { ...bb, value: unknown('set in only one branch of an undecided condition', { src: bb.value.src }) });
+  }
+  return out;
+}
+
+export function iterableItems(v: Value): Value[] | undefined {
+  if (isSequence(v)) return v.partial ? undefined : v.items;
+  if (v.kind === 'dict') return v.partial ? undefined : v.entries.map((e) => e.key);
+  if (v.kind === 'str') return [...v.value].map((c) => ({ kind: 'str', value: c }) as Value);
+  return undefined;
+}
+
+function subscriptValue(base: Value, key: Value, src: Location): Value {
+  if (base.kind === 'dict') {
+    const hit = dictGet(base, key);
+    if (hit) return hit;
+    return unknown(base.partial ? 'key of a partly known dict' : 'missing key', { src });
+  }
+  if ((isSequence(base) || base.kind === 'str') && key.kind === 'int') {
+    const items = base.kind === 'str' ? [...base.value].map((c) => ({ kind: 'str', value: c }) as Value) : base.partial ? undefined : base.items;
+    if (!items) return unknown('index of a partly known list', { src });
+    const i = key.value < 0 ? items.length + key.value : key.value;
+    const item = items[i];
+    return item ? { ...item, env: mergeEnv(typeOf(item), item, base) ?? item.env } : unknown('index out of range', { src });
+  }
+  return unknown('subscript', { src });
+}
+
+function setPath(root: Value, keys: Value[], value: Value): Value {
+  if (keys.length === 0) return value;
+  const [key, ...rest] = keys;
+  if (root.kind === 'dict' && key!.kind !== 'unknown') {
+    const child = dictGet(root, key!) ?? { kind: 'dict' as const, entries: [] };
+    return dictSet(root, key!, setPath(child, rest, value));
+  }
+  if (root.kind === 'list' && key!.kind === 'int' && !root.partial) {
+    const items = root.items.slice();
+    const i = key!.value < 0 ? items.length + key!.value : key!.value;
+    if (i >= 0 && i < items.length) items[i] = setPath(items[i]!, rest, value);
+    return { ...root, items };
+  }
+  if (root.kind === 'dict') return { ...root, partial: true };
+  return unknown('assignment into an unknown container');
+}
+
+/** str(v) for known scalars; undefined otherwise. */
+export function pyStr(v: Value): string | undefined {
+  switch (v.kind) {
+    case 'str':
+    case 'path':
+      return v.value;
+    case 'int':
+      return String(v.value);
+    case 'float':
+      return Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value);
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    default:
+      return undefined;
+  }
+}
+
+function compare(op: string, a: Value, b: Value): boolean | undefined {
+  switch (op) {
+    case '==':
+      return pyEquals(a, b);
+    case '!=': {
+      const eq = pyEquals(a, b);
+      return eq === undefined ? undefined : !eq;
+    }
+    case 'in':
+      return pyContains(b, a);
+    case 'not in': {
+      const c = pyContains(b, a);
+      return c === undefined ? undefined : !c;
+    }
+    case 'is':
+    case 'is not': {
+      let same: boolean | undefined;
+      if (a.kind === 'unknown' || b.kind === 'unknown') same = undefined;
+      else if (a.kind === 'none' || b.kind === 'none') same = a.kind === b.kind;
+      else if (a.kind === 'bool' && b.kind === 'bool') same = a.value === b.value;
+      else if (a.kind === 'bool' || b.kind === 'bool') same = false;
+      else same = undefined;
+      if (same === undefined) return undefined;
+      return op === 'is' ? same : !same;
+    }
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      const na = a.kind === 'int' || a.kind === 'float' ? a.value : a.kind === 'bool' ? Number(a.value) : undefined;
+      const nb = b.kind === 'int' || b.kind === 'float' ? b.value : b.kind === 'bool' ? Number(b.value) : undefined;
+      let x: number | string | undefined = na;
+      let y: number | string | undefined = nb;
+      if (a.kind === 'str' && b.kind === 'str') {
+        x = a.value;
+        y = b.value;
+      }
+      if (x === undefined || y === undefined) return undefined;
+      return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function binaryOp(op: string, a: Value, b: Value, src: Location): Value {
+  const env = (t: PyType) => mergeEnv(t, a, b);
+  if (a.kind === 'unknown' || b.kind === 'unknown') {
+    return unknown('operation on an unknown value', { src, required: a.kind === 'unknown' ? a.required : b.kind === 'unknown' ? b.required : undefined });
+  }
+  const num = (v: Value) => (v.kind === 'int' || v.kind === 'float' ? v.value : v.kind === 'bool' ? Number(v.value) : undefined);
+  const na = num(a);
+  const nb = num(b);
+  if (na !== undefined && nb !== undefined) {
+    const isFloat = a.kind === 'float' || b.kind === 'float';
+    let r: number | undefined;
+    let kind: 'int' | 'float' = isFloat ? 'float' : 'int';
+    switch (op) {
+      case '+': r = na + nb; break;
+      case '-': r = na - nb; break;
+      case '*': r = na * nb; break;
+      case '/': r = nb === 0 ? undefined : na / nb; kind = 'float'; break;
+      case '//': r = nb === 0 ? undefined : Math.floor(na / nb); break;
+      case '%': r = nb === 0 ? undefined : ((na % nb) + nb) % nb; break;
+      case '**': r = na ** nb; break;
+      case '|': r = na | nb; break;
+      case '&': r = na & nb; break;
+      case '<<': r = na << nb; break;
+      case '>>': r = na >> nb; break;
+    }
+    if (r === undefined) return unknown('arithmetic error', { src });
+    return { kind, value: r, src, env: env(kind) };
+  }
+  if (op === '+' && a.kind === 'str' && b.kind === 'str') return { kind: 'str', value: a.value + b.value, src, env: env('str') };
+  if (op === '+' && isSequence(a) && isSequence(b) && a.kind === b.kind) {
+    return { kind: a.kind, items: [...a.items, ...b.items], partial: a.partial || b.partial || undefined, src: a.src ?? src, env: env(a.kind) };
+  }
+  if (op === '*' && (isSequence(a) || a.kind === 'str') && b.kind === 'int') {
+    if (a.kind === 'str') return { kind: 'str', value: a.value.repeat(Math.max(0, b.value)), src, env: env('str') };
+    if (b.value > MAX_LOOP_ITEMS) return unknown('large repetition', { src });
+    const items: Value[] = [];
+    for (let i = 0; i < b.value; i++) items.push(...a.items);
+    return { kind: a.kind, items, partial: a.partial, src, env: env(a.kind) };
+  }
+  if (op === '/' && (a.kind === 'path') && (b.kind === 'str' || b.kind === 'path')) {
+    return { kind: 'path', value: joinPath(a.value, b.value), src, env: env('path') };
+  }
+  if (op === '|' && a.kind === 'dict' && b.kind === 'dict') {
+    let d: Value = a;
+    for (const e of b.entries) d = dictSet(d as Extract<Value, { kind: 'dict' }>, e.key, e.value);
+    return { ...d, src, env: env('dict') };
+  }
+  if (op === '%' && a.kind === 'str') return unknown('%-formatting', { src, setType: 'str' });
+  return unknown(`operator ${op}`, { src });
+}
+
+export function joinPath(base: string, part: string): string {
+  if (part.startsWith('/')) return part;
+  if (base === '' ) return part;
+  return normalizePath(base.endsWith('/') ? base + part : `${base}/${part}`);
+}
+
+export function normalizePath(p: string): string {
+  const abs = p.startsWith('/');
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length && out[out.length - 1] !== '..') out.pop();
+      else if (!abs) out.push('..');
+      continue;
+    }
+    out.push(seg);
+  }
+  return (abs ? '/' : '') + out.join('/') || (abs ? '/' : '.');
+}

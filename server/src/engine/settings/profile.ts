@@ -1,0 +1,93 @@
+// The production profile of a settings module: its final namespace after evaluation, with Django's
+// version-specific global defaults behind it (spec §c.2).
+import { djangoDefault, type DjangoVersion } from '../project/djangoVersion';
+import type { DjangoProject, SettingsModule } from '../project/model';
+import type { Location } from '../types';
+import { Evaluation, type EvalNote, type ModuleHost } from './evaluator';
+import { type Binding, type Scope, type Value, stringItems, unknown } from './value';
+
+export interface Setting {
+  name: string;
+  value: Value;
+  /** Present when the project assigns the setting (possibly in a module it imports). */
+  binding?: Binding;
+  /** True when the value is Django's global default. */
+  isDefault: boolean;
+  /** Not assigned, but an optional module or dynamic code might assign it. */
+  mayBeDefinedElsewhere?: boolean;
+}
+
+export class SettingsProfile {
+  readonly notes: EvalNote[];
+  readonly filesRead: Set<string>;
+  readonly processEnv: Map<string, Value>;
+
+  constructor(
+    readonly project: DjangoProject,
+    readonly module: SettingsModule,
+    readonly scope: Scope,
+    evaluation: Evaluation,
+  ) {
+    this.notes = evaluation.notes;
+    this.filesRead = evaluation.filesRead;
+    this.processEnv = evaluation.processEnv;
+  }
+
+  get version(): DjangoVersion {
+    return this.project.djangoVersion;
+  }
+
+  /**
+   * A setting's value in production. When the project does not assign it, Django's default — or
+   * unknown if an optional module or dynamic code could have defined it.
+   */
+  setting(name: string): Setting {
+    const binding = this.scope.get(name);
+    if (binding) return { name, value: binding.value, binding, isDefault: false };
+    const def = djangoDefault(name, this.version);
+    return { name, value: def ?? unknown('not a Django setting in this version'), isDefault: true, mayBeDefinedElsewhere: this.mayDefineMore || undefined };
+  }
+
+  /** An optional `local.py` or dynamic code could define settings we cannot see. */
+  get mayDefineMore(): boolean {
+    return this.notes.some((n) => n.kind === 'optional-import-missing' || n.kind === 'dynamic');
+  }
+
+  /** SILENCED_SYSTEM_CHECKS entries, when they are known. */
+  get silencedChecks(): Set<string> {
+    return new Set(stringItems(this.setting('SILENCED_SYSTEM_CHECKS').value) ?? []);
+  }
+
+  /** Where a finding about a setting the project never assigns is shown: after the imports. */
+  get missingAnchor(): Location {
+    return this.anchorAfterImports ?? { file: this.module.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  }
+
+  anchorAfterImports?: Location;
+}
+
+export function evaluateProfile(project: DjangoProject, module: SettingsModule, host: ModuleHost): SettingsProfile {
+  const evaluation = new Evaluation(host);
+  const scope = evaluation.evaluateModule(module.path) ?? new Map();
+  const profile = new SettingsProfile(project, module, scope, evaluation);
+  const mod = host.load(module.path);
+  if (mod) profile.anchorAfterImports = firstLineAfterImports(module.path, mod.root);
+  return profile;
+}
+
+function firstLineAfterImports(file: string, root: import('web-tree-sitter').Node): Location {
+  let line = 0;
+  let text = '';
+  for (const stmt of root.namedChildren) {
+    if (!stmt) continue;
+    const isImport = stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement' || stmt.type === 'comment';
+    const isDocstring = stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string';
+    if (isImport || isDocstring) continue;
+    line = stmt.startPosition.row;
+    text = stmt.text.split('\n')[0] ?? '';
+    return { file, range: { start: { line, character: stmt.startPosition.column }, end: { line, character: stmt.startPosition.column + text.length } } };
+  }
+  const last = root.lastNamedChild;
+  if (last) line = last.startPosition.row;
+  return { file, range: { start: { line, character: 0 }, end: { line, character: (last?.text.split('\n')[0] ?? '').length } } };
+}

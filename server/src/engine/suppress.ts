@@ -1,0 +1,74 @@
+// Inline suppressions. `# django-readiness: ignore[DJ-SEC-001, DJ-SEC-014]` on the finding's line or
+// alone on the line above; `# django-readiness: ignore-file[DJ-SEC-001]` anywhere in the file;
+// Ruff-style `# noqa: DJ-SEC-001` on the line. Ids or rule names; an empty list means every rule.
+import { findRule } from './rules/index';
+import type { Finding } from './types';
+
+const LINE = /#\s*django-readiness:\s*ignore(?:\[([^\]]*)\])?(?!-)/;
+const FILE = /#\s*django-readiness:\s*ignore-file(?:\[([^\]]*)\])?/;
+const NOQA = /#\s*noqa:\s*([A-Z][A-Z0-9-]*(?:\s*,\s*[A-Z][A-Z0-9-]*)*)/i;
+
+function ids(list: string | undefined): Set<string> | 'all' {
+  if (list === undefined || list.trim() === '') return 'all';
+  const out = new Set<string>();
+  for (const raw of list.split(',')) {
+    const name = raw.trim();
+    if (!name) continue;
+    out.add(findRule(name)?.id ?? name.toUpperCase());
+  }
+  return out;
+}
+
+function covers(set: Set<string> | 'all' | undefined, code: string): boolean {
+  return set === 'all' || (set !== undefined && set.has(code));
+}
+
+export class Suppressions {
+  private fileLevel: Set<string> | 'all' | undefined;
+  private lines: string[];
+
+  constructor(text: string) {
+    this.lines = text.split(/\r?\n/);
+    for (const line of this.lines) {
+      const m = FILE.exec(line);
+      if (m && /^\s*#/.test(line)) {
+        const s = ids(m[1]);
+        if (s === 'all' || this.fileLevel === 'all') this.fileLevel = 'all';
+        else this.fileLevel = new Set([...(this.fileLevel ?? []), ...s]);
+      }
+    }
+  }
+
+  private lineIds(index: number, standaloneOnly: boolean): Set<string> | 'all' | undefined {
+    const line = this.lines[index];
+    if (line === undefined) return undefined;
+    if (standaloneOnly && !/^\s*#/.test(line)) return undefined;
+    const m = LINE.exec(line);
+    if (m) return ids(m[1]);
+    if (!standaloneOnly) {
+      const q = NOQA.exec(line);
+      if (q) return ids(q[1]);
+    }
+    return undefined;
+  }
+
+  isSuppressed(code: string, line: number): boolean {
+    if (covers(this.fileLevel, code)) return true;
+    if (covers(this.lineIds(line, false), code)) return true;
+    return covers(this.lineIds(line - 1, true), code);
+  }
+}
+
+/** Drop findings suppressed by comments in their own file. */
+export function applySuppressions(findings: Finding[], readText: (file: string) => string | undefined): Finding[] {
+  const cache = new Map<string, Suppressions | null>();
+  return findings.filter((f) => {
+    let s = cache.get(f.file);
+    if (s === undefined) {
+      const text = readText(f.file);
+      s = text === undefined ? null : new Suppressions(text);
+      cache.set(f.file, s);
+    }
+    return !s || !s.isSuppressed(f.code, f.range.start.line);
+  });
+}

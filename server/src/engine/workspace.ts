@@ -1,0 +1,113 @@
+// File access for the engine. The language server overlays open documents on the disk; the CLI and
+// tests read the disk (or an in-memory map). Every read goes through here so a file's text is the
+// same for every rule.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface FileSystem {
+  readFile(path: string): string | undefined;
+  isFile(path: string): boolean;
+  isDirectory(path: string): boolean;
+  /** Directory entries (names only); empty when unreadable. */
+  list(dir: string): { name: string; isDirectory: boolean }[];
+}
+
+export class DiskFileSystem implements FileSystem {
+  readFile(path: string): string | undefined {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  isFile(path: string): boolean {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  }
+  isDirectory(path: string): boolean {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+  list(dir: string): { name: string; isDirectory: boolean }[] {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).map((d) => ({
+        name: d.name,
+        isDirectory: d.isDirectory() || (d.isSymbolicLink() && this.isDirectory(join(dir, d.name))),
+      }));
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** Open editor buffers shadow the disk. */
+export class OverlayFileSystem implements FileSystem {
+  readonly overlays = new Map<string, string>();
+  constructor(private readonly base: FileSystem) {}
+  readFile(path: string): string | undefined {
+    return this.overlays.get(path) ?? this.base.readFile(path);
+  }
+  isFile(path: string): boolean {
+    return this.overlays.has(path) || this.base.isFile(path);
+  }
+  isDirectory(path: string): boolean {
+    return this.base.isDirectory(path);
+  }
+  list(dir: string): { name: string; isDirectory: boolean }[] {
+    return this.base.list(dir);
+  }
+}
+
+/** Directories never worth walking: dependencies, VCS data, caches, build output. */
+export const SKIPPED_DIRECTORIES = new Set([
+  'node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', 'env', '.env', '.tox', '.nox',
+  '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', 'dist', 'build', '.eggs', 'htmlcov',
+  '.idea', '.vscode', 'staticfiles', 'bower_components', '.cache', 'out-test',
+]);
+
+/**
+ * Walks a workspace and returns every file path, skipping dependency and cache folders and any path
+ * a caller's exclude test rejects. Bounded by `maxFiles` so a stray home directory cannot stall us.
+ */
+export function walkFiles(fs: FileSystem, root: string, exclude: (path: string) => boolean = () => false, maxFiles = 200_000): string[] {
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length > 0 && out.length < maxFiles) {
+    const dir = stack.pop()!;
+    for (const entry of fs.list(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory) {
+        if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.endsWith('.egg-info') || exclude(path)) continue;
+        stack.push(path);
+      } else if (!exclude(path)) {
+        out.push(path);
+        if (out.length >= maxFiles) break;
+      }
+    }
+  }
+  return out.sort();
+}
+
+/** Minimal glob → RegExp (`**`, `*`, `?`), matched against workspace-relative paths with `/`. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        re += '.*';
+        i++;
+        if (glob[i + 1] === '/') i++;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  // A pattern without a slash matches a name at any depth, like .gitignore.
+  return glob.includes('/') ? new RegExp(`^${re}(/.*)?$`) : new RegExp(`(^|/)${re}(/.*)?$`);
+}
