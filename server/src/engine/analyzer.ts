@@ -246,6 +246,27 @@ export class Analyzer {
     return changed;
   }
 
+  /**
+   * `fixAll` without side effects: the same new contents, after which every file it touched is put
+   * back as it was (an open buffer to its text, any other file to the disk). The language server
+   * offers the result as an edit the client may still decline, so the analyzer must not believe
+   * the fixes were made.
+   */
+  previewFixAll(maxPasses = 5, filter: (f: Finding) => boolean = () => true): Map<string, string> {
+    const overlays = new Map(this.fs.overlays);
+    try {
+      return this.fixAll(maxPasses, filter);
+    } finally {
+      // fixAll writes only through setDocument, so the overlays tell which files it touched.
+      for (const [file, text] of [...this.fs.overlays]) {
+        const previous = overlays.get(file);
+        if (previous === text) continue;
+        if (previous !== undefined) this.setDocument(file, previous);
+        else this.closeDocument(file);
+      }
+    }
+  }
+
   dispose(): void {
     this.sources.dispose();
     this.pool.dispose();
