@@ -229,14 +229,15 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
       production.roleReason = 'given with --settings';
     }
   }
-  if (!production) {
+  // A --settings that names nothing must not silently fall back to another module.
+  if (!production && !options.settingsOverride) {
     const prodEntry = prodEntries.find((e) => e.path && byPath(e.path)?.role !== 'dev' && byPath(e.path)?.role !== 'test');
     if (prodEntry) {
       production = byPath(prodEntry.path);
       productionReason = `DJANGO_SETTINGS_MODULE in ${relative(root, prodEntry.file) || basename(prodEntry.file)}`;
     }
   }
-  if (!production) {
+  if (!production && !options.settingsOverride) {
     const named = [...modules.values()].filter((m) => m.role === 'production');
     // Prefer "production" over "staging" when both exist.
     named.sort((a, b) => rank(a.moduleName) - rank(b.moduleName));
@@ -245,14 +246,14 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
       productionReason = `module name ${production.moduleName}`;
     }
   }
-  if (!production) {
+  if (!production && !options.settingsOverride) {
     const manageEntry = entries.find((e) => e.kind === 'manage' && e.path && byPath(e.path)?.role !== 'dev' && byPath(e.path)?.role !== 'test');
     if (manageEntry) {
       production = byPath(manageEntry.path);
       productionReason = 'DJANGO_SETTINGS_MODULE in manage.py';
     }
   }
-  if (!production) {
+  if (!production && !options.settingsOverride) {
     const lone = [...modules.values()].filter((m) => basename(m.path) === 'settings.py' && m.role !== 'dev' && m.role !== 'test');
     if (lone.length === 1) {
       production = lone[0];

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { seriesForSpecifier } from '../../server/src/engine/project/djangoVersion';
+import { analyzeDir, writeProject } from '../helpers/engine';
+
+const PKG = { 'proj/__init__.py': '', 'proj/settings/__init__.py': '', 'proj/settings/base.py': 'DEBUG = False\n', 'proj/settings/local.py': 'from .base import *\nDEBUG = True\n', 'proj/settings/production.py': 'from .base import *\n' };
+
+test('wsgi.py names the production settings module', async () => {
+  const dir = writeProject({
+    ...PKG,
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.local")\n',
+    'proj/wsgi.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.production")\n',
+  });
+  const { analyzer } = await analyzeDir(dir);
+  const [project] = analyzer.projects();
+  assert.equal(project?.production?.moduleName, 'proj.settings.production');
+  assert.match(project!.productionReason, /wsgi\.py/);
+  const roles = Object.fromEntries(project!.settingsModules.map((m) => [m.moduleName, m.role]));
+  assert.equal(roles['proj.settings.local'], 'dev');
+  assert.equal(roles['proj.settings.base'], 'base');
+  analyzer.dispose();
+});
+
+test('a Dockerfile ENV, compose environment or .env names it when wsgi.py does not', async () => {
+  for (const [file, text] of [
+    ['Dockerfile', 'FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=proj.settings.production\n'],
+    ['docker-compose.yml', 'services:\n  web:\n    environment:\n      - DJANGO_SETTINGS_MODULE=proj.settings.production\n'],
+    ['.env', 'DJANGO_SETTINGS_MODULE=proj.settings.production\n'],
+  ] as const) {
+    const dir = writeProject({ ...PKG, 'proj/settings/staging.py': 'from .base import *\n', 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.local")\n', [file]: text });
+    const { analyzer } = await analyzeDir(dir);
+    assert.equal(analyzer.projects()[0]?.production?.moduleName, 'proj.settings.production', file);
+    analyzer.dispose();
+  }
+});
+
+test('a dev-only compose override does not choose production', async () => {
+  const dir = writeProject({ ...PKG, 'docker-compose.override.yml': 'services:\n  web:\n    environment:\n      DJANGO_SETTINGS_MODULE: proj.settings.local\n' });
+  const { analyzer } = await analyzeDir(dir);
+  assert.equal(analyzer.projects()[0]?.production?.moduleName, 'proj.settings.production');
+  analyzer.dispose();
+});
+
+test('a lone settings.py is production; manage.py pointing at a dev module is not', async () => {
+  const dir = writeProject({ 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\n', 'site/__init__.py': '', 'site/settings.py': 'DEBUG = True\n' });
+  const { analyzer, findings } = await analyzeDir(dir);
+  assert.equal(analyzer.projects()[0]?.production?.moduleName, 'site.settings');
+  assert.ok(findings.some((f) => f.code === 'DJ-SEC-001'));
+  analyzer.dispose();
+});
+
+test('the Django version is read from requirements', async () => {
+  const dir = writeProject({ 'settings.py': '', 'manage.py': '', 'requirements/base.txt': 'django>=4.2,<5.0  # LTS\n', 'requirements/dev.txt': '-r base.txt\nDjango==5.1\n' });
+  const { analyzer } = await analyzeDir(dir);
+  const v = analyzer.projects()[0]!.djangoVersion;
+  assert.deepEqual([v.major, v.minor], [4, 2]);
+  analyzer.dispose();
+});
+
+test('PEP 440 specifiers pick the newest series pip could install', () => {
+  const pick = (s: string) => {
+    const v = seriesForSpecifier(s, 't');
+    return v ? `${v.major}.${v.minor}` : undefined;
+  };
+  assert.equal(pick('==4.2.11'), '4.2');
+  assert.equal(pick('>=4.2,<5.0'), '4.2');
+  assert.equal(pick('~=3.2.0'), '3.2');
+  assert.equal(pick('~=4.1'), '4.2');
+  assert.equal(pick('==5.1.*'), '5.1');
+  assert.equal(pick('<4'), '3.2');
+  assert.equal(pick('>=5.0,!=5.1.*,<6'), '5.2');
+});
