@@ -70,7 +70,7 @@ for (const rule of RULES) {
 }
 
 test('the fully hardened base fixture has no findings at all', async () => {
-  const { analyzer, findings } = await analyzeSettings(readFileSync(join(RULE_FIXTURES, 'DJ-SEC-031', 'passes.py'), 'utf8'));
+  const { analyzer, findings } = await analyzeSettings(readFileSync(join(RULE_FIXTURES, 'DJ-OPS-029', 'passes.py'), 'utf8'));
   try {
     assert.deepEqual(findings.map((f) => `${f.code} ${f.message}`), []);
   } finally {

@@ -114,7 +114,10 @@ export function djangoDefault(name: string, v: DjangoVersion): Value | undefined
     case 'INTERNAL_IPS':
     case 'AUTH_PASSWORD_VALIDATORS':
     case 'SECURE_REDIRECT_EXEMPT':
+    case 'TEMPLATES':
       return empty;
+    case 'AUTHENTICATION_BACKENDS':
+      return { kind: 'list', items: [s('django.contrib.auth.backends.ModelBackend')] };
     case 'SECRET_KEY_FALLBACKS':
       return atLeast(v, 4, 1) ? empty : undefined;
     case 'SECURE_HSTS_SECONDS':

@@ -2,6 +2,8 @@
 import type { Rule } from './types';
 import { rule as dj_ops_015 } from './settings/DJ-OPS-015';
 import { rule as dj_ops_025 } from './settings/DJ-OPS-025';
+import { rule as dj_ops_029 } from './settings/DJ-OPS-029';
+import { rule as dj_ops_030 } from './settings/DJ-OPS-030';
 import { rule as dj_sec_001 } from './settings/DJ-SEC-001';
 import { rule as dj_sec_006 } from './settings/DJ-SEC-006';
 import { rule as dj_sec_008 } from './settings/DJ-SEC-008';
@@ -29,6 +31,8 @@ import { rule as dj_sec_052 } from './settings/DJ-SEC-052';
 export const RULES: readonly Rule[] = [
   dj_ops_015,
   dj_ops_025,
+  dj_ops_029,
+  dj_ops_030,
   dj_sec_001,
   dj_sec_006,
   dj_sec_008,
