@@ -19,6 +19,9 @@ const common = {
   alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
 };
 
+// The rule registry is generated from the rule files so it is never out of date.
+await import('./gen-registry.mjs');
+
 const jobs = [
   build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'server/out/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
 ];

@@ -10,7 +10,11 @@ test('rule ids and names are unique and match their files', () => {
   const ids = RULES.map((r) => r.id);
   assert.equal(new Set(ids).size, ids.length);
   assert.equal(new Set(RULES.map((r) => r.name)).size, RULES.length);
-  const files = readdirSync(join(REPO_ROOT, 'server/src/engine/rules/settings')).map((f) => f.replace(/\.ts$/, ''));
+  const rulesDir = join(REPO_ROOT, 'server/src/engine/rules');
+  const files = readdirSync(rulesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => readdirSync(join(rulesDir, d.name)).filter((f) => /^DJ-/.test(f)))
+    .map((f) => f.replace(/\.ts$/, ''));
   assert.deepEqual([...ids].sort(), files.sort());
   for (const r of RULES) {
     assert.match(r.id, /^DJ-(SEC|ENV|OPS|API|VIEW|URL)-\d{3}$/);

@@ -6,10 +6,10 @@ import { compatibleFixes, editsByFile, applyEdits } from './fixes/apply';
 import { SettingsEditor } from './fixes/settingsEditor';
 import { ParserPool, type ContentChange } from './parsing/documents';
 import type { DjangoVersion } from './project/djangoVersion';
-import { type DjangoProject, discoverProjects } from './project/model';
+import { type DjangoProject, type SettingsModule, discoverProjects } from './project/model';
 import { ProjectModuleHost, PythonSources } from './project/sources';
 import { RULES } from './rules/index';
-import type { Rule, SettingsContext } from './rules/types';
+import type { ProjectContext, Rule, SettingsContext } from './rules/types';
 import { evaluateProfile, type SettingsProfile } from './settings/profile';
 import { applySuppressions } from './suppress';
 import type { Finding, Severity } from './types';
@@ -143,11 +143,22 @@ export class Analyzer {
     const findings: Finding[] = [];
     const profiles: SettingsProfile[] = [];
     for (const project of projects) {
-      if (!project.production) continue;
       const host = new ProjectModuleHost(this.sources, project.importRoots);
-      const profile = evaluateProfile(project, project.production, host);
-      profiles.push(profile);
-      findings.push(...this.runSettingsRules(profile));
+      const profileCache = new Map<string, SettingsProfile>();
+      const profileOf = (module: SettingsModule) => {
+        let p = profileCache.get(module.path);
+        if (!p) {
+          p = evaluateProfile(project, module, host);
+          profileCache.set(module.path, p);
+        }
+        return p;
+      };
+      const profile = project.production ? profileOf(project.production) : undefined;
+      if (profile) {
+        profiles.push(profile);
+        findings.push(...this.runSettingsRules(profile));
+      }
+      findings.push(...this.runProjectRules(project, profile, profileOf));
     }
     const visible = applySuppressions(
       findings.filter((f) => !this.isExcluded(f.file)),
@@ -204,6 +215,59 @@ export class Analyzer {
           message: `internal error in ${rule.id}: ${(err as Error).message}`,
           file: profile.module.path,
           range: profile.missingAnchor.range,
+          djangoChecks: [],
+          fixes: [],
+        });
+      }
+    }
+    return out;
+  }
+
+  private runProjectRules(project: DjangoProject, profile: SettingsProfile | undefined, profileOf: (m: SettingsModule) => SettingsProfile): Finding[] {
+    const out: Finding[] = [];
+    const shared = new Map<string, unknown>();
+    const files = this.workspaceFiles().filter((f) => projectOwns(project, this.projects(), f));
+    const edit = profile ? new SettingsEditor(profile, this.sources) : undefined;
+    const silenced = profile?.silencedChecks ?? new Set<string>();
+    for (const rule of RULES) {
+      if (rule.family !== 'project' || !this.ruleEnabled(rule)) continue;
+      const ctx: ProjectContext = {
+        project,
+        profile,
+        edit,
+        files,
+        fs: this.fs,
+        sources: this.sources,
+        profileOf,
+        shared: <T>(key: string, compute: () => T): T => {
+          if (!shared.has(key)) shared.set(key, compute());
+          return shared.get(key) as T;
+        },
+        report: (r) => {
+          const checks = r.djangoChecks ?? [];
+          if (checks.length > 0 && checks.every((c) => silenced.has(c))) return;
+          const override = this.options.severity?.[rule.id];
+          out.push({
+            code: rule.id,
+            severity: override && override !== 'off' ? override : (r.severity ?? rule.defaultSeverity),
+            message: r.message,
+            file: r.file,
+            range: r.range,
+            djangoChecks: checks,
+            fixes: r.fixes ?? [],
+            related: r.related,
+          });
+        },
+      };
+      try {
+        rule.check(ctx);
+      } catch (err) {
+        out.push({
+          code: rule.id,
+          severity: 'hint',
+          message: `internal error in ${rule.id}: ${(err as Error).message}`,
+          file: project.managePy ?? project.production?.path ?? project.root,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
           djangoChecks: [],
           fixes: [],
         });
@@ -271,6 +335,13 @@ export class Analyzer {
     this.sources.dispose();
     this.pool.dispose();
   }
+}
+
+/** A file belongs to the deepest project whose root contains it. */
+function projectOwns(project: DjangoProject, all: DjangoProject[], file: string): boolean {
+  const inside = (dir: string) => file === dir || file.startsWith(dir.endsWith('/') ? dir : dir + '/');
+  if (!inside(project.root)) return false;
+  return !all.some((p) => p !== project && p.root.length > project.root.length && inside(p.root));
 }
 
 /**

@@ -2,7 +2,10 @@
 // explicitly in rules/index.ts so bundling is deterministic.
 import type { SettingsEditor } from '../fixes/settingsEditor';
 import type { Setting, SettingsProfile } from '../settings/profile';
-import type { Fix, Location, RelatedInformation, Severity } from '../types';
+import type { DjangoProject, SettingsModule } from '../project/model';
+import type { PythonSources } from '../project/sources';
+import type { Fix, Location, Range, RelatedInformation, Severity } from '../types';
+import type { FileSystem } from '../workspace';
 
 export interface RuleMeta {
   /** Stable code, e.g. "DJ-SEC-001"; also the file name. */
@@ -16,8 +19,12 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** Every Django system check id this rule can mirror. */
   djangoChecks: string[];
-  /** The checklist items (issue 6) this rule decides; filled in as the checklist lands. */
-  family: 'settings';
+  /**
+   * `settings` rules run on the production settings profile; `project` rules run once per Django
+   * project with access to every file (views, urls, requirements, Dockerfiles, other settings
+   * modules) and report anywhere.
+   */
+  family: 'settings' | 'project';
 }
 
 export interface SettingsReport {
@@ -45,4 +52,40 @@ export interface SettingsRule extends RuleMeta {
   check(ctx: SettingsContext): void;
 }
 
-export type Rule = SettingsRule;
+export interface ProjectReport {
+  file: string;
+  range: Range;
+  message: string;
+  severity?: Severity;
+  djangoChecks?: string[];
+  fixes?: Fix[];
+  related?: RelatedInformation[];
+}
+
+export interface ProjectContext {
+  project: DjangoProject;
+  /** The production settings profile, when the project has a production module. */
+  profile?: SettingsProfile;
+  /** Fix builder for the production settings module (undefined without a profile). */
+  edit?: SettingsEditor;
+  /** Every workspace file that belongs to this project (absolute paths). */
+  files: string[];
+  fs: FileSystem;
+  /** Parsed Python files, shared with the evaluator (parse once, reuse everywhere). */
+  sources: PythonSources;
+  /** The production profile of any settings module (cached per analysis). */
+  profileOf(module: SettingsModule): SettingsProfile;
+  /**
+   * A value computed once per analysis run and shared by every rule (a parsed requirements model,
+   * the list of view modules...). `key` names it; `compute` runs on first use.
+   */
+  shared<T>(key: string, compute: () => T): T;
+  report(r: ProjectReport): void;
+}
+
+export interface ProjectRule extends RuleMeta {
+  family: 'project';
+  check(ctx: ProjectContext): void;
+}
+
+export type Rule = SettingsRule | ProjectRule;
