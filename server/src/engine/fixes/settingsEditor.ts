@@ -23,6 +23,26 @@ export class SettingsEditor {
     return this.sources.get(path)?.root;
   }
 
+  /** Source text of a location (single or multi-line). */
+  textAt(loc: Location): string | undefined {
+    const file = this.sources.get(loc.file);
+    if (!file) return undefined;
+    const lines = file.text.split('\n');
+    if (loc.range.start.line === loc.range.end.line) return lines[loc.range.start.line]?.slice(loc.range.start.character, loc.range.end.character);
+    const parts = lines.slice(loc.range.start.line, loc.range.end.line + 1);
+    parts[0] = parts[0]!.slice(loc.range.start.character);
+    parts[parts.length - 1] = parts[parts.length - 1]!.slice(0, loc.range.end.character);
+    return parts.join('\n');
+  }
+
+  lineText(path: string, line: number): string | undefined {
+    return this.sources.get(path)?.text.split('\n')[line];
+  }
+
+  get fileSystem() {
+    return this.sources.fs;
+  }
+
   rootOf(path: string): Node | undefined {
     return this.sources.get(path)?.root;
   }

@@ -1,0 +1,142 @@
+// Where a settings file binds a name to a value, found syntactically so class attributes, dict keys
+// and keyword arguments count as well as module-level assignments (spec DJ-SEC-009 "assignment (module
+// level, class attribute, dict key, keyword argument)"). Function bodies are skipped: a helper's
+// parameter defaults are not settings.
+import type { Node } from 'web-tree-sitter';
+import { plainStringValue, stringPrefix } from '../../settings/literals';
+import type { Location } from '../../types';
+
+export interface CredentialSite {
+  /** The bound name: variable, dict key or keyword. */
+  name: string;
+  /** For a dict key, the setting the dict is assigned to (DATABASES, CACHES...). */
+  parent?: string;
+  kind: 'assignment' | 'dict-key' | 'keyword';
+  /** The literal text that ends up in the value (the literal, or an env read's default). */
+  literal: string;
+  /** The literal's node location (what a finding underlines). */
+  literalAt: Location;
+  /** The whole value expression (what a fix replaces). */
+  valueAt: Location;
+  /** True when the literal is the default of an environment read. */
+  fallback: boolean;
+  /** Name of the variable the env read asks for, when `fallback`. */
+  envName?: string;
+}
+
+function loc(file: string, n: Node): Location {
+  return {
+    file,
+    range: {
+      start: { line: n.startPosition.row, character: n.startPosition.column },
+      end: { line: n.endPosition.row, character: n.endPosition.column },
+    },
+  };
+}
+
+/** The text of a plain (non-f, non-bytes) string literal or concatenation of them. */
+export function literalText(n: Node): string | undefined {
+  if (n.type === 'string') {
+    const prefix = stringPrefix(n);
+    if (prefix.includes('f') || prefix.includes('b')) return undefined;
+    return plainStringValue(n);
+  }
+  if (n.type === 'concatenated_string') {
+    let out = '';
+    for (const part of n.namedChildren) {
+      if (!part) continue;
+      const t = literalText(part);
+      if (t === undefined) return undefined;
+      out += t;
+    }
+    return out;
+  }
+  if (n.type === 'parenthesized_expression' && n.namedChildren.length === 1 && n.namedChildren[0]) return literalText(n.namedChildren[0]);
+  return undefined;
+}
+
+const ENV_CALL = /(^|\.)(getenv|get|env|config|str|getenv_or_default)$/;
+
+/** `os.getenv("X", "lit")`, `env("X", default="lit")`, `config("X", default="lit")`: name and default. */
+export function envDefault(n: Node): { envName: string; literal: string; node: Node } | undefined {
+  if (n.type !== 'call') return undefined;
+  const fn = n.childForFieldName('function')?.text ?? '';
+  if (!ENV_CALL.test(fn) || (fn.endsWith('.get') && !/environ\.get$/.test(fn))) return undefined;
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+  const first = args[0] ? literalText(args[0]) : undefined;
+  if (!first || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(first)) return undefined;
+  let def: Node | undefined = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'default')?.childForFieldName('value') ?? undefined;
+  if (!def && args[1] && args[1].type !== 'keyword_argument') def = args[1];
+  if (!def) return undefined;
+  const literal = literalText(def);
+  return literal === undefined ? undefined : { envName: first, literal, node: def };
+}
+
+export function credentialSites(file: string, root: Node): CredentialSite[] {
+  const out: CredentialSite[] = [];
+  const add = (name: string, kind: CredentialSite['kind'], value: Node, parent?: string) => {
+    const lit = literalText(value);
+    if (lit !== undefined) {
+      out.push({ name, parent, kind, literal: lit, literalAt: loc(file, value), valueAt: loc(file, value), fallback: false });
+      return;
+    }
+    const env = envDefault(value);
+    if (env) out.push({ name, parent, kind, literal: env.literal, literalAt: loc(file, env.node), valueAt: loc(file, value), fallback: true, envName: env.envName });
+  };
+  const visit = (n: Node, setting: string | undefined) => {
+    if (n.type === 'function_definition' || n.type === 'lambda') return;
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left?.type === 'identifier' && right) {
+        add(left.text, 'assignment', right);
+        visit(right, left.text);
+        return;
+      }
+      if (left?.type === 'subscript' && right) {
+        const key = left.childForFieldName('subscript');
+        const keyText = key ? literalText(key) : undefined;
+        let base: Node | null = left;
+        while (base?.type === 'subscript') base = base.childForFieldName('value');
+        if (keyText) add(keyText, 'dict-key', right, base?.type === 'identifier' ? base.text : undefined);
+        visit(right, setting);
+        return;
+      }
+    }
+    if (n.type === 'pair') {
+      const key = n.childForFieldName('key');
+      const value = n.childForFieldName('value');
+      const keyText = key ? literalText(key) : undefined;
+      if (keyText && value) add(keyText, 'dict-key', value, setting);
+      if (value) visit(value, setting);
+      return;
+    }
+    if (n.type === 'keyword_argument') {
+      const name = n.childForFieldName('name')?.text;
+      const value = n.childForFieldName('value');
+      // `default=` of an env read is the env read's business, not a credential site of its own.
+      if (name && value && name !== 'default') add(name, 'keyword', value);
+      if (value) visit(value, setting);
+      return;
+    }
+    for (const c of n.namedChildren) if (c) visit(c, setting);
+  };
+  visit(root, undefined);
+  return out;
+}
+
+/** Every plain string literal outside function bodies, with its location. */
+export function stringLiterals(file: string, root: Node): { text: string; at: Location; node: Node }[] {
+  const out: { text: string; at: Location; node: Node }[] = [];
+  const visit = (n: Node) => {
+    if (n.type === 'function_definition') return;
+    if (n.type === 'string') {
+      const t = literalText(n);
+      if (t !== undefined) out.push({ text: t, at: loc(file, n), node: n });
+      return;
+    }
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(root);
+  return out;
+}

@@ -1,0 +1,25 @@
+// Syntactic scans over the files the production settings are made of.
+import type { Node } from 'web-tree-sitter';
+import type { Location } from '../../types';
+import type { SettingsContext } from '../types';
+
+export function locOf(file: string, n: Node): Location {
+  return {
+    file,
+    range: {
+      start: { line: n.startPosition.row, character: n.startPosition.column },
+      end: { line: n.endPosition.row, character: n.endPosition.column },
+    },
+  };
+}
+
+/** Every node of the given types in the production settings files (function bodies included). */
+export function nodesOfType(ctx: SettingsContext, types: string[]): { file: string; node: Node }[] {
+  const out: { file: string; node: Node }[] = [];
+  for (const file of ctx.profile.filesRead) {
+    const root = ctx.edit.rootOf(file);
+    if (!root) continue;
+    for (const node of root.descendantsOfType(types)) if (node) out.push({ file, node });
+  }
+  return out;
+}

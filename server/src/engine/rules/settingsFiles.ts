@@ -1,0 +1,42 @@
+// Credential rules look at every settings file, whatever its role (spec §c.1.3: secrets leak from
+// development modules too): each settings module of the project and each workspace module the
+// production settings import. Each file is evaluated as its own entry point, so values resolve the
+// same way they do in production, and a rule reports only the assignments the file itself makes.
+import { SettingsEditor } from '../fixes/settingsEditor';
+import { moduleNameOf, roleFromName, type SettingsModule, type SettingsRole } from '../project/model';
+import type { SettingsProfile } from '../settings/profile';
+import type { Severity } from '../types';
+import type { ProjectContext } from './types';
+
+export interface SettingsFile {
+  module: SettingsModule;
+  role: SettingsRole;
+  profile: SettingsProfile;
+  edit: SettingsEditor;
+}
+
+export function settingsFiles(ctx: ProjectContext): SettingsFile[] {
+  return ctx.shared('settings-files', () => {
+    const modules = new Map<string, SettingsModule>();
+    for (const m of ctx.project.settingsModules) modules.set(m.path, m);
+    for (const path of ctx.profile?.filesRead ?? []) {
+      if (modules.has(path)) continue;
+      const { moduleName } = moduleNameOf(ctx.fs, path);
+      // Imported helpers take the role of the production settings unless their name says otherwise.
+      modules.set(path, { path, moduleName, role: roleFromName(moduleName) ?? 'production', roleReason: 'imported by the production settings' });
+    }
+    return [...modules.values()].map((module) => {
+      const profile = module.path === ctx.profile?.module.path ? ctx.profile : ctx.profileOf(module);
+      return { module, role: module.role, profile, edit: new SettingsEditor(profile, ctx.sources) };
+    });
+  });
+}
+
+export function isDevRole(role: SettingsRole): boolean {
+  return role === 'dev' || role === 'test';
+}
+
+/** Severity of a credential finding: as designed in production-reachable modules, Information in dev/test. */
+export function credentialSeverity(role: SettingsRole, production: Severity): Severity {
+  return isDevRole(role) ? 'information' : production;
+}
