@@ -137,7 +137,7 @@ export class SettingsEditor {
       return [{ title, edits: [{ ...rhs, newText: valueText }, ...this.importEdits(imports, rhs.file)], safe: true }];
     }
     const insert = this.insertLines([`${setting.name} = ${valueText}${suffix}`], imports);
-    const fixes: Fix[] = [{ title: rhs ? `${title} (override in ${this.short(this.prodPath)})` : title, edits: insert, safe: true }];
+    const fixes: Fix[] = insert.length ? [{ title: rhs ? `${title} (override in ${this.short(this.prodPath)})` : title, edits: insert, safe: true }] : [];
     if (rhs && this.sources.get(rhs.file)) {
       fixes.push({ title: `${title} (in ${this.short(rhs.file)})`, edits: [{ ...rhs, newText: valueText }, ...this.importEdits(imports, rhs.file)], safe: false });
     }
@@ -172,7 +172,15 @@ export class SettingsEditor {
       at = endPosition(text);
       prefix = text.length === 0 || text.endsWith('\n') ? '' : '\n';
     }
-    const body = lines.map((l) => (l === '' ? '' : indent + l)).join('\n') + '\n';
+    // Never assign a name the target block already assigns: when such an assignment exists but does
+    // not take effect (a dead `if not DEBUG:` block), a duplicate would not either.
+    const assigned = assignedIn(block ?? file.root);
+    const kept = lines.filter((l) => {
+      const m = /^([A-Z_][A-Z0-9_]*)\s*=/.exec(l);
+      return !m || !assigned.has(m[1]!);
+    });
+    if (kept.length === 0 || kept.every((l) => l === '' || l.startsWith('#'))) return [];
+    const body = kept.map((l) => (l === '' ? '' : indent + l)).join('\n') + '\n';
     const edits: TextEdit[] = [{ file: path, range: { start: at, end: at }, newText: prefix + body }];
     return [...this.importEdits(imports, path), ...edits];
   }
@@ -232,6 +240,18 @@ export class SettingsEditor {
       newText: '',
     };
   }
+}
+
+/** Names assigned by the direct statements of a block (or module). */
+function assignedIn(block: Node): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of block.namedChildren) {
+    const expr = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    if (expr?.type !== 'assignment') continue;
+    const left = expr.childForFieldName('left');
+    if (left?.type === 'identifier') out.add(left.text);
+  }
+  return out;
 }
 
 function hasImport(root: Node, imp: string): boolean {

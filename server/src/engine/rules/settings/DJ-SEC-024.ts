@@ -1,8 +1,23 @@
 import { pyRepr, truthy } from '../../settings/value';
 import { SECURITY_MIDDLEWARE, describeSetting, hasMiddleware } from '../helpers';
-import type { SettingsRule } from '../types';
+import type { Fix, TextEdit } from '../../types';
+import type { SettingsContext, SettingsRule } from '../types';
 
 const ONE_YEAR = 31536000;
+
+/**
+ * The preload list needs all three values, so enabling preload alone would only trade W021 for the
+ * preload-prerequisites warning: set max-age and includeSubDomains with it. Sending the directive
+ * does not submit the domain (that is a manual step at hstspreload.org), so the fix is safe.
+ */
+function preloadFix(ctx: SettingsContext): Fix[] {
+  const seconds = ctx.setting('SECURE_HSTS_SECONDS');
+  const sub = ctx.setting('SECURE_HSTS_INCLUDE_SUBDOMAINS');
+  const edits: TextEdit[] = [...(ctx.edit.setValue(ctx.setting('SECURE_HSTS_PRELOAD'), 'True', '')[0]?.edits ?? [])];
+  if (!(seconds.value.kind === 'int' && seconds.value.value >= ONE_YEAR)) edits.push(...(ctx.edit.setValue(seconds, String(ONE_YEAR), '')[0]?.edits ?? []));
+  if (!(sub.value.kind === 'bool' && sub.value.value)) edits.push(...(ctx.edit.setValue(sub, 'True', '')[0]?.edits ?? []));
+  return edits.length ? [{ title: 'Enable HSTS preload (one-year max-age, subdomains included)', edits, safe: true }] : [];
+}
 
 export const rule: SettingsRule = {
   id: 'DJ-SEC-024',
@@ -38,7 +53,7 @@ SECURE_HSTS_PRELOAD = True
         setting: preload,
         message: `${describeSetting(preload, pyRepr(p))}: the domain cannot be submitted to the browsers' HSTS preload list`,
         djangoChecks: ['security.W021'],
-        fixes: ctx.edit.setValue(preload, 'True', 'Enable HSTS preload'),
+        fixes: preloadFix(ctx),
       });
       return;
     }
@@ -56,8 +71,8 @@ SECURE_HSTS_PRELOAD = True
         {
           title: 'Set the HSTS values the preload list requires',
           edits: [
-            ...(short ? ctx.edit.setValue(seconds, String(ONE_YEAR), '')[0]!.edits : []),
-            ...(noSub ? ctx.edit.setValue(ctx.setting('SECURE_HSTS_INCLUDE_SUBDOMAINS'), 'True', '')[0]!.edits : []),
+            ...(short ? (ctx.edit.setValue(seconds, String(ONE_YEAR), '')[0]?.edits ?? []) : []),
+            ...(noSub ? (ctx.edit.setValue(ctx.setting('SECURE_HSTS_INCLUDE_SUBDOMAINS'), 'True', '')[0]?.edits ?? []) : []),
           ],
           safe: false,
         },
