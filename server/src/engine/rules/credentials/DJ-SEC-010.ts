@@ -53,7 +53,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://db:5432/app")
           file: lit.at.file,
           range: lit.at.range,
           severity: credentialSeverity(file.role, token.severity),
-          message: `This string contains a ${token.kind}: revoke it and read it from the environment`,
+          message: token.kind.startsWith('development')
+            ? `This default URL carries a password${site?.envName ? `: production uses it whenever ${site.envName} is unset` : ''}; keep credentials out of the source`
+            : `This string contains a ${token.kind}: revoke it and read it from the environment`,
           fixes,
         });
       }

@@ -63,7 +63,11 @@ export function findToken(value: string): TokenMatch | undefined {
     const m = t.re.exec(value);
     if (!m) continue;
     // `postgres://user:${DB_PASSWORD}@host` style templates are not credentials.
-    if (t.kind === 'URL with a password' && /:\/\/[^/\s:@]*:(\$\{?|%\(|\{)/.test(m[0])) continue;
+    if (t.kind === 'URL with a password' && /:\/\/[^/\s:@]*:(\$\{?|%\(|%s|\{)/.test(m[0])) continue;
+    // A password for a database on this machine is a development default, not a leaked secret.
+    if (t.kind === 'URL with a password' && /@(localhost|127\.0\.0\.1|db|postgres|redis|mysql|database)([:/]|$)/i.test(value.slice(m.index))) {
+      return { kind: 'development URL with a password', severity: 'warning', index: m.index, length: m[0].length };
+    }
     if (t.kind === 'URL with a password' && /:\/\/[^/\s:@]*:(password|pass|changeme|secret|postgres|<[^>]*>)@/i.test(m[0])) {
       return { kind: 'URL with a placeholder password', severity: 'warning', index: m.index, length: m[0].length };
     }

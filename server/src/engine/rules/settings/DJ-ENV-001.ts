@@ -1,4 +1,3 @@
-import { isCredentialName } from '../credentials/patterns';
 import { dictGetStr, type Value } from '../../settings/value';
 import type { Setting } from '../../settings/profile';
 import type { SettingsContext, SettingsRule } from '../types';
@@ -45,10 +44,12 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
     const key = ctx.setting('SECRET_KEY');
     if (emptyFallback(key.value)) report(key, key.value, 'SECRET_KEY');
     checkDatabases(ctx, report);
-    for (const [name, binding] of ctx.profile.scope) {
-      if (name === 'SECRET_KEY' || !isCredentialName(name) || !/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
-      if (binding.stmt?.file !== ctx.profile.module.path || binding.imported) continue;
-      if (emptyFallback(binding.value)) report(ctx.setting(name), binding.value, name);
+    // Other credentials read with a None default are usually optional integrations the code tests
+    // (`if SENTRY_DSN:`): only EMAIL_HOST_PASSWORD for a real SMTP host is required by Django itself.
+    const host = ctx.setting('EMAIL_HOST').value;
+    const password = ctx.setting('EMAIL_HOST_PASSWORD');
+    if (host.kind === 'str' && host.value !== '' && host.value !== 'localhost' && emptyFallback(password.value) && password.value.kind === 'none') {
+      report(password, password.value, 'EMAIL_HOST_PASSWORD');
     }
   },
 };

@@ -46,9 +46,12 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
     if (!reason) return;
     const envName = v.env?.names[0] ?? ctx.edit.envName('SECRET_KEY');
     const read = ctx.edit.envRequired(envName);
+    const empty = v.kind === 'none' || (v.kind === 'str' && v.value === '');
     const message = key.isDefault
       ? 'SECRET_KEY is not set: Django cannot sign sessions, CSRF tokens or password-reset links'
-      : `SECRET_KEY ${reason}${whenUnset(v)}: anyone who guesses it can forge sessions and reset links`;
+      : empty
+        ? `SECRET_KEY ${reason}${whenUnset(v)}: Django refuses to sign sessions, CSRF tokens or reset links without it`
+        : `SECRET_KEY ${reason}${whenUnset(v)}: anyone who guesses it can forge sessions and reset links`;
     ctx.report({
       setting: key,
       message,

@@ -39,8 +39,15 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000
       return;
     }
     if (v.kind === 'int' && v.value > 0 && v.value < 300 && !v.env) {
-      const comment = ctx.edit.lineText(rhs.file, rhs.range.start.line)?.includes('#') ?? false;
-      if (comment) return;
+      // A comment on the line or in the comment block right above explains a ramp-up (cookiecutter's
+      // "TODO: set this to 60 seconds first...").
+      let line = rhs.range.start.line;
+      let explained = ctx.edit.lineText(rhs.file, line)?.includes('#') ?? false;
+      while (!explained && line > 0 && /^\s*#/.test(ctx.edit.lineText(rhs.file, line - 1) ?? '')) {
+        explained = /second|ramp|raise|increase|hsts|todo/i.test(ctx.edit.lineText(rhs.file, line - 1) ?? '');
+        line--;
+      }
+      if (explained) return;
       ctx.report({ setting: s, severity: 'hint', message: `SECURE_HSTS_SECONDS is ${pyRepr(v)}: fine while testing HTTPS; raise it (to 31536000 eventually) and say so in a comment` });
     }
   },

@@ -1,3 +1,4 @@
+import { atLeast } from '../../project/djangoVersion';
 import { isSequence, pyRepr } from '../../settings/value';
 import { SECURITY_MIDDLEWARE, describeSetting, hasMiddleware } from '../helpers';
 import type { SettingsRule } from '../types';
@@ -28,6 +29,8 @@ After:
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 \`\`\``,
   check(ctx) {
+    // The setting and its checks arrived in Django 3.0.
+    if (!atLeast(ctx.profile.version, 3, 0)) return;
     if (hasMiddleware(ctx, SECURITY_MIDDLEWARE) !== true) return;
     const s = ctx.setting('SECURE_REFERRER_POLICY');
     const v = s.value;
