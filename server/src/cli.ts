@@ -5,15 +5,18 @@ import { Analyzer, type AnalyzerOptions } from './engine/analyzer';
 import { parseVersionArg } from './engine/project/djangoVersion';
 import { RULES } from './engine/rules/index';
 import type { Finding } from './engine/types';
+import { buildChecklist } from './engine/checklist/model';
+import { checklistJson, checklistMarkdown } from './engine/checklist/report';
 import { toSarif } from './sarif';
 
 const USAGE = `Usage: django-readiness check [PATH...] [options]
+       django-readiness checklist [PATH...] [--format markdown|json] [--settings ...] [--django-version X.Y]
 
 Reads a Django project's settings (never importing or running them) and reports what stands
-between it and production.
+between it and production. \`checklist\` prints the production-readiness checklist with its score.
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format text|json|sarif   output format (default: text; checklist: markdown|json, default markdown)
   --fix                      apply every preferred safe fix, re-check, and print what changed
   --select IDS               only these rules (comma-separated ids, names or prefixes like DJ-SEC)
   --ignore IDS               skip these rules
@@ -26,9 +29,9 @@ Exit status: 0 nothing reported, 1 findings reported, 2 usage or internal error.
 class UsageError extends Error {}
 
 interface CliArgs {
-  command: string;
+  command: 'check' | 'checklist';
   paths: string[];
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'markdown';
   fix: boolean;
   options: AnalyzerOptions;
 }
@@ -36,8 +39,8 @@ interface CliArgs {
 function parseArgs(argv: string[]): CliArgs | 'help' {
   if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
   const [command, ...rest] = argv;
-  if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected "check")`);
-  const args: CliArgs = { command, paths: [], format: 'text', fix: false, options: {} };
+  if (command !== 'check' && command !== 'checklist') throw new UsageError(`unknown command "${command}" (expected "check" or "checklist")`);
+  const args: CliArgs = { command, paths: [], format: command === 'checklist' ? 'markdown' : 'text', fix: false, options: {} };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -54,11 +57,13 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
         return 'help';
       case '--format': {
         const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${f}"`);
-        args.format = f;
+        const allowed = command === 'checklist' ? ['markdown', 'json'] : ['text', 'json', 'sarif'];
+        if (!allowed.includes(f)) throw new UsageError(`--format must be ${allowed.join(', ').replace(/, (\w+)$/, ' or $1')}, not "${f}"`);
+        args.format = f as CliArgs['format'];
         break;
       }
       case '--fix':
+        if (command === 'checklist') throw new UsageError('--fix applies to check, not checklist');
         args.fix = true;
         break;
       case '--select':
@@ -125,6 +130,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const cwd = process.cwd();
+  if (args.command === 'checklist') return runChecklist(args, cwd);
   const all: Finding[] = [];
   const fixedFiles: string[] = [];
   for (const p of args.paths) {
@@ -165,6 +171,29 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write((fixedFiles.length ? `Fixed ${fixedFiles.length} file${fixedFiles.length === 1 ? '' : 's'}. ` : '') + summary + '\n');
   }
   return all.length > 0 ? 1 : 0;
+}
+
+async function runChecklist(args: CliArgs, cwd: string): Promise<number> {
+  const lists: unknown[] = [];
+  const texts: string[] = [];
+  for (const p of args.paths) {
+    const root = isAbsolute(p) ? p : resolve(cwd, p);
+    const analyzer = await Analyzer.create(root, args.options);
+    try {
+      const result = analyzer.analyze();
+      if (result.projects.length === 0) throw new UsageError(`no Django project under ${p} (no manage.py or settings module)`);
+      for (const project of result.projects) {
+        const list = buildChecklist(analyzer.fs, project, result, analyzer.workspaceFiles());
+        if (args.format === 'json') lists.push(checklistJson(list, cwd));
+        else texts.push(checklistMarkdown(list, cwd));
+      }
+    } finally {
+      analyzer.dispose();
+    }
+  }
+  if (args.format === 'json') process.stdout.write(JSON.stringify(lists.length === 1 ? lists[0] : { version: 1, projects: lists }, null, 2) + '\n');
+  else process.stdout.write(texts.join('\n') + '\n');
+  return 0;
 }
 
 run(process.argv.slice(2)).then(
