@@ -22,6 +22,7 @@ Options:
   --ignore IDS               skip these rules
   --settings MODULE_OR_FILE  evaluate this settings module as production
   --django-version X.Y       assume this Django version instead of reading requirements
+  --stats                    print files discovered, files parsed and time to stderr
   -h, --help                 show this help
 
 Exit status: 0 nothing reported, 1 findings reported, 2 usage or internal error.`;
@@ -33,6 +34,7 @@ interface CliArgs {
   paths: string[];
   format: 'text' | 'json' | 'sarif' | 'markdown';
   fix: boolean;
+  stats: boolean;
   options: AnalyzerOptions;
 }
 
@@ -40,7 +42,7 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
   if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
   const [command, ...rest] = argv;
   if (command !== 'check' && command !== 'checklist') throw new UsageError(`unknown command "${command}" (expected "check" or "checklist")`);
-  const args: CliArgs = { command, paths: [], format: command === 'checklist' ? 'markdown' : 'text', fix: false, options: {} };
+  const args: CliArgs = { command, paths: [], format: command === 'checklist' ? 'markdown' : 'text', fix: false, stats: false, options: {} };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -65,6 +67,9 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
       case '--fix':
         if (command === 'checklist') throw new UsageError('--fix applies to check, not checklist');
         args.fix = true;
+        break;
+      case '--stats':
+        args.stats = true;
         break;
       case '--select':
         args.options.select = list(value());
@@ -133,6 +138,8 @@ async function run(argv: string[]): Promise<number> {
   if (args.command === 'checklist') return runChecklist(args, cwd);
   const all: Finding[] = [];
   const fixedFiles: string[] = [];
+  const started = performance.now();
+  const stats = { filesDiscovered: 0, filesParsed: 0 };
   for (const p of args.paths) {
     const root = isAbsolute(p) ? p : resolve(cwd, p);
     const analyzer = await Analyzer.create(root, args.options);
@@ -148,10 +155,13 @@ async function run(argv: string[]): Promise<number> {
         }
       }
       all.push(...analyzer.analyze().findings);
+      stats.filesDiscovered += analyzer.workspaceFiles().length;
+      stats.filesParsed += analyzer.sources.parsedCount;
     } finally {
       analyzer.dispose();
     }
   }
+  if (args.stats) process.stderr.write(JSON.stringify({ ...stats, findings: all.length, ms: Math.round(performance.now() - started) }) + '\n');
   if (args.format === 'json') {
     process.stdout.write(JSON.stringify(toJson(all, cwd), null, 2) + '\n');
   } else if (args.format === 'sarif') {

@@ -31,6 +31,11 @@ export class PythonSources {
     return file;
   }
 
+  /** Number of files currently parsed (for --stats and benchmarks). */
+  get parsedCount(): number {
+    return this.files.size;
+  }
+
   has(path: string): boolean {
     return this.files.has(path);
   }
