@@ -1,9 +1,11 @@
 // The library functions settings modules call, modelled for the production profile: environment
-// readers (os, django-environ, python-decouple, dj-database-url), str/list/dict methods, pathlib
-// and os.path. Anything not listed evaluates to unknown.
+// readers (os, django-environ, python-decouple, dj-database-url), the parsers env text goes
+// through (json, ast.literal_eval, strtobool), pydantic's config dicts, django-split-settings,
+// django-configurations values, str/list/dict methods, pathlib and os.path. Anything not listed
+// evaluates to unknown.
 import type { Node } from 'web-tree-sitter';
 import type { Location } from '../types';
-import { type Frame, PyRaise, iterableItems, joinPath, normalizePath, pyStr } from './evaluator';
+import { type Frame, PyRaise, braceFormat, classAttr, envHeuristic, iterableItems, joinPath, normalizePath, pyStr } from './evaluator';
 import {
   type PyType,
   type Value,
@@ -28,12 +30,25 @@ export interface CallArgs {
 }
 
 const STR_METHODS = new Set([
+  // pydantic's SecretStr is transparent: its value is the string.
+  'get_secret_value',
   'lower', 'upper', 'strip', 'lstrip', 'rstrip', 'split', 'rsplit', 'startswith', 'endswith', 'replace', 'join',
   'casefold', 'title', 'capitalize', 'isdigit', 'format', 'splitlines', 'removeprefix', 'removesuffix', 'encode',
 ]);
 const LIST_METHODS = new Set(['append', 'extend', 'insert', 'remove', 'pop', 'index', 'count', 'copy', 'clear', 'sort', 'reverse']);
 const DICT_METHODS = new Set(['get', 'update', 'setdefault', 'copy', 'keys', 'values', 'items', 'pop', 'clear']);
 const ENV_READER_METHODS = new Set(['str', 'bool', 'int', 'float', 'list', 'tuple', 'dict', 'json', 'url', 'path', 'db', 'db_url', 'cache', 'cache_url', 'email', 'email_url', 'search_url', 'read_env', 'NOTSET', 'parse_value']);
+
+/**
+ * A name from a library module (`sys.argv`, `os.getenv`): the value we model for the production
+ * process, else an opaque library name that calls can be modelled on.
+ */
+export function libraryValue(name: string, src?: Location): Value {
+  // Production runs a WSGI/ASGI server, neither manage.py nor a test runner: `"test" in
+  // sys.argv` and `sys.argv[0].endswith("pytest")` are False.
+  if (name === 'sys.argv') return { kind: 'list', items: [{ kind: 'str', value: 'gunicorn' }], src };
+  return { kind: 'builtin', name };
+}
 
 /** Value of `obj.attr`. */
 export function attributeOf(frame: Frame, obj: Value, attr: string, src: Location): Value {
@@ -44,7 +59,7 @@ export function attributeOf(frame: Frame, obj: Value, attr: string, src: Locatio
         if (hit) return hit.value;
         return unknown(`${obj.name}.${attr}`, { src });
       }
-      return { kind: 'builtin', name: `${obj.name}.${attr}` };
+      return libraryValue(`${obj.name}.${attr}`, src);
     }
     case 'builtin':
       if (obj.bound) return unknown(`${obj.name}.${attr}`, { src });
@@ -67,11 +82,28 @@ export function attributeOf(frame: Frame, obj: Value, attr: string, src: Locatio
     case 'envreader':
       if (ENV_READER_METHODS.has(attr)) return { kind: 'builtin', name: `environ.Env.${attr}`, bound: obj };
       return unknown(`Env.${attr}`, { src });
+    case 'class': {
+      const hit = obj.cls ? classAttr(obj.cls, attr) : undefined;
+      return hit ? hit.value : unknown(`${obj.name}.${attr}`, { src });
+    }
+    case 'instance': {
+      const hit = obj.attrs.get(attr) ?? classAttr(obj.cls, attr);
+      // Methods would need `self`; properties run code we do not follow.
+      return hit && hit.value.kind !== 'function' ? hit.value : unknown(`${obj.cls.name}.${attr}`, { src });
+    }
     case 'unknown':
       return unknown(`attribute of unknown value`, { src, required: obj.required });
     default:
       return unknown(`attribute ${attr}`, { src });
   }
+}
+
+/**
+ * A conversion that fails on its input. When the input is an environment fallback, the failure
+ * happens only while the variable is unset: the read is required (spec §0.1 REQ), like KeyError.
+ */
+function parseError(type: string, input: Value, src: Location): PyRaise {
+  return new PyRaise(type, input.env?.names ?? [], src);
 }
 
 function arg(args: CallArgs, index: number, keyword?: string): Value | undefined {
@@ -109,13 +141,22 @@ export function callBuiltin(frame: Frame, callee: Value, args: CallArgs, src: Lo
       const key = arg(args, 0, 'key');
       const value = arg(args, 1, 'default') ?? NONE;
       if (key?.kind !== 'str') return unknown('setdefault with unknown name', { src });
+      frame.ev.recordEnvRead(key.value);
       const existing = frame.ev.processEnv.get(key.value);
       if (existing) return existing;
-      frame.ev.processEnv.set(key.value, { ...value, src: value.src ?? src });
-      return value;
+      // Only a default: when the operator sets the variable, later reads see their text.
+      const fallback: Value = { ...value, src: value.src ?? src, env: { names: [key.value], fallback: value.src, setType: 'str' } };
+      frame.ev.processEnv.set(key.value, fallback);
+      return fallback;
     }
-    case 'os.environ.__contains__':
-      return unknown('contains', { src });
+    case 'os.environ.__getitem__':
+      return frame.readEnvRequired(arg(args, 0) ?? unknown('no key'), src);
+    case 'os.environ.__contains__': {
+      const key = arg(args, 0);
+      if (key?.kind !== 'str') return unknown('contains', { src, setType: 'bool' });
+      frame.ev.recordEnvRead(key.value);
+      return { kind: 'bool', value: frame.ev.processEnv.has(key.value), src, env: { names: [key.value], setType: 'bool' } };
+    }
     case 'os.environ.copy':
     case 'os.environ.keys':
     case 'os.environ.items':
@@ -138,8 +179,8 @@ export function callBuiltin(frame: Frame, callee: Value, args: CallArgs, src: Lo
         const t = v.value.trim().replace(/_/g, '');
         if (kind === 'int' && /^[+-]?\d+$/.test(t)) n = parseInt(t, 10);
         else if (kind === 'float' && t !== '' && !Number.isNaN(Number(t))) n = Number(t);
-        else throw new PyRaise('ValueError', [], src);
-      } else if (v.kind === 'none') throw new PyRaise('TypeError', [], src);
+        else throw parseError('ValueError', v, src);
+      } else if (v.kind === 'none') throw parseError('TypeError', v, src);
       if (n === undefined) return unknown(`${kind} of unknown`, { src, setType: kind });
       return withType({ kind, value: n, src }, kind, v);
     }
@@ -193,6 +234,42 @@ export function callBuiltin(frame: Frame, callee: Value, args: CallArgs, src: Lo
     case 'builtins.eval':
       frame.ev.note('dynamic', 'code executed dynamically may define any setting', src);
       return unknown('exec', { src });
+    case 'dynamic-namespace.update':
+    case 'dynamic-namespace.setdefault':
+    case 'dynamic-namespace.__setitem__':
+    case 'dynaconf.DjangoDynaconf':
+    case 'dynaconf.contrib.DjangoDynaconf':
+      frame.ev.note('dynamic', 'settings defined dynamically may define any setting', src);
+      return unknown(name, { src });
+    case 'json.loads':
+    case 'ast.literal_eval': {
+      const v = args.positional[0];
+      if (v?.kind !== 'str') return unknown(name, { src, required: v?.kind === 'unknown' ? v.required : undefined });
+      const parsed = name === 'json.loads' ? parseJson(v.value) : parsePythonLiteral(v.value);
+      if (parsed === 'error') throw parseError('ValueError', v, src);
+      // What the variable parses to once set depends on its text.
+      return parsed ? withType({ ...parsed, src }, 'unknown', v) : unknown(name, { src });
+    }
+    case 'distutils.util.strtobool':
+    case 'setuptools._distutils.util.strtobool':
+    case 'str2bool.str2bool': {
+      const v = args.positional[0];
+      if (v?.kind === 'unknown' || !v) return unknown('strtobool of unknown', { src, setType: 'int', required: v?.required });
+      if (v.kind !== 'str') throw parseError('AttributeError', v, src);
+      const t = STRTOBOOL[v.value.toLowerCase()];
+      if (t === undefined) throw parseError('ValueError', v, src);
+      return withType({ kind: 'int', value: t, src }, 'int', v);
+    }
+    case 'pydantic.ConfigDict':
+    case 'pydantic_settings.SettingsConfigDict': {
+      let d: Value = { kind: 'dict', entries: [], src };
+      for (const [k, v] of args.keywords) d = dictSet(d as Extract<Value, { kind: 'dict' }>, { kind: 'str', value: k }, v);
+      return d;
+    }
+    case 'split_settings.tools.include':
+      return frame.includeFiles(args, src);
+    case 'split_settings.tools.optional':
+      return { kind: 'builtin', name: 'split_settings.optional', bound: args.positional[0] ?? NONE };
     case 'sys.exit':
       throw new PyRaise('SystemExit', [], src);
     case 'pathlib.Path':
@@ -250,6 +327,7 @@ export function callBuiltin(frame: Frame, callee: Value, args: CallArgs, src: Lo
       const name = varName?.kind === 'str' ? varName.value : 'DATABASE_URL';
       frame.ev.recordEnvRead(name);
       const set = frame.ev.processEnv.get(name);
+      if (set?.kind === 'unknown') return { ...set, setType: 'dict' };
       const def = set ?? args.keywords.get('default');
       if (!def || def.kind === 'none') return withEnvNames({ kind: 'dict', entries: [], src }, [name], undefined, 'dict');
       if (def.kind !== 'str') return unknown('database URL', { src });
@@ -270,8 +348,62 @@ export function callBuiltin(frame: Frame, callee: Value, args: CallArgs, src: Lo
       return unknown('random value generated at import', { src, setType: 'str' });
     default:
       if (name.startsWith('warnings.') || name.startsWith('logging.')) return NONE;
-      return unknown(`call of ${name}`, { src });
+      if (/^configurations\.values\.\w+$/.test(name)) return configurationsValue(name, args, src);
+      // A library helper we do not model may still be an env reader (spec §0.2, last row).
+      return envHeuristic(name.split('.').pop()!, args, src) ?? unknown(`call of ${name}`, { src });
   }
+}
+
+/**
+ * django-configurations `values.BooleanValue(True, environ_prefix=...)` in a class body. Its
+ * variable name comes from the attribute it is assigned to, so the call is kept as a marker
+ * (the class name, the default and the options) until the configuration class is flattened.
+ */
+function configurationsValue(name: string, args: CallArgs, src: Location): Value {
+  let options: Value = { kind: 'dict', entries: [], src };
+  const def = args.keywords.get('default') ?? args.positional[0];
+  if (def) options = dictSet(options as Extract<Value, { kind: 'dict' }>, { kind: 'str', value: 'default' }, def);
+  for (const [k, v] of args.keywords) if (k !== 'default') options = dictSet(options as Extract<Value, { kind: 'dict' }>, { kind: 'str', value: k }, v);
+  return { kind: 'builtin', name: `${name}()`, bound: options, src };
+}
+
+const STRTOBOOL: Record<string, number> = { y: 1, yes: 1, t: 1, true: 1, on: 1, '1': 1, n: 0, no: 0, f: 0, false: 0, off: 0, '0': 0 };
+
+/** JSON text → value; 'error' when json.loads would raise. */
+function parseJson(text: string): Value | 'error' {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'error';
+  }
+  return fromJs(parsed);
+}
+
+function fromJs(v: unknown): Value {
+  if (v === null) return NONE;
+  if (typeof v === 'boolean') return { kind: 'bool', value: v };
+  if (typeof v === 'number') return { kind: Number.isInteger(v) ? 'int' : 'float', value: v };
+  if (typeof v === 'string') return { kind: 'str', value: v };
+  if (Array.isArray(v)) return { kind: 'list', items: v.map(fromJs) };
+  if (typeof v === 'object') return { kind: 'dict', entries: Object.entries(v as object).map(([k, x]) => ({ key: { kind: 'str', value: k } as Value, value: fromJs(x) })) };
+  return unknown('json value');
+}
+
+/**
+ * `ast.literal_eval` of scalar text: True/False/None, numbers, quoted strings. A bare word raises
+ * ValueError (`literal_eval("false")`); anything richer is left unknown.
+ */
+function parsePythonLiteral(text: string): Value | 'error' | undefined {
+  const t = text.trim();
+  if (t === 'True' || t === 'False') return { kind: 'bool', value: t === 'True' };
+  if (t === 'None') return NONE;
+  if (/^[+-]?\d+$/.test(t)) return { kind: 'int', value: Number(t) };
+  if (/^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return { kind: 'float', value: Number(t) };
+  const quoted = /^(['"])([^'"\\]*)\1$/.exec(t);
+  if (quoted) return { kind: 'str', value: quoted[2]! };
+  if (/^[A-Za-z_]\w*$/.test(t) || t === '') return 'error';
+  return undefined;
 }
 
 function withEnvNames(v: Value, names: string[], fallback: Location | undefined, setType: PyType): Value {
@@ -286,34 +418,76 @@ function castName(v: Value): string | undefined {
   return undefined;
 }
 
-const CAST_TYPES: Record<string, PyType> = { bool: 'bool', int: 'int', float: 'float', str: 'str', list: 'list', tuple: 'tuple', dict: 'dict', json: 'unknown', url: 'unknown', path: 'path' };
+const CAST_TYPES: Record<string, PyType> = { bool: 'bool', int: 'int', float: 'float', str: 'str', list: 'list', tuple: 'tuple', set: 'set', dict: 'dict', json: 'unknown', url: 'unknown', path: 'path' };
+
+const URL_VARIABLES: Record<string, string> = { db: 'DATABASE_URL', db_url: 'DATABASE_URL', cache: 'CACHE_URL', cache_url: 'CACHE_URL', email: 'EMAIL_URL', email_url: 'EMAIL_URL', search_url: 'SEARCH_URL' };
+
+/** `env.NOTSET` / `environ.Env.NOTSET`: django-environ's "no default" marker. */
+function isNotSet(v: Value | undefined): boolean {
+  return v?.kind === 'builtin' && v.name.endsWith('.NOTSET');
+}
 
 /**
  * django-environ reads: `env("X")`, `env.bool("X", default=...)`, `env.db(...)`. When unset the
  * default is returned as written (no cast: `parse_default` is off by default), a scheme default
  * from `Env(X=(bool, False))` applies, and without either the read raises ImproperlyConfigured.
+ * Once set, the value is cast by the method, the `cast=` argument, the scheme or (smart cast, on
+ * by default) the type of the default.
  */
 function envReaderGet(frame: Frame, reader: Extract<Value, { kind: 'envreader' }>, method: string, args: CallArgs, src: Location): Value {
-  if (method === 'read_env' || method === 'NOTSET' || method === 'parse_value') return NONE;
-  const urlKinds: Record<string, string> = { db: 'DATABASE_URL', db_url: 'DATABASE_URL', cache: 'CACHE_URL', cache_url: 'CACHE_URL', email: 'EMAIL_URL', email_url: 'EMAIL_URL', search_url: 'SEARCH_URL' };
+  if (method === 'read_env' || method === 'parse_value') return NONE;
+  if (method === 'NOTSET') return unknown('NOTSET', { src });
   const first = arg(args, 0, 'var');
-  const varName = first?.kind === 'str' ? first.value : urlKinds[method];
+  const varName = first?.kind === 'str' ? first.value : URL_VARIABLES[method];
   if (!varName) return unknown('environment read with unknown name', { src });
   frame.ev.recordEnvRead(varName);
   const set = frame.ev.processEnv.get(varName);
   const scheme = reader.schemes.get(varName);
   const defaultArg = args.keywords.get('default') ?? args.positional[1];
-  const cast = method === 'raw' ? (castName(args.keywords.get('cast') ?? NONE) ?? scheme?.cast) : method;
-  const setType: PyType = (cast ? CAST_TYPES[cast] : undefined) ?? (method in urlKinds ? 'dict' : 'str');
+  const fallback = isNotSet(defaultArg) ? undefined : (defaultArg ?? scheme?.default);
+  const isUrl = method in URL_VARIABLES;
+  let cast = method === 'raw' ? (castName(args.keywords.get('cast') ?? NONE) ?? scheme?.cast) : method;
+  if (!cast && fallback && fallback.kind !== 'none') cast = typeOf(fallback);
+  const setType: PyType = (cast ? CAST_TYPES[cast] : undefined) ?? (isUrl ? 'dict' : 'str');
   if (set) return { ...set, src };
-  const fallback = defaultArg ?? scheme?.default;
-  if (!fallback) throw new PyRaise('ImproperlyConfigured', [varName], src);
-  if (method in urlKinds) {
+  if (!fallback) throw new PyRaise('ImproperlyConfigured', [varName], src, setType);
+  if (isUrl) {
     if (fallback.kind !== 'str') return unknown('URL default', { src });
-    const parsed = method.startsWith('db') ? parseDatabaseUrl(fallback.value, args, src) : unknown('URL config', { src });
+    const parsed = method.startsWith('db') ? parseDatabaseUrl(fallback.value, args, src) : method.startsWith('cache') ? parseCacheUrl(fallback.value, src) : unknown('URL config', { src });
     return withEnvNames(parsed, [varName], fallback.src, 'dict');
   }
   return { ...fallback, src: fallback.src ?? src, env: { names: [varName], fallback: fallback.src, setType } };
+}
+
+const CACHE_BACKENDS: Record<string, string> = {
+  dbcache: 'django.core.cache.backends.db.DatabaseCache',
+  dummycache: 'django.core.cache.backends.dummy.DummyCache',
+  filecache: 'django.core.cache.backends.filebased.FileBasedCache',
+  locmemcache: 'django.core.cache.backends.locmem.LocMemCache',
+  pymemcache: 'django.core.cache.backends.memcached.PyMemcacheCache',
+  pylibmc: 'django.core.cache.backends.memcached.PyLibMCCache',
+};
+
+/**
+ * django-environ CACHE_URL → CACHES entry. The redis backend depends on which client library is
+ * installed (django-redis or Django's own), so it stays unknown; LOCATION is still known.
+ */
+export function parseCacheUrl(url: string, src: Location): Value {
+  const m = /^([a-z0-9+.-]+):\/\/(.*)$/i.exec(url);
+  if (!m) return unknown('cache URL', { src });
+  const scheme = m[1]!.toLowerCase();
+  const rest = m[2]!;
+  const s = (v: string): Value => ({ kind: 'str', value: v });
+  if (scheme === 'redis' || scheme === 'rediss' || scheme === 'rediscache') {
+    const location = `${scheme === 'rediscache' ? 'redis' : scheme}://${rest}`;
+    return { kind: 'dict', entries: [{ key: s('BACKEND'), value: unknown('redis backend depends on the installed client') }, { key: s('LOCATION'), value: s(location) }], src };
+  }
+  const backend = CACHE_BACKENDS[scheme];
+  if (!backend) return unknown('cache URL scheme', { src });
+  const entries: { key: Value; value: Value }[] = [{ key: s('BACKEND'), value: s(backend) }];
+  const location = scheme === 'filecache' ? `/${rest.replace(/^\/+/, '')}` : rest.split('?')[0]!;
+  if (location !== '' && location !== '/') entries.push({ key: s('LOCATION'), value: s(location) });
+  return { kind: 'dict', entries, src };
 }
 
 const DECOUPLE_BOOLEANS: Record<string, boolean> = { '1': true, yes: true, true: true, on: true, '0': false, no: false, false: false, off: false, '': false };
@@ -324,17 +498,19 @@ function decoupleConfig(frame: Frame, args: CallArgs, src: Location): Value {
   if (key?.kind !== 'str') return unknown('config with unknown name', { src });
   frame.ev.recordEnvRead(key.value);
   const cast = args.keywords.get('cast') ?? args.positional[2];
+  const castId: string = !cast ? 'none' : cast.kind === 'builtin' ? cast.name : 'custom';
+  const castType: PyType = { none: 'str', 'builtins.bool': 'bool', 'builtins.int': 'int', 'builtins.float': 'float', 'decouple.Csv()': 'list' }[castId] as PyType | undefined ?? 'unknown';
   const set = frame.ev.processEnv.get(key.value);
+  if (set?.kind === 'unknown') return { ...set, setType: castType };
   const def = set ?? args.keywords.get('default') ?? args.positional[1];
-  if (!def) throw new PyRaise('UndefinedValueError', [key.value], src);
+  if (!def) throw new PyRaise('UndefinedValueError', [key.value], src, castType);
   const env = (setType: PyType) => (set ? undefined : { names: [key.value], fallback: def.src, setType });
   if (!cast) return { ...def, src: def.src ?? src, env: env('str') };
-  const castId: string = cast.kind === 'builtin' ? cast.name : 'custom';
   if (castId === 'builtins.bool') {
     const s = pyStr(def);
     if (s === undefined) return unknown('bool cast of unknown', { src, setType: 'bool' });
     const b = DECOUPLE_BOOLEANS[s.toLowerCase()];
-    if (b === undefined) throw new PyRaise('ValueError', [], src);
+    if (b === undefined) throw new PyRaise('ValueError', set ? [] : [key.value], src);
     return { kind: 'bool', value: b, src: def.src ?? src, env: env('bool') };
   }
   if (castId === 'builtins.int' || castId === 'builtins.float') {
@@ -482,6 +658,12 @@ function strMethod(method: string, s: Extract<Value, { kind: 'str' }>, args: Cal
       return out({ kind: 'str', value: s.value.charAt(0).toUpperCase() + s.value.slice(1).toLowerCase() }, 'str');
     case 'isdigit':
       return out({ kind: 'bool', value: /^\d+$/.test(s.value) }, 'bool');
+    case 'get_secret_value':
+      return s;
+    case 'format': {
+      const text = braceFormat(s.value, args.positional, args.keywords);
+      return text === undefined ? unknown('format', { src, setType: 'str' }) : withType({ kind: 'str', value: text, src }, 'str', s, ...args.positional, ...args.keywords.values());
+    }
     default:
       return unknown(`str.${method}`, { src });
   }
@@ -537,8 +719,14 @@ function listMethod(frame: Frame, method: string, list: Extract<Value, { kind: '
     case 'copy':
       return { ...list, src };
     case 'index':
-    case 'count':
-      return unknown(method, { src });
+    case 'count': {
+      if (!a0 || list.partial) return unknown(method, { src });
+      const eqs = list.items.map((it) => pyEquals(it, a0));
+      if (method === 'count') return eqs.includes(undefined) ? unknown('count', { src }) : { kind: 'int', value: eqs.filter((x) => x).length, src };
+      const i = eqs.findIndex((x) => x !== false);
+      if (i < 0) throw new PyRaise('ValueError', [], src);
+      return eqs[i] ? { kind: 'int', value: i, src } : unknown('index', { src });
+    }
     case 'sort':
     case 'reverse':
       return rebind(method === 'reverse' ? list.items.slice().reverse() : list.items, method === 'sort');

@@ -1,16 +1,19 @@
 // The settings evaluator: an abstract interpreter for the subset of Python that settings modules
 // are written in. It runs a module top to bottom in the "production profile": every environment
 // variable is unset (spec §0.1), so each read yields its fallback value, and required reads
-// (`os.environ["X"]`) raise KeyError exactly as Python would. Module-level code treats such a
-// raise as "the operator sets this variable" (the binding becomes unknown-required), which is the
-// value model's REQ. Nothing here executes project code: calls into workspace functions are
-// interpreted from their source, everything else is unknown.
-import type { Node } from 'web-tree-sitter';
+// (`os.environ["X"]`) raise KeyError exactly as Python would. Code that runs at import time treats
+// such a raise as "the operator sets this variable" (the binding becomes unknown-required), which
+// is the value model's REQ. Nothing here executes project code: calls into workspace functions
+// are interpreted from their source, everything else is unknown.
+import { dirname } from 'node:path';
+import { Parser, type Node, type Tree } from 'web-tree-sitter';
 import type { Location, Range } from '../types';
 import { decodeEscapes, parseIntLiteral, plainStringValue, stringPrefix } from './literals';
-import { callBuiltin, attributeOf, type CallArgs } from './builtins';
+import { callBuiltin, attributeOf, libraryValue, parseCacheUrl, parseDatabaseUrl, type CallArgs } from './builtins';
 import {
   type Binding,
+  type ClassInfo,
+  type FieldInfo,
   type PyType,
   type Scope,
   type Value,
@@ -60,8 +63,11 @@ export interface EvalNote {
 export class PyRaise {
   constructor(
     readonly type: string,
+    /** Unset environment variables that caused the raise (a required read). */
     readonly envNames: string[] = [],
     readonly location?: Location,
+    /** The type the raising read has once its variables are set. */
+    readonly setType?: PyType,
   ) {}
 }
 
@@ -98,12 +104,20 @@ const MAX_LOOP_ITEMS = 200;
  * times are evaluated once and share their namespace, as in Python.
  */
 export class Evaluation {
-  /** Environment variables the settings set for the process (`os.environ.setdefault`). */
+  /**
+   * Environment variables known to be set for the rest of the evaluation: by the settings
+   * (`os.environ.setdefault`, `os.environ["X"] = ...`) or, as unknown required values, by the
+   * operator once a required read or a guard showed that the program cannot go on without them.
+   */
   readonly processEnv = new Map<string, Value>();
   readonly notes: EvalNote[] = [];
   /** Every workspace file whose text this evaluation read. */
   readonly filesRead = new Set<string>();
   private modules = new Map<string, { scope: Scope; done: boolean }>();
+  /** Depth of undecided `if` sides being run: facts about the process must not leak out of them. */
+  undecided = 0;
+  /** Files being run by django-split-settings `include()`, innermost last (it skips recursion). */
+  readonly including: string[] = [];
   private callDepth = 0;
   /** Env variable names read during the innermost call into a workspace function. */
   private callEnvReads: string[][] = [];
@@ -187,9 +201,13 @@ export class Evaluation {
       if (e instanceof ReturnSignal) result = e.value;
       else if (e instanceof PyRaise || e instanceof LoopControl) {
         this.callDepth--;
-        this.callEnvReads.pop();
-        if (e instanceof PyRaise) throw e;
-        return unknown('loop control escaped function');
+        const reads = this.callEnvReads.pop()!;
+        for (const r of reads) this.recordEnvRead(r);
+        if (e instanceof LoopControl) return unknown('loop control escaped function');
+        // A helper that raises after reading unset variables (`get_from_env("SECRET_KEY")`, a
+        // validator) is a required read of those variables.
+        if (e.envNames.length === 0 && reads.length > 0) throw new PyRaise(e.type, reads, callSite);
+        throw e;
       } else throw e;
     }
     this.callDepth--;
@@ -198,11 +216,191 @@ export class Evaluation {
     if (reads.length > 0 && result.kind !== 'unknown') {
       // A helper like get_bool_from_env("DEBUG", True) returns its default when the variable is
       // unset: the result is an env fallback even though the helper body only saw a parameter.
-      const within = result.src && result.src.file === callSite.file && contains(callSite.range, result.src.range);
-      result = { ...result, env: { names: reads, fallback: within ? result.src : callSite, setType: 'unknown' } };
+      // The default argument at the call site is what a finding underlines; the type once set is
+      // known only when the helper's own code computed it from the read (`v == "True"`, `int(v)`).
+      const inCall = (loc: Location | undefined) => loc && loc.file === callSite.file && contains(callSite.range, loc.range) ? loc : undefined;
+      const fallback = inCall(result.env?.fallback) ?? inCall(result.src) ?? callSite;
+      result = { ...result, env: { names: reads, fallback, setType: result.env?.setType ?? 'unknown' } };
     }
     return result;
   }
+}
+
+/** The class and its bases, depth first (close enough to Python's MRO for settings classes). */
+export function classChain(cls: ClassInfo, seen = new Set<ClassInfo>()): ClassInfo[] {
+  if (seen.has(cls)) return [];
+  seen.add(cls);
+  const out = [cls];
+  for (const b of cls.bases) if (b.kind === 'class' && b.cls) out.push(...classChain(b.cls, seen));
+  return out;
+}
+
+/** A class attribute looked up through the bases. */
+export function classAttr(cls: ClassInfo, name: string): Binding | undefined {
+  for (const c of classChain(cls)) {
+    const hit = c.attrs.get(name);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Does the class derive from a library class named `base` (`BaseSettings`, `Configuration`)? */
+export function derivesFrom(cls: ClassInfo, base: RegExp): boolean {
+  return classChain(cls).some((c) => c.bases.some((b) => b.kind === 'builtin' && base.test(b.name)));
+}
+
+const PYDANTIC_SETTINGS = /(^|\.)BaseSettings$/;
+
+/**
+ * `Settings()` for a pydantic BaseSettings class (spec P11): each field reads the variable
+ * `env_prefix + name` (upper case unless `case_sensitive`), falls back to its default, and is
+ * required when it has none (pydantic raises a ValidationError). Constructor keywords win.
+ */
+function settingsInstance(ev: Evaluation, cls: ClassInfo, args: CallArgs): Value | undefined {
+  if (!derivesFrom(cls, PYDANTIC_SETTINGS)) return undefined;
+  const config = (key: string): Value | undefined => {
+    const modelConfig = classAttr(cls, 'model_config')?.value;
+    const fromDict = modelConfig?.kind === 'dict' ? dictGet(modelConfig, { kind: 'str', value: key }) : undefined;
+    const inner = classAttr(cls, 'Config')?.value;
+    return fromDict ?? (inner?.kind === 'class' && inner.cls ? classAttr(inner.cls, key)?.value : undefined);
+  };
+  const prefixValue = config('env_prefix');
+  const prefix = prefixValue?.kind === 'str' ? prefixValue.value : '';
+  const caseSensitive = config('case_sensitive');
+  const attrs: Scope = new Map();
+  for (const c of classChain(cls).reverse()) {
+    for (const f of c.fields) {
+      const explicit = args.keywords.get(f.name);
+      if (explicit) {
+        attrs.set(f.name, { value: explicit, stmt: f.stmt });
+        continue;
+      }
+      const raw = f.envName ?? prefix + f.name;
+      const envName = caseSensitive?.kind === 'bool' && caseSensitive.value ? raw : raw.toUpperCase();
+      const set = ev.processEnv.get(envName);
+      let value: Value;
+      if (set) value = set.kind === 'unknown' ? set : unknown('parsed by pydantic', { setType: f.type });
+      else if (!f.default) value = unknown('required settings field', { required: [envName], setType: f.type });
+      else if (f.default.kind === 'unknown') value = f.default;
+      else value = { ...f.default, env: { names: [envName], fallback: f.default.src, setType: f.type } };
+      attrs.set(f.name, { value, stmt: f.stmt, rhs: f.default?.src });
+    }
+  }
+  return { kind: 'instance', cls, attrs };
+}
+
+/** What a pydantic field's annotation parses a set variable to. */
+function annotationType(annotation: string): PyType {
+  let t = annotation;
+  for (;;) {
+    const m = /^(?:typing\.)?(?:Optional|Annotated)\[(.*)\]$/.exec(t) ?? /^(.*)\|None$/.exec(t) ?? /^None\|(.*)$/.exec(t);
+    if (!m) break;
+    t = m[1]!.split(',')[0]!;
+  }
+  const head = t.replace(/\[.*$/, '').replace(/^typing\./, '').replace(/^pydantic\./, '');
+  const types: Record<string, PyType> = {
+    bool: 'bool', int: 'int', float: 'float', str: 'str', SecretStr: 'str', AnyUrl: 'str', HttpUrl: 'str', AnyHttpUrl: 'str', PostgresDsn: 'str', RedisDsn: 'str', EmailStr: 'str',
+    list: 'list', List: 'list', Sequence: 'list', tuple: 'tuple', Tuple: 'tuple', set: 'set', Set: 'set', dict: 'dict', Dict: 'dict', Mapping: 'dict', Path: 'path', DirectoryPath: 'path', FilePath: 'path',
+  };
+  return types[head] ?? 'unknown';
+}
+
+const CONFIGURATION = /(^|\.)Configuration$/;
+const CONFIGURATION_TYPES: Record<string, PyType> = {
+  BooleanValue: 'bool', IntegerValue: 'int', PositiveIntegerValue: 'int', FloatValue: 'float', DecimalValue: 'float', ListValue: 'list', TupleValue: 'tuple',
+  SingleNestedTupleValue: 'tuple', SingleNestedListValue: 'list', SetValue: 'set', DictValue: 'dict', Value: 'str', SecretValue: 'str', EmailValue: 'str', URLValue: 'str',
+  IPValue: 'str', RegexValue: 'str', PathValue: 'str', DatabaseURLValue: 'dict', CacheURLValue: 'dict', EmailURLValue: 'dict', SearchURLValue: 'dict',
+};
+
+/**
+ * django-configurations (spec P13): settings are attributes of a `Configuration` subclass chosen
+ * by DJANGO_CONFIGURATION. The production class is the one the settings name through
+ * DJANGO_CONFIGURATION, else the one whose name says production (`Prod`, `Production`,
+ * `Staging`); its attributes, bases first, become module settings. When no class can be chosen,
+ * any setting may come from one: noted as dynamic.
+ */
+export function applyConfiguration(ev: Evaluation, scope: Scope, isProduction: (className: string) => number | undefined, location: Location): void {
+  const classes = [...scope.values()].flatMap((b) => (b.value.kind === 'class' && b.value.cls && derivesFrom(b.value.cls, CONFIGURATION) ? [b.value.cls] : []));
+  if (classes.length === 0) return;
+  const selected = ev.processEnv.get('DJANGO_CONFIGURATION');
+  const byName = selected?.kind === 'str' ? classes.find((c) => c.name === selected.value) : undefined;
+  const ranked = classes.map((c) => ({ c, rank: isProduction(c.name) })).filter((x) => x.rank !== undefined).sort((a, b) => a.rank! - b.rank!);
+  const cls = byName ?? ranked[0]?.c;
+  if (!cls) {
+    ev.note('dynamic', 'the django-configurations class in use is chosen by DJANGO_CONFIGURATION: its settings are not known', location);
+    return;
+  }
+  for (const c of classChain(cls).reverse()) {
+    for (const [name, binding] of c.attrs) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
+      scope.set(name, { ...binding, value: configurationSetting(ev, name, binding.value) });
+    }
+  }
+}
+
+/** A class attribute's value as a setting: `values.XValue(default)` reads DJANGO_<NAME>. */
+function configurationSetting(ev: Evaluation, name: string, v: Value): Value {
+  const m = v.kind === 'builtin' && v.bound?.kind === 'dict' ? /^configurations\.values\.(\w+)\(\)$/.exec(v.name) : null;
+  if (!m || v.kind !== 'builtin' || v.bound?.kind !== 'dict') return v;
+  const options = v.bound;
+  const option = (key: string) => dictGet(options, { kind: 'str', value: key });
+  const kind = m[1]!;
+  const setType = CONFIGURATION_TYPES[kind] ?? 'unknown';
+  const def = option('default') ?? NONE;
+  if (truthy(option('environ') ?? { kind: 'bool', value: true }) === false) return def;
+  const prefix = option('environ_prefix') ?? { kind: 'str', value: 'DJANGO' };
+  const envName = option('environ_name');
+  const base = envName?.kind === 'str' ? envName.value : name;
+  const full = prefix.kind === 'str' && prefix.value !== '' ? `${prefix.value}_${base}` : base;
+  const set = ev.processEnv.get(full);
+  if (set) return set.kind === 'unknown' ? set : unknown('parsed by django-configurations', { setType });
+  if (kind === 'SecretValue' || truthy(option('environ_required') ?? NONE) === true) return unknown('required configuration value', { required: [full], setType });
+  let value: Value = def;
+  if ((kind === 'DatabaseURLValue' || kind === 'CacheURLValue') && def.kind === 'str') {
+    const keywords = new Map(options.entries.flatMap((e) => (e.key.kind === 'str' ? [[e.key.value, e.value] as [string, Value]] : [])));
+    const parsed = kind === 'DatabaseURLValue' ? parseDatabaseUrl(def.value, { positional: [], keywords, nodes: [], keywordNodes: new Map(), starred: false }, def.src ?? v.src!) : parseCacheUrl(def.value, def.src ?? v.src!);
+    const alias = option('alias');
+    value = { kind: 'dict', entries: [{ key: alias?.kind === 'str' ? alias : { kind: 'str', value: 'default' }, value: parsed }], src: def.src };
+  }
+  return { ...value, env: { names: [full], fallback: def.src, setType } };
+}
+
+/** Reparses of files with top-level syntax errors, per file, for the tree they were made from. */
+const recoveredTrees = new Map<string, { source: Tree; tree: Tree }>();
+let recoveryParser: Parser | undefined;
+const MAX_RECOVERY_PASSES = 50;
+
+/**
+ * The module-level statements from a syntax error on. Tree-sitter folds everything from a broken
+ * line to the end of the file into one ERROR node. Python would refuse the whole file, but the
+ * user is typing (or the file is a cookiecutter template) and the settings after the error still
+ * matter: blank the broken lines (keeping every offset) and reparse until the top level parses.
+ */
+function statementsAfterError(mod: ModuleSourceText, error: Node): Node[] {
+  const source = mod.root.tree;
+  let entry = recoveredTrees.get(mod.path);
+  if (entry?.source !== source) {
+    entry?.tree.delete();
+    recoveryParser ??= new Parser();
+    recoveryParser.setLanguage(source.language);
+    const lines = mod.root.text.split('\n');
+    let tree = recoveryParser.parse(lines.join('\n'))!;
+    for (let pass = 0; pass < MAX_RECOVERY_PASSES; pass++) {
+      const bad = tree.rootNode.namedChildren.find((c) => c?.type === 'ERROR');
+      if (!bad) break;
+      const row = bad.startPosition.row;
+      lines[row] = lines[row]!.replace(/[^\r]/g, ' ');
+      tree.delete();
+      tree = recoveryParser.parse(lines.join('\n'))!;
+    }
+    entry = { source, tree };
+    recoveredTrees.set(mod.path, entry);
+  }
+  return entry.tree.rootNode.namedChildren.filter((c): c is Node => !!c && c.type !== 'ERROR' && c.startIndex >= error.startIndex);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 function contains(outer: Range, inner: Range): boolean {
@@ -212,13 +410,18 @@ function contains(outer: Range, inner: Range): boolean {
 
 /** Execution state of one module body or one function call. */
 export class Frame {
+  /** Inside the body of a `try` with handlers: a raise must reach them. */
+  private tryDepth = 0;
+
   constructor(
     readonly ev: Evaluation,
     readonly mod: ModuleSourceText,
     /** Module namespace (globals). */
     readonly globals: Scope,
-    /** Function locals; undefined at module level. */
+    /** Function locals or a class body's namespace; undefined at module level. */
     public locals: Scope | undefined,
+    /** A class body runs at import time: its required reads are recovered like the module's. */
+    private readonly classBody = false,
   ) {}
 
   get scope(): Scope {
@@ -248,16 +451,28 @@ export class Frame {
   execBlock(block: Node, moduleLevel: boolean): void {
     for (const stmt of block.namedChildren) {
       if (!stmt) continue;
-      if (moduleLevel) {
-        try {
-          this.exec(stmt);
-        } catch (e) {
-          if (!(e instanceof PyRaise)) throw e;
-          this.recoverFromRaise(stmt, e);
-        }
-      } else {
-        this.exec(stmt);
+      if (moduleLevel && stmt.type === 'ERROR') {
+        for (const after of statementsAfterError(this.mod, stmt)) this.execStatement(after, true);
+        return;
       }
+      this.execStatement(stmt, moduleLevel);
+    }
+  }
+
+  /**
+   * Code that runs at import time (the module, the blocks nested in it, class bodies) goes on
+   * after a required read: the operator sets the variable (see recoverFromRaise). Any other raise
+   * ends the module only at its top level (we note it and go on); in a nested block it
+   * propagates, so an `if` around it acts as a guard. In a `try` body every raise goes to the
+   * handlers, as in Python; in a function, to the caller.
+   */
+  private execStatement(stmt: Node, topLevel: boolean): void {
+    if ((this.locals && !this.classBody) || this.tryDepth > 0) return this.exec(stmt);
+    try {
+      this.exec(stmt);
+    } catch (e) {
+      if (!(e instanceof PyRaise) || (!topLevel && e.envNames.length === 0)) throw e;
+      this.recoverFromRaise(stmt, e);
     }
   }
 
@@ -270,7 +485,12 @@ export class Frame {
   private recoverFromRaise(stmt: Node, e: PyRaise): void {
     const targets = assignedNames(stmt);
     if (e.envNames.length > 0) {
-      for (const t of targets) this.define(t, unknown('required environment variable', { required: e.envNames }), this.bindingInfo(stmt));
+      this.requireEnv(e.envNames);
+      const info = this.bindingInfo(stmt);
+      // The read's own type applies only when it is the whole right-hand side (`X = env("X")`).
+      const whole = info.rhs && e.location && sameRange(info.rhs.range, e.location.range);
+      const value = unknown('required environment variable', { required: e.envNames, setType: whole ? e.setType : undefined });
+      for (const t of targets) this.define(t, value, info);
       return;
     }
     for (const t of targets) this.define(t, unknown(`raises ${e.type}`), this.bindingInfo(stmt));
@@ -444,6 +664,10 @@ export class Frame {
       if (key.kind === 'str') this.ev.processEnv.set(key.value, value);
       return;
     }
+    if (base.kind === 'builtin' && base.name === 'dynamic-namespace') {
+      this.ev.note('dynamic', 'a setting assigned through globals()/vars() may be any setting', this.loc(stmt));
+      return;
+    }
     if (cur.type !== 'identifier') return;
     const name = cur.text;
     const root = this.lookup(name);
@@ -526,7 +750,7 @@ export class Frame {
         const orig = name.type === 'aliased_import' ? name.childForFieldName('name')?.text : name.text;
         const alias = name.type === 'aliased_import' ? name.childForFieldName('alias')?.text : orig;
         if (!orig || !alias) continue;
-        this.define(alias, { kind: 'builtin', name: `${qualified}.${orig}` }, base);
+        this.define(alias, libraryValue(`${qualified}.${orig}`), base);
       }
       if (wildcard) this.ev.note('dynamic', `names from ${qualified} are not known`, this.loc(stmt));
       return;
@@ -593,12 +817,26 @@ export class Frame {
     }
     // Undecided: run both sides on copies of the scope and join. A side that raises is a guard
     // (the program cannot continue there), so only the other side survives.
+    this.ev.undecided++;
+    let sides: { then?: Scope; else?: Scope };
+    try {
+      sides = this.execBothSides(branches, index);
+    } finally {
+      this.ev.undecided--;
+    }
+    if (sides.then && sides.else) this.resetScope(joinScopes(sides.then, sides.else));
+    else if (sides.then) this.resetScope(sides.then);
+    else if (sides.else) this.resetScope(sides.else);
+  }
+
+  /** The scopes after each side of an undecided branch; a side that raised has none. */
+  private execBothSides(branches: { cond: Node | null; body: Node }[], index: number): { then?: Scope; else?: Scope } {
+    const branch = branches[index]!;
     const before = new Map(this.scope);
-    let thenScope: Scope | undefined;
-    let elseScope: Scope | undefined;
+    const sides: { then?: Scope; else?: Scope } = {};
     try {
       this.execBlock(branch.body, false);
-      thenScope = new Map(this.scope);
+      sides.then = new Map(this.scope);
     } catch (e) {
       if (!(e instanceof PyRaise) && !(e instanceof ReturnSignal)) throw e;
       if (e instanceof ReturnSignal && this.locals) {
@@ -615,20 +853,20 @@ export class Frame {
     this.resetScope(before);
     try {
       this.execBranches(branches, index + 1);
-      elseScope = new Map(this.scope);
+      sides.else = new Map(this.scope);
     } catch (e) {
       if (!(e instanceof PyRaise) && !(e instanceof ReturnSignal)) throw e;
-      if (!thenScope) throw e;
+      if (!sides.then) throw e;
     }
-    if (thenScope && elseScope) this.resetScope(joinScopes(thenScope, elseScope));
-    else if (thenScope) this.resetScope(thenScope);
-    else if (elseScope) this.resetScope(elseScope);
+    return sides;
   }
 
   /**
    * Runs a branch whose condition holds under the production profile. If it raises (a guard such
    * as `if not SECRET_KEY: raise ImproperlyConfigured`), the program only continues when the
-   * operator sets the variables the condition read: those values become required.
+   * operator sets the variables the condition read: those become required. In `not DEBUG and
+   * SECRET_KEY == DEFAULT`, a conjunct that only tests a bool flag (`not DEBUG`, `not TEST`) says
+   * when the guard applies, not what must be set, so it keeps its value.
    */
   private execGuarded(body: Node, test: Value, condNode: Node): void {
     if (this.locals) {
@@ -641,21 +879,49 @@ export class Frame {
     } catch (e) {
       if (!(e instanceof PyRaise)) throw e;
       this.resetScope(before);
-      const names = test.env?.names ?? [];
-      const referenced = identifiersIn(condNode);
-      let converted = 0;
-      for (const [name, binding] of this.scope) {
-        const env = binding.value.env;
-        const hit = (env && env.names.some((n) => names.includes(n))) || (referenced.has(name) && env);
-        if (!hit) continue;
-        this.scope.set(name, { ...binding, value: unknown('guarded: must be set in production', { required: env!.names, src: binding.value.src }) });
-        converted++;
+      const conjuncts = flattenAnd(condNode);
+      const checked = conjuncts.filter((c) => !this.isFlagTest(c));
+      const tested = checked.length > 0 && checked.length < conjuncts.length ? checked.map((c) => this.eval(c)) : [test];
+      const names = [...new Set(tested.flatMap((v) => v.env?.names ?? []))];
+      const referenced = new Set((checked.length > 0 ? checked : conjuncts).flatMap((c) => [...identifiersIn(c)]));
+      // Settings named in the condition that came from the environment are required too, even
+      // when the comparison itself lost their origin.
+      for (const name of referenced) {
+        const env = this.scope.get(name)?.value.env;
+        if (env) for (const n of env.names) if (!names.includes(n)) names.push(n);
       }
-      this.ev.note(
-        converted > 0 ? 'guard' : 'aborted',
-        converted > 0 ? `a guard raises ${e.type} unless ${names.join(', ') || 'the environment'} is set` : `raises ${e.type} when the environment is empty`,
-        this.loc(condNode),
-      );
+      if (names.length > 0) {
+        this.requireEnv(names);
+        this.ev.note('guard', `a guard raises ${e.type} unless ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} set`, this.loc(condNode));
+      } else {
+        this.ev.note('aborted', `raises ${e.type} when the environment is empty`, this.loc(condNode));
+      }
+    }
+  }
+
+  /** `DEBUG` / `not TEST`: a bare name (possibly negated) holding a bool. */
+  private isFlagTest(node: Node): boolean {
+    let n: Node | null = node;
+    while (n && (n.type === 'not_operator' || n.type === 'parenthesized_expression')) n = n.type === 'not_operator' ? n.childForFieldName('argument') : n.namedChildren[0] ?? null;
+    return n?.type === 'identifier' && this.lookup(n.text)?.kind === 'bool';
+  }
+
+  /**
+   * The program goes on only if the operator sets these variables: later reads see an unknown
+   * value, and settings already computed from them become required.
+   */
+  requireEnv(names: string[]): void {
+    // On one side of an undecided `if` the variable is required only on that path.
+    if (this.ev.undecided === 0) {
+      for (const name of names) {
+        if (!this.ev.processEnv.has(name)) this.ev.processEnv.set(name, unknown('set by the operator', { required: [name] }));
+      }
+    }
+    for (const [name, binding] of this.globals) {
+      const env = binding.value.env;
+      const hit = env?.names.filter((n) => names.includes(n));
+      if (!hit?.length) continue;
+      this.globals.set(name, { ...binding, value: unknown('must be set in production', { required: hit, setType: env!.setType, src: binding.value.src }) });
     }
   }
 
@@ -672,11 +938,14 @@ export class Frame {
     const finallyClause = stmt.namedChildren.find((c) => c?.type === 'finally_clause');
     let raised: PyRaise | undefined;
     if (body) {
+      if (handlers.length > 0) this.tryDepth++;
       try {
         this.execBlock(body, false);
       } catch (e) {
         if (!(e instanceof PyRaise)) throw e;
         raised = e;
+      } finally {
+        if (handlers.length > 0) this.tryDepth--;
       }
     }
     try {
@@ -736,6 +1005,41 @@ export class Frame {
     }
   }
 
+  /**
+   * django-split-settings `include("components/base.py", optional("local.py"))`: each file runs
+   * in order in this module's namespace, as split-settings `exec`s it, so a component sees and
+   * changes the settings before it (`INSTALLED_APPS += [...]`). Paths are relative to the file
+   * that includes them. A missing `optional()` file is noted like a missing optional import; a
+   * missing required one raises as split-settings does. Glob patterns are not expanded: what
+   * they match may define any setting.
+   */
+  includeFiles(args: CallArgs, src: Location): Value {
+    for (const a of args.positional) {
+      const optional = a.kind === 'builtin' && a.name === 'split_settings.optional';
+      const pattern = optional ? a.bound : a;
+      if (!pattern || (pattern.kind !== 'str' && pattern.kind !== 'path') || /[*?[]/.test(pattern.value)) {
+        this.ev.note('dynamic', 'include() of files the analysis does not expand: they may define any setting', src);
+        continue;
+      }
+      const path = joinPath(dirname(this.mod.path), pattern.value);
+      if (path === this.mod.path || this.ev.including.includes(path)) continue;
+      const mod = this.ev.host.load(path);
+      if (!mod) {
+        if (!optional) throw new PyRaise('OSError', [], src);
+        this.ev.note('optional-import-missing', `${pattern.value} is optional and missing: settings not found may be defined there`, src);
+        continue;
+      }
+      this.ev.filesRead.add(path);
+      this.ev.including.push(path);
+      try {
+        new Frame(this.ev, mod, this.globals, undefined).execBlock(mod.root, true);
+      } finally {
+        this.ev.including.pop();
+      }
+    }
+    return NONE;
+  }
+
   /** Every name assigned inside `node` becomes unknown (loops we do not unroll). */
   private havocAssigned(node: Node, reason: string): void {
     for (const name of assignedNamesDeep(node)) {
@@ -754,9 +1058,65 @@ export class Frame {
     );
   }
 
+  /**
+   * A class statement runs its body (as Python does) in the class's own namespace, so class
+   * attributes can be read (`Config.DEBUG`, django-configurations) and annotated attributes become
+   * pydantic fields with their defaults.
+   */
   private defineClass(def: Node, stmt: Node): void {
     const name = def.childForFieldName('name')?.text;
-    if (name) this.define(name, { kind: 'class', name }, { stmt: this.loc(stmt) });
+    if (!name) return;
+    const bases = (def.childForFieldName('superclasses')?.namedChildren ?? []).filter((b): b is Node => !!b && b.type !== 'keyword_argument' && b.type !== 'comment').map((b) => this.eval(b));
+    const cls: ClassInfo = { name, bases, attrs: new Map(), fields: [] };
+    const body = def.childForFieldName('body');
+    if (body) {
+      const frame = new Frame(this.ev, this.mod, this.globals, cls.attrs, true);
+      frame.execBlock(body, false);
+      for (const s of body.namedChildren) {
+        const assign = s?.type === 'expression_statement' ? s.namedChildren[0] : null;
+        if (assign?.type !== 'assignment') continue;
+        const field = frame.fieldOf(assign, s!);
+        if (field) cls.fields.push(field);
+      }
+    }
+    this.define(name, { kind: 'class', name, cls }, { stmt: this.loc(stmt) });
+  }
+
+  /** `name: type = default` in a class body, as pydantic reads it. */
+  private fieldOf(assign: Node, stmt: Node): FieldInfo | undefined {
+    const left = assign.childForFieldName('left');
+    const typeNode = assign.childForFieldName('type');
+    if (left?.type !== 'identifier' || !typeNode || left.text.startsWith('_') || left.text === 'model_config') return undefined;
+    const annotation = typeNode.text.replace(/\s+/g, '');
+    if (/^(typing\.)?ClassVar\b/.test(annotation)) return undefined;
+    const field: FieldInfo = { name: left.text, type: annotationType(annotation), stmt: this.loc(stmt) };
+    const right = assign.childForFieldName('right');
+    if (!right || right.type === 'ellipsis') return field;
+    const callee = right.type === 'call' ? this.eval(right.childForFieldName('function')!) : undefined;
+    if (callee?.kind !== 'builtin' || !/(^|\.)Field$/.test(callee.name)) {
+      field.default = this.eval(right);
+      return field;
+    }
+    // Field(default, env="X") / Field(default=..., alias="X") / Field(default_factory=...)
+    let defaultNode: Node | undefined;
+    for (const a of right.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type !== 'keyword_argument') {
+        defaultNode ??= a;
+        continue;
+      }
+      const key = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      if (!value) continue;
+      if (key === 'default') defaultNode = value;
+      else if (key === 'default_factory') field.default = unknown('default_factory', { src: this.loc(value) });
+      else if (key === 'env' || key === 'alias' || key === 'validation_alias') {
+        const v = this.eval(value);
+        if (v.kind === 'str') field.envName = v.value;
+      }
+    }
+    if (defaultNode && defaultNode.type !== 'ellipsis') field.default = this.eval(defaultNode);
+    return field;
   }
 
   // ---------------------------------------------------------------- expressions
@@ -891,9 +1251,10 @@ export class Frame {
       } else if (child.type === 'interpolation') {
         const expr = child.childForFieldName('expression');
         if (!expr) return unknown('f-string', { src });
-        if (child.namedChildren.some((c) => c?.type === 'format_specifier' || c?.type === 'type_conversion')) return unknown('formatted f-string', { src });
+        if (child.namedChildren.some((c) => c?.type === 'format_specifier')) return unknown('formatted f-string', { src });
+        const conversion = child.namedChildren.find((c) => c?.type === 'type_conversion')?.text;
         const v = this.eval(expr);
-        const s = pyStr(v);
+        const s = conversion === '!r' || conversion === '!a' ? pyReprText(v) : pyStr(v);
         if (s === undefined) return unknown('f-string with unknown part', { src, setType: 'str' });
         out += s;
         envFrom ??= v.env ? v : undefined;
@@ -979,7 +1340,7 @@ export class Frame {
     this.ev.recordEnvRead(key.value);
     const set = this.ev.processEnv.get(key.value);
     if (set) return { ...set, src };
-    throw new PyRaise('KeyError', [key.value], src);
+    throw new PyRaise('KeyError', [key.value], src, 'str');
   }
 
   /** `os.environ.get("X", d)`: d (or None) unless the settings set X themselves. */
@@ -1022,19 +1383,13 @@ export class Frame {
     if (callee.kind === 'function') {
       if (args.starred) return unknown('call with *args', { src });
       const result = this.ev.callFunction(callee, args, src);
-      if (result.kind === 'unknown') return envHeuristic(callee.fn.name, args, src) ?? result;
+      // A helper we could not follow; a required read it made stays required.
+      if (result.kind === 'unknown' && !result.required) return envHeuristic(callee.fn.name, args, src) ?? result;
       return result;
     }
-    if (callee.kind === 'builtin' || callee.kind === 'envreader' || callee.kind === 'module') {
-      const result = callBuiltin(this, callee, args, src, node);
-      if (result.kind === 'unknown' && callee.kind === 'builtin') {
-        const short = callee.name.split('.').pop() ?? '';
-        if (!callee.name.startsWith('builtins.') || !KNOWN_PY_BUILTINS.has(short)) return envHeuristic(short, args, src) ?? result;
-      }
-      return result;
-    }
-    if (callee.kind === 'class') return unknown(`instance of ${callee.name}`, { src });
-    return unknown('call of unknown value', { src });
+    if (callee.kind === 'builtin' || callee.kind === 'envreader' || callee.kind === 'module') return callBuiltin(this, callee, args, src, node);
+    if (callee.kind === 'class') return (callee.cls && settingsInstance(this.ev, callee.cls, args)) ?? unknown(`instance of ${callee.name}`, { src });
+    return unknown('call of unknown value', { src, required: callee.kind === 'unknown' ? callee.required : undefined });
   }
 
   private evalBoolOp(node: Node, src: Location): Value {
@@ -1053,7 +1408,11 @@ export class Frame {
       return unknown('depends on an undecided value', { src });
     }
     if (op === 'and') return t ? withEnv(this.eval(r), lv) : lv;
-    return t ? lv : withEnv(this.eval(r), lv);
+    if (t) return lv;
+    // `os.getenv("X") or "dev"`: the right operand is the fallback a finding underlines.
+    const rv = this.eval(r);
+    const merged = withEnv(rv, lv);
+    return merged.env && !rv.env && lv.env ? { ...merged, env: { ...merged.env, fallback: rv.src } } : merged;
   }
 
   private evalComparison(node: Node, src: Location): Value {
@@ -1144,14 +1503,12 @@ export class Frame {
   }
 }
 
-const KNOWN_PY_BUILTINS = new Set(['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'dict', 'len', 'sorted', 'print', 'open', 'getattr', 'isinstance', 'frozenset', 'min', 'max', 'abs', 'any', 'all', 'globals', 'locals', 'vars', 'exec', 'eval', 'repr', 'filter', 'map', 'zip', 'range', 'enumerate', 'reversed']);
-
 /**
  * Spec §0.2's last row: an unknown helper called like `get_env("DEBUG", True)` (callee name says
  * env/config/setting, first argument an UPPER_SNAKE literal) is treated as an env read whose
  * fallback is the second positional or `default=` argument.
  */
-function envHeuristic(callee: string, args: CallArgs, src: Location): Value | undefined {
+export function envHeuristic(callee: string, args: CallArgs, src: Location): Value | undefined {
   if (!/env|config|setting/i.test(callee)) return undefined;
   const first = args.positional[0];
   if (!first || first.kind !== 'str' || !/^[A-Z][A-Z0-9_]*$/.test(first.value)) return undefined;
@@ -1209,6 +1566,17 @@ function assignedNamesDeep(node: Node): Set<string> {
   };
   visit(node);
   return names;
+}
+
+/** The operands of an `a and b and c` chain (the node itself when it is not one). */
+function flattenAnd(node: Node): Node[] {
+  if (node.type === 'parenthesized_expression' && node.namedChildren.length === 1) return flattenAnd(node.namedChildren[0]!);
+  if (node.type === 'boolean_operator' && node.childForFieldName('operator')?.type === 'and') {
+    const l = node.childForFieldName('left');
+    const r = node.childForFieldName('right');
+    if (l && r) return [...flattenAnd(l), ...flattenAnd(r)];
+  }
+  return [node];
 }
 
 function identifiersIn(node: Node): Set<string> {
@@ -1276,6 +1644,51 @@ function setPath(root: Value, keys: Value[], value: Value): Value {
   }
   if (root.kind === 'dict') return { ...root, partial: true };
   return unknown('assignment into an unknown container');
+}
+
+/** repr(v) for known scalars; undefined otherwise. */
+export function pyReprText(v: Value): string | undefined {
+  if (v.kind !== 'str') return v.kind === 'path' ? `PosixPath('${v.value}')` : pyStr(v);
+  const q = v.value.includes("'") && !v.value.includes('"') ? '"' : "'";
+  const body = v.value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q;
+}
+
+/** `"%s:%d" % (a, b)` and `"%(name)s" % mapping` with plain conversions; undefined otherwise. */
+function percentFormat(template: string, arg: Value): string | undefined {
+  const positional = arg.kind === 'tuple' ? (arg.partial ? undefined : arg.items) : [arg];
+  let i = 0;
+  let failed = false;
+  const out = template.replace(/%(\(([^)]*)\))?([sdir%])/g, (_m, _g, key: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    let v: Value | undefined;
+    if (key !== undefined) v = arg.kind === 'dict' ? dictGet(arg, { kind: 'str', value: key }) : undefined;
+    else v = positional?.[i++];
+    const text = !v ? undefined : conv === 'r' ? pyReprText(v) : conv === 's' ? pyStr(v) : v.kind === 'int' || v.kind === 'bool' ? String(Number(v.value)) : v.kind === 'float' ? String(Math.trunc(v.value)) : undefined;
+    if (text === undefined) failed = true;
+    return text ?? '';
+  });
+  if (failed || /%[^%]/.test(template.replace(/%(\([^)]*\))?[sdir%]/g, ''))) return undefined;
+  if (positional && !template.includes('%(') && i !== positional.length) return undefined;
+  return out;
+}
+
+/** `"{}:{port}".format(host, port=1)` with plain fields (no conversions or format specs). */
+export function braceFormat(template: string, args: Value[], keywords: Map<string, Value>): string | undefined {
+  let auto = 0;
+  let failed = false;
+  const out = template.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (m, field: string | undefined) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    let v: Value | undefined;
+    if (field === '' || field === undefined) v = args[auto++];
+    else if (/^\d+$/.test(field)) v = args[Number(field)];
+    else if (/^[A-Za-z_]\w*$/.test(field)) v = keywords.get(field);
+    const text = v ? pyStr(v) : undefined;
+    if (text === undefined) failed = true;
+    return text ?? '';
+  });
+  return failed ? undefined : out;
 }
 
 /** str(v) for known scalars; undefined otherwise. */
@@ -1389,7 +1802,10 @@ export function binaryOp(op: string, a: Value, b: Value, src: Location): Value {
     for (const e of b.entries) d = dictSet(d as Extract<Value, { kind: 'dict' }>, e.key, e.value);
     return { ...d, src, env: env('dict') };
   }
-  if (op === '%' && a.kind === 'str') return unknown('%-formatting', { src, setType: 'str' });
+  if (op === '%' && a.kind === 'str') {
+    const text = percentFormat(a.value, b);
+    return text === undefined ? unknown('%-formatting', { src, setType: 'str' }) : { kind: 'str', value: text, src, env: env('str') };
+  }
   return unknown(`operator ${op}`, { src });
 }
 

@@ -1,9 +1,9 @@
 // The production profile of a settings module: its final namespace after evaluation, with Django's
 // version-specific global defaults behind it (spec §c.2).
 import { djangoDefault, type DjangoVersion } from '../project/djangoVersion';
-import type { DjangoProject, SettingsModule } from '../project/model';
+import { type DjangoProject, type SettingsModule, roleFromName } from '../project/model';
 import type { Location } from '../types';
-import { Evaluation, type EvalNote, type ModuleHost } from './evaluator';
+import { Evaluation, applyConfiguration, type EvalNote, type ModuleHost } from './evaluator';
 import { type Binding, type Scope, type Value, stringItems, unknown } from './value';
 
 export interface Setting {
@@ -69,10 +69,19 @@ export class SettingsProfile {
 export function evaluateProfile(project: DjangoProject, module: SettingsModule, host: ModuleHost): SettingsProfile {
   const evaluation = new Evaluation(host);
   const scope = evaluation.evaluateModule(module.path) ?? new Map();
-  const profile = new SettingsProfile(project, module, scope, evaluation);
   const mod = host.load(module.path);
-  if (mod) profile.anchorAfterImports = firstLineAfterImports(module.path, mod.root);
+  const anchor = mod ? firstLineAfterImports(module.path, mod.root) : undefined;
+  applyConfiguration(evaluation, scope, productionClassRank, anchor ?? { file: module.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  const profile = new SettingsProfile(project, module, scope, evaluation);
+  profile.anchorAfterImports = anchor;
   return profile;
+}
+
+/** django-configurations class names that mean production (`Prod` before `Staging`); else undefined. */
+function productionClassRank(className: string): number | undefined {
+  const snake = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  if (roleFromName(snake) !== 'production') return undefined;
+  return /(^|_)prod(uction)?(_|$)/.test(snake) ? 0 : 1;
 }
 
 function firstLineAfterImports(file: string, root: import('web-tree-sitter').Node): Location {

@@ -31,6 +31,28 @@ export interface FunctionRef {
   moduleName: string;
 }
 
+/** A class defined in the workspace: what its body defined, for attribute reads and settings classes. */
+export interface ClassInfo {
+  name: string;
+  /** Base classes: workspace classes, or library names such as `pydantic_settings.BaseSettings`. */
+  bases: Value[];
+  /** The class body's namespace (attributes, nested classes, methods). */
+  attrs: Scope;
+  /** Annotated attributes in declaration order: pydantic fields. */
+  fields: FieldInfo[];
+}
+
+export interface FieldInfo {
+  name: string;
+  /** The declared type, as far as it tells what a set variable parses to. */
+  type: PyType;
+  /** The default, or undefined when the field has none (required). */
+  default?: Value;
+  /** An explicit environment variable name (`Field(env=...)`, `alias=`), used without the prefix. */
+  envName?: string;
+  stmt: Location;
+}
+
 interface ValueBase {
   /** Source that produced the value (literal, call, expression). */
   src?: Location;
@@ -49,7 +71,9 @@ export type Value = ValueBase &
     | { kind: 'dict'; entries: DictEntry[]; partial?: boolean }
     | { kind: 'unknown'; reason: string; required?: string[]; setType?: PyType }
     | { kind: 'function'; fn: FunctionRef }
-    | { kind: 'class'; name: string }
+    | { kind: 'class'; name: string; cls?: ClassInfo }
+    /** An instance of a workspace class whose attributes we know (a pydantic settings object). */
+    | { kind: 'instance'; cls: ClassInfo; attrs: Scope }
     /** An imported module: a workspace module has a namespace, an external one only a name. */
     | { kind: 'module'; name: string; namespace?: Scope }
     /** A name from a library we model (`os.getenv`, `pathlib.Path`, `environ.Env`...). */
@@ -119,6 +143,9 @@ export function truthy(v: Value): boolean | undefined {
       return v.partial ? undefined : false;
     case 'unknown':
       return undefined;
+    case 'builtin':
+      // A name imported from a library (`from conf import FLAG`) can hold any value.
+      return undefined;
     default:
       return true;
   }
@@ -127,6 +154,8 @@ export function truthy(v: Value): boolean | undefined {
 /** Python `==`; undefined when it cannot be decided. */
 export function pyEquals(a: Value, b: Value): boolean | undefined {
   if (a.kind === 'unknown' || b.kind === 'unknown') return undefined;
+  // A library name can hold any value; the same unbound name is the same object.
+  if (a.kind === 'builtin' || b.kind === 'builtin') return a.kind === 'builtin' && b.kind === 'builtin' && a.name === b.name && !a.bound && !b.bound ? true : undefined;
   const num = (v: Value): number | undefined =>
     v.kind === 'int' || v.kind === 'float' ? v.value : v.kind === 'bool' ? (v.value ? 1 : 0) : undefined;
   const na = num(a);
@@ -161,7 +190,6 @@ export function pyEquals(a: Value, b: Value): boolean | undefined {
     }
     return all;
   }
-  if (a.kind === 'builtin' && b.kind === 'builtin') return a.name === b.name;
   return a === b ? true : undefined;
 }
 
