@@ -1,6 +1,6 @@
 // `django-readiness`: the command-line adapter over the engine, for CI and terminals.
-import { writeFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { Analyzer, type AnalyzerOptions } from './engine/analyzer';
 import { parseVersionArg } from './engine/project/djangoVersion';
 import { RULES } from './engine/rules/index';
@@ -150,6 +150,7 @@ async function run(argv: string[]): Promise<number> {
       if (args.fix) {
         const changed = analyzer.fixAll();
         for (const [file, text] of changed) {
+          mkdirSync(dirname(file), { recursive: true });
           writeFileSync(file, text);
           fixedFiles.push(file);
         }

@@ -24,3 +24,8 @@ test('SILENCED_SYSTEM_CHECKS silences the rule mirroring that check', async () =
   assert.ok((await codes(mw)).includes('DJ-SEC-018'));
   assert.ok(!(await codes(mw + 'SILENCED_SYSTEM_CHECKS = ["security.W008"]\n')).includes('DJ-SEC-018'));
 });
+
+test('a directive inside a string literal is data, not a suppression', async () => {
+  assert.ok((await codes('DEBUG = True; X = "# noqa: DJ-SEC-001"\n')).includes('DJ-SEC-001'));
+  assert.ok((await codes('DEBUG = True; X = "# django-readiness: ignore[DJ-SEC-001]"\n')).includes('DJ-SEC-001'));
+});

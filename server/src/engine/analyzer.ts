@@ -87,9 +87,14 @@ export class Analyzer {
 
   /** An editor buffer's full text (didOpen / full didChange). */
   setDocument(path: string, text: string): void {
+    // Opening a file, or saving it unchanged, must not throw the project model away.
+    if (this.fs.readFile(path) === text && (!path.endsWith('.py') || this.sources.has(path))) {
+      this.fs.overlays.set(path, text);
+      return;
+    }
     this.fs.overlays.set(path, text);
     if (path.endsWith('.py')) this.sources.setText(path, text);
-    else this.nonPythonChanged(path);
+    this.fileTextChanged(path);
   }
 
   /** Incremental changes to an open buffer (didChange). */
@@ -97,14 +102,16 @@ export class Analyzer {
     this.fs.overlays.set(path, text);
     if (path.endsWith('.py') && this.sources.has(path)) this.sources.update(path, changes);
     else if (path.endsWith('.py')) this.sources.setText(path, text);
-    else this.nonPythonChanged(path);
+    this.fileTextChanged(path);
   }
 
   /** The buffer closed: the disk is the truth again. */
   closeDocument(path: string): void {
+    const before = this.fs.overlays.get(path);
     if (!this.fs.overlays.delete(path)) return;
+    if (this.fs.readFile(path) === before) return;
     if (path.endsWith('.py')) this.sources.invalidate(path);
-    else this.nonPythonChanged(path);
+    this.fileTextChanged(path);
   }
 
   /** Files changed on disk (watcher). Created or deleted files refresh the project model. */
@@ -113,14 +120,14 @@ export class Analyzer {
       if (this.fs.overlays.has(c.path)) continue;
       if (c.kind !== 'changed') this.files = undefined;
       if (c.path.endsWith('.py')) this.sources.invalidate(c.path);
-      this.nonPythonChanged(c.path);
+      this.fileTextChanged(c.path);
     }
     if (changes.some((c) => c.kind !== 'changed')) this.projectsCache = undefined;
   }
 
-  private nonPythonChanged(path: string): void {
+  private fileTextChanged(path: string): void {
     // Entry points and requirements decide the project model (production module, Django version).
-    if (/manage\.py$|wsgi\.py$|asgi\.py$|Dockerfile|\.dockerfile$|compose.*\.ya?ml$|\.env|requirements|pyproject\.toml$|Pipfile$|Procfile$/.test(path)) {
+    if (/(^|\/)(manage|wsgi|asgi)\.py$|Dockerfile|\.dockerfile$|compose.*\.ya?ml$|\.env|requirements|pyproject\.toml$|Pipfile$|Procfile$/.test(path)) {
       this.projectsCache = undefined;
     }
     this.result = undefined;
@@ -297,8 +304,8 @@ export class Analyzer {
       if (fixes.length === 0) break;
       let progressed = false;
       for (const [file, edits] of editsByFile(fixes)) {
-        const before = this.fs.readFile(file);
-        if (before === undefined) continue;
+        // A fix may create a file (a requirements.txt the project did not have).
+        const before = this.fs.readFile(file) ?? '';
         const after = applyEdits(before, edits).text;
         if (after === before) continue;
         changed.set(file, after);

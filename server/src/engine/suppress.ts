@@ -8,6 +8,24 @@ const LINE = /#\s*django-readiness:\s*ignore(?:\[([^\]]*)\])?(?!-)/;
 const FILE = /#\s*django-readiness:\s*ignore-file(?:\[([^\]]*)\])?/;
 const NOQA = /#\s*noqa:\s*([A-Z][A-Z0-9-]*(?:\s*,\s*[A-Z][A-Z0-9-]*)*)/i;
 
+/**
+ * The comment part of a line: from the first `#` outside a string literal (a `#` inside
+ * `"# noqa: X"` is data, not a directive). Triple-quoted strings spanning lines are not tracked:
+ * a directive never sits inside one in practice.
+ */
+function commentOf(line: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return line.slice(i);
+  }
+  return undefined;
+}
+
 function ids(list: string | undefined): Set<string> | 'all' {
   if (list === undefined || list.trim() === '') return 'all';
   const out = new Set<string>();
@@ -40,9 +58,11 @@ export class Suppressions {
   }
 
   private lineIds(index: number, standaloneOnly: boolean): Set<string> | 'all' | undefined {
-    const line = this.lines[index];
+    const raw = this.lines[index];
+    if (raw === undefined) return undefined;
+    if (standaloneOnly && !/^\s*#/.test(raw)) return undefined;
+    const line = commentOf(raw);
     if (line === undefined) return undefined;
-    if (standaloneOnly && !/^\s*#/.test(line)) return undefined;
     const m = LINE.exec(line);
     if (m) return ids(m[1]);
     if (!standaloneOnly) {

@@ -9,6 +9,9 @@ import type { Fix, Location, TextEdit } from '../types';
 
 export type EnvIdiom = 'environ' | 'decouple' | 'os';
 
+/** The comment our HSTS fix leaves next to a short max-age. */
+export const RAMP_UP_COMMENT = 'raise to 31536000 once every host is served over HTTPS';
+
 export class SettingsEditor {
   constructor(
     readonly profile: SettingsProfile,
@@ -134,7 +137,7 @@ export class SettingsEditor {
     const rhs = setting.binding?.rhs;
     const suffix = comment ? `  # ${comment}` : '';
     if (rhs && rhs.file === this.prodPath && !setting.binding?.imported) {
-      return [{ title, edits: [{ ...rhs, newText: valueText }, ...this.importEdits(imports, rhs.file)], safe: true }];
+      return [{ title, edits: [this.replaceValue(rhs, valueText + suffix), ...this.importEdits(imports, rhs.file)], safe: true }];
     }
     const insert = this.insertLines([`${setting.name} = ${valueText}${suffix}`], imports);
     const fixes: Fix[] = insert.length ? [{ title: rhs ? `${title} (override in ${this.short(this.prodPath)})` : title, edits: insert, safe: true }] : [];
@@ -142,6 +145,17 @@ export class SettingsEditor {
       fixes.push({ title: `${title} (in ${this.short(rhs.file)})`, edits: [{ ...rhs, newText: valueText }, ...this.importEdits(imports, rhs.file)], safe: false });
     }
     return fixes;
+  }
+
+  /**
+   * Replace an assigned value. A trailing comment we wrote with an earlier value (the HSTS ramp-up
+   * note) would be wrong next to the new one, so it goes with the value.
+   */
+  private replaceValue(rhs: Location, text: string): TextEdit {
+    const line = this.lineText(rhs.file, rhs.range.end.line) ?? '';
+    const rest = line.slice(rhs.range.end.character);
+    if (rest.includes(RAMP_UP_COMMENT)) return { ...rhs, range: { start: rhs.range.start, end: { line: rhs.range.end.line, character: line.length } }, newText: text };
+    return { ...rhs, newText: text };
   }
 
   private short(path: string): string {
@@ -215,7 +229,8 @@ export class SettingsEditor {
     }
     const at = line >= lineCount(file.text) ? endPosition(file.text) : { line, character: 0 };
     const prefix = at.character > 0 ? '\n' : '';
-    return [{ file: path, range: { start: at, end: at }, newText: prefix + missing.map((m) => m + '\n').join('') }];
+    // One edit per import, so two fixes adding the same import dedupe to one line.
+    return missing.map((m, i) => ({ file: path, range: { start: at, end: at }, newText: (i === 0 ? prefix : '') + m + '\n' }));
   }
 
   /** Insert lines right after a statement, at its indentation. */

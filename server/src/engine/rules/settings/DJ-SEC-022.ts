@@ -1,5 +1,6 @@
 import { pyRepr, truthy } from '../../settings/value';
 import { SECURITY_MIDDLEWARE, describeSetting, hasMiddleware } from '../helpers';
+import { RAMP_UP_COMMENT } from '../../fixes/settingsEditor';
 import type { SettingsRule } from '../types';
 
 export const rule: SettingsRule = {
@@ -30,7 +31,7 @@ SECURE_HSTS_SECONDS = 3600  # raise to 31536000 once every host is served over H
       message: `${describeSetting(s, pyRepr(s.value))}: browsers are not told to insist on HTTPS (HSTS)`,
       djangoChecks: ['security.W004'],
       fixes: [
-        ...ctx.edit.setValue(s, '3600', 'Enable HSTS for an hour (ramp-up)', [], 'raise to 31536000 once every host is served over HTTPS'),
+        ...ctx.edit.setValue(s, '3600', 'Enable HSTS for an hour (ramp-up)', [], RAMP_UP_COMMENT),
         ...ctx.edit.setValue(s, '31536000', 'Enable HSTS for a year').map((f) => ({ ...f, safe: false })),
       ],
     });
