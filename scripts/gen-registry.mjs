@@ -11,7 +11,9 @@ for (const family of readdirSync(rulesDir).sort()) {
   const dir = join(rulesDir, family);
   if (!statSync(dir).isDirectory()) continue;
   for (const file of readdirSync(dir).sort()) {
-    if (/^DJ-[A-Z]+-\d{3}\.ts$/.test(file)) entries.push({ family, id: file.slice(0, -3) });
+    // Settings/view rules are numbered (DJ-SEC-001); deployment-file rules use the ids of the
+    // deploy-rules spec (REQ-UNPINNED, DOCKER-RUNSERVER, COMPOSE-DEBUG-TRUE...).
+    if (/^(DJ-[A-Z]+-\d{3}|(REQ|DOCKER|COMPOSE|ENV|GITIGNORE|GUNICORN)(-[A-Z0-9]+)+)\.ts$/.test(file)) entries.push({ family, id: file.slice(0, -3) });
   }
 }
 entries.sort((a, b) => a.id.localeCompare(b.id));

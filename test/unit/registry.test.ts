@@ -13,11 +13,11 @@ test('rule ids and names are unique and match their files', () => {
   const rulesDir = join(REPO_ROOT, 'server/src/engine/rules');
   const files = readdirSync(rulesDir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(rulesDir, d.name)).filter((f) => /^DJ-/.test(f)))
+    .flatMap((d) => readdirSync(join(rulesDir, d.name)).filter((f) => /^(DJ|REQ|DOCKER|COMPOSE|ENV|GITIGNORE|GUNICORN)-[A-Z0-9-]+\.ts$/.test(f)))
     .map((f) => f.replace(/\.ts$/, ''));
   assert.deepEqual([...ids].sort(), files.sort());
   for (const r of RULES) {
-    assert.match(r.id, /^DJ-(SEC|ENV|OPS|API|VIEW|URL)-\d{3}$/);
+    assert.match(r.id, /^(DJ-(SEC|ENV|OPS|API|VIEW|URL)-\d{3}|(REQ|DOCKER|COMPOSE|ENV|GITIGNORE|GUNICORN)(-[A-Z0-9]+)+)$/);
     assert.match(r.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
     assert.ok(r.docs.includes('Before') || r.docs.includes('```'), `${r.id} docs need an example`);
     for (const c of r.djangoChecks) assert.match(c, /^[a-z0-9_]+\.[A-Z]\d{3}$/);

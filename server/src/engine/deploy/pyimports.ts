@@ -1,0 +1,44 @@
+// Top-level modules a Python file imports, with where and whether the import is optional (inside
+// `try:`), read from the shared tree-sitter trees.
+import type { Node } from 'web-tree-sitter';
+import type { PythonSources } from '../project/sources';
+import type { Range } from '../types';
+
+export interface ImportUse {
+  module: string;
+  range: Range;
+  optional: boolean;
+}
+
+function rangeOf(n: Node): Range {
+  return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };
+}
+
+function insideTry(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'try_statement') return true;
+  return false;
+}
+
+export function importsOf(sources: PythonSources, file: string): ImportUse[] {
+  const parsed = sources.get(file);
+  if (!parsed) return [];
+  const out: ImportUse[] = [];
+  const visit = (n: Node) => {
+    if (n.type === 'import_statement') {
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        const name = c.type === 'aliased_import' ? c.childForFieldName('name') : c;
+        if (name && name.type === 'dotted_name') out.push({ module: name.text.split('.')[0]!, range: rangeOf(n), optional: insideTry(n) });
+      }
+      return;
+    }
+    if (n.type === 'import_from_statement') {
+      const mod = n.childForFieldName('module_name');
+      if (mod && mod.type === 'dotted_name') out.push({ module: mod.text.split('.')[0]!, range: rangeOf(n), optional: insideTry(n) });
+      return;
+    }
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(parsed.root);
+  return out;
+}
