@@ -40,8 +40,9 @@ for (const file of GRAMMARS) {
   });
 }
 
-test('contributes.json names the shared language ids and existing files', () => {
-  const c = JSON.parse(readFileSync(join(SYNTAXES, 'contributes.json'), 'utf8')) as { languages: { id: string; configuration: string }[]; grammars: { language: string; scopeName: string; path: string }[] };
+test('package.json contributes the shared language ids with existing files', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { languages: { id: string; configuration: string }[]; grammars: { language: string; scopeName: string; path: string }[] } };
+  const c = pkg.contributes;
   assert.deepEqual(c.languages.map((l) => l.id), ['pip-requirements', 'dotenv']);
   for (const l of c.languages) assert.ok(existsSync(join(REPO_ROOT, l.configuration)), l.configuration);
   for (const g of c.grammars) {
