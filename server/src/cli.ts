@@ -105,7 +105,8 @@ function toJson(findings: Finding[], base: string): unknown {
   return {
     version: 1,
     diagnostics: findings.map((f) => {
-      const fix = f.fixes.find((x) => x.safe) ?? f.fixes[0];
+      // The fix `--fix` would apply: the first safe one (unsafe fixes are offered in the editor only).
+      const fix = f.fixes.find((x) => x.safe);
       return {
         file: rel(f.file),
         code: f.code,

@@ -304,8 +304,14 @@ export class Analyzer {
       if (fixes.length === 0) break;
       let progressed = false;
       for (const [file, edits] of editsByFile(fixes)) {
-        // A fix may create a file (a requirements.txt the project did not have).
-        const before = this.fs.readFile(file) ?? '';
+        // A fix may create a file (a requirements.txt the project did not have): the workspace
+        // listing and the project model must then see it before the next pass.
+        const existing = this.fs.readFile(file);
+        if (existing === undefined) {
+          this.files = undefined;
+          this.projectsCache = undefined;
+        }
+        const before = existing ?? '';
         const after = applyEdits(before, edits).text;
         if (after === before) continue;
         changed.set(file, after);

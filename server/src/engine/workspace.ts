@@ -2,7 +2,7 @@
 // tests read the disk (or an in-memory map). Every read goes through here so a file's text is the
 // same for every rule.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface FileSystem {
   readFile(path: string): string | undefined;
@@ -60,7 +60,14 @@ export class OverlayFileSystem implements FileSystem {
     return this.base.isDirectory(path);
   }
   list(dir: string): { name: string; isDirectory: boolean }[] {
-    return this.base.list(dir);
+    const entries = this.base.list(dir);
+    // Buffers for files that do not exist on disk yet (a fix creating requirements.txt).
+    for (const path of this.overlays.keys()) {
+      if (dirname(path) !== dir) continue;
+      const name = basename(path);
+      if (!entries.some((e) => e.name === name)) entries.push({ name, isDirectory: false });
+    }
+    return entries;
   }
 }
 
