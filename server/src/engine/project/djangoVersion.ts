@@ -154,6 +154,24 @@ export function djangoDefault(name: string, v: DjangoVersion): Value | undefined
       return s('Lax');
     case 'SESSION_COOKIE_AGE':
       return i(1209600);
+    case 'PASSWORD_HASHERS': {
+      const hashers = ['PBKDF2PasswordHasher', 'PBKDF2SHA1PasswordHasher', 'Argon2PasswordHasher', 'BCryptSHA256PasswordHasher', ...(atLeast(v, 4, 0) ? ['ScryptPasswordHasher'] : [])];
+      return { kind: 'list', items: hashers.map((h) => s(`django.contrib.auth.hashers.${h}`)) };
+    }
+    case 'SESSION_SERIALIZER':
+      return s('django.contrib.sessions.serializers.JSONSerializer');
+    case 'SESSION_ENGINE':
+      return s('django.contrib.sessions.backends.db');
+    case 'DATA_UPLOAD_MAX_MEMORY_SIZE':
+      return i(2621440);
+    case 'DATA_UPLOAD_MAX_NUMBER_FIELDS':
+      return i(1000);
+    case 'DATA_UPLOAD_MAX_NUMBER_FILES':
+      // Added in the February 2023 security releases (3.2.18, 4.0.10, 4.1.7).
+      return atLeast(v, 3, 2) ? i(100) : undefined;
+    case 'SESSION_COOKIE_DOMAIN':
+    case 'CSRF_COOKIE_DOMAIN':
+      return { kind: 'none' };
     default:
       return undefined;
   }
