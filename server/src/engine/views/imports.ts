@@ -1,0 +1,384 @@
+// Name resolution for view and URL modules, without running anything: each module's imports
+// become a table `local name → qualified name` (`ce` → `django.views.decorators.csrf.csrf_exempt`,
+// `views` → `accounts.views`), and qualified names are followed through the project's own modules
+// (re-exports, `from .base import BaseView`) until they reach a definition or a library name.
+import type { Node } from 'web-tree-sitter';
+import type { ParsedFile } from '../parsing/documents';
+import { moduleFile } from '../project/model';
+import type { PythonSources } from '../project/sources';
+import type { TextEdit } from '../types';
+import { definitionOf, deleteLinesEdit, dottedName, endOfText, lineCount, named, ownsLines, topLevelStatements } from './py';
+
+export interface ImportBinding {
+  local: string;
+  /** Fully qualified target: a module (`accounts.views`) or a name in one (`django.urls.path`). */
+  qualified: string;
+  /** The import statement. */
+  stmt: Node;
+  /** The imported element inside the statement (dotted_name or aliased_import). */
+  element: Node;
+  kind: 'from' | 'import';
+}
+
+export class PyModule {
+  readonly imports = new Map<string, ImportBinding>();
+  /** Top-level (and conditionally defined) functions and classes by name; the last one wins. */
+  readonly defs = new Map<string, Node>();
+  /** Module-level `name = expression` (last one wins). */
+  readonly assigns = new Map<string, Node>();
+  /** Modules star-imported (`from x import *`), qualified. */
+  readonly starImports: string[] = [];
+
+  constructor(
+    readonly path: string,
+    readonly file: ParsedFile,
+    readonly moduleName: string,
+    readonly isPackage: boolean,
+  ) {
+    for (const stmt of topLevelStatements(file.root)) this.index(stmt);
+  }
+
+  get root(): Node {
+    return this.file.root;
+  }
+
+  get text(): string {
+    return this.file.text;
+  }
+
+  private index(stmt: Node): void {
+    if (stmt.type === 'import_statement') {
+      for (const el of stmt.childrenForFieldName('name')) {
+        if (!el) continue;
+        if (el.type === 'aliased_import') {
+          const name = el.childForFieldName('name')?.text;
+          const alias = el.childForFieldName('alias')?.text;
+          if (name && alias) this.imports.set(alias, { local: alias, qualified: name, stmt, element: el, kind: 'import' });
+        } else {
+          // `import a.b.c` binds `a`.
+          const top = el.text.split('.')[0]!;
+          if (!this.imports.has(top) || this.imports.get(top)!.kind !== 'import') this.imports.set(top, { local: top, qualified: top, stmt, element: el, kind: 'import' });
+        }
+      }
+    } else if (stmt.type === 'import_from_statement') {
+      const modNode = stmt.childForFieldName('module_name');
+      if (!modNode) return;
+      const base = this.resolveFromModule(modNode);
+      if (base === undefined) return;
+      if (named(stmt).some((c) => c.type === 'wildcard_import')) {
+        this.starImports.push(base);
+        return;
+      }
+      for (const el of stmt.childrenForFieldName('name')) {
+        if (!el) continue;
+        const name = el.type === 'aliased_import' ? el.childForFieldName('name')?.text : el.text;
+        const local = el.type === 'aliased_import' ? el.childForFieldName('alias')?.text : el.text;
+        if (!name || !local) continue;
+        this.imports.set(local, { local, qualified: base ? `${base}.${name}` : name, stmt, element: el, kind: 'from' });
+      }
+    } else if (stmt.type === 'function_definition' || stmt.type === 'class_definition' || stmt.type === 'decorated_definition') {
+      const def = definitionOf(stmt);
+      const name = def.childForFieldName('name')?.text;
+      if (name) this.defs.set(name, def);
+    } else if (stmt.type === 'expression_statement') {
+      const a = stmt.namedChildren[0];
+      if (a?.type === 'assignment') {
+        const left = a.childForFieldName('left');
+        const right = a.childForFieldName('right');
+        if (left?.type === 'identifier' && right) this.assigns.set(left.text, right);
+      }
+    }
+  }
+
+  /** The absolute module a `from X import` names (relative imports climb from this module). */
+  private resolveFromModule(modNode: Node): string | undefined {
+    if (modNode.type === 'dotted_name') return modNode.text;
+    if (modNode.type !== 'relative_import') return undefined;
+    const prefix = named(modNode).find((c) => c.type === 'import_prefix')?.text ?? '';
+    const dotted = named(modNode).find((c) => c.type === 'dotted_name')?.text ?? '';
+    const level = prefix.length;
+    const parts = this.moduleName ? this.moduleName.split('.') : [];
+    const pkg = this.isPackage ? parts : parts.slice(0, -1);
+    const base = pkg.slice(0, Math.max(0, pkg.length - (level - 1)));
+    return [...base, ...(dotted ? dotted.split('.') : [])].join('.');
+  }
+
+  /**
+   * The qualified name an expression refers to (`ce` → `django.views.decorators.csrf.csrf_exempt`,
+   * `views.login` → `accounts.views.login`), or undefined for names the module does not bind.
+   */
+  qualify(node: Node | null | undefined): string | undefined {
+    const dotted = dottedName(node);
+    if (!dotted) return undefined;
+    return this.qualifyDotted(dotted);
+  }
+
+  qualifyDotted(dotted: string, depth = 0): string | undefined {
+    const [head, ...rest] = dotted.split('.');
+    const tail = rest.length ? '.' + rest.join('.') : '';
+    const imp = this.imports.get(head!);
+    if (imp) return imp.qualified + tail;
+    if (this.defs.has(head!)) return `${this.moduleName}.${dotted}`;
+    const assigned = this.assigns.get(head!);
+    if (assigned && depth < 4) {
+      const d = dottedName(assigned);
+      if (d) {
+        const q = this.qualifyDotted(d, depth + 1);
+        return q ? q + tail : undefined;
+      }
+      return `${this.moduleName}.${dotted}`;
+    }
+    return undefined;
+  }
+
+  /** Local names bound to a qualified name (`csrf_exempt`, `ce`). */
+  localsFor(qualified: string): string[] {
+    const out: string[] = [];
+    for (const b of this.imports.values()) if (b.qualified === qualified) out.push(b.local);
+    return out;
+  }
+
+  /** An expression usable in this module for a qualified name, if one is already imported. */
+  expressionFor(qualified: string): string | undefined {
+    const dot = qualified.lastIndexOf('.');
+    const moduleName = dot > 0 ? qualified.slice(0, dot) : '';
+    const name = qualified.slice(dot + 1);
+    for (const b of this.imports.values()) if (b.qualified === qualified) return b.local;
+    for (const b of this.imports.values()) {
+      // `import django.views.decorators.csrf` makes `django.views.decorators.csrf.x` usable.
+      if (b.kind === 'import' && b.element.type !== 'aliased_import' && b.element.text === moduleName) return qualified;
+      // `from django.views.decorators import csrf` / `import x.y as csrf` make `csrf.x` usable.
+      if ((b.kind === 'from' || b.element.type === 'aliased_import') && b.qualified === moduleName) return `${b.local}.${name}`;
+    }
+    return undefined;
+  }
+
+  /** Is a local name bound at module level (import, def, assignment)? */
+  binds(local: string): boolean {
+    return this.imports.has(local) || this.defs.has(local) || this.assigns.has(local);
+  }
+
+  /**
+   * Identifiers that use a local name (not in import statements, not attribute names, not keyword
+   * argument names).
+   */
+  references(local: string): Node[] {
+    this.identifierIndex ??= this.indexIdentifiers();
+    const out: Node[] = [];
+    for (const n of this.identifierIndex.get(local) ?? []) {
+      const p = n.parent;
+      if (!p) continue;
+      if (p.type === 'attribute' && p.childForFieldName('attribute')?.startIndex === n.startIndex) continue;
+      if (p.type === 'keyword_argument' && p.childForFieldName('name')?.startIndex === n.startIndex) continue;
+      if ((p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name')?.startIndex === n.startIndex) continue;
+      let q: Node | null = p;
+      let inImport = false;
+      while (q && q.type !== 'module') {
+        if (q.type === 'import_statement' || q.type === 'import_from_statement') {
+          inImport = true;
+          break;
+        }
+        if (q.type.endsWith('statement') || q.type === 'block') break;
+        q = q.parent;
+      }
+      if (!inImport) out.push(n);
+    }
+    return out;
+  }
+
+  private identifierIndex?: Map<string, Node[]>;
+
+  private indexIdentifiers(): Map<string, Node[]> {
+    const map = new Map<string, Node[]>();
+    for (const n of this.root.descendantsOfType('identifier')) {
+      if (!n) continue;
+      const list = map.get(n.text);
+      if (list) list.push(n);
+      else map.set(n.text, [n]);
+    }
+    return map;
+  }
+}
+
+export type Resolved =
+  | { kind: 'def'; module: PyModule; node: Node; qualified: string; rest: string[] }
+  | { kind: 'module'; module: PyModule; qualified: string }
+  | { kind: 'external'; qualified: string };
+
+/** Loads project modules on demand and follows qualified names through them. */
+export class ModuleResolver {
+  private byPath = new Map<string, PyModule | null>();
+
+  constructor(
+    readonly sources: PythonSources,
+    readonly importRoots: string[],
+  ) {}
+
+  module(path: string): PyModule | undefined {
+    const cached = this.byPath.get(path);
+    if (cached !== undefined) return cached ?? undefined;
+    const file = this.sources.get(path);
+    if (!file) {
+      this.byPath.set(path, null);
+      return undefined;
+    }
+    const info = this.sources.moduleInfo(path);
+    const mod = new PyModule(path, file, info.moduleName, info.isPackage);
+    this.byPath.set(path, mod);
+    return mod;
+  }
+
+  private fileCache = new Map<string, string | null>();
+  private resolveCache = new Map<string, Resolved>();
+
+  private ownRoot(near?: string): string {
+    return near ? this.sources.moduleInfo(near).root : '';
+  }
+
+  /** The workspace file of a dotted module name, if it is one of ours. */
+  moduleFileOf(moduleName: string, near?: string): string | undefined {
+    if (!moduleName) return undefined;
+    const own = this.ownRoot(near);
+    const key = `${own}\0${moduleName}`;
+    const cached = this.fileCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const roots = [...this.importRoots];
+    if (own && !roots.includes(own)) roots.unshift(own);
+    const found = moduleFile(this.sources.fs, roots, moduleName);
+    this.fileCache.set(key, found ?? null);
+    return found;
+  }
+
+  moduleByName(moduleName: string, near?: string): PyModule | undefined {
+    const f = this.moduleFileOf(moduleName, near);
+    return f ? this.module(f) : undefined;
+  }
+
+  /**
+   * Follow a qualified name: the longest prefix that is a workspace module, then names inside it
+   * (definitions, re-exported imports, aliases). Library names come back as `external` with the
+   * qualified name as written.
+   */
+  resolve(qualified: string, near?: string, depth = 0): Resolved {
+    const key = `${this.ownRoot(near)}\0${qualified}`;
+    const cached = this.resolveCache.get(key);
+    if (cached) return cached;
+    const r = this.resolveUncached(qualified, near, depth);
+    if (depth === 0) this.resolveCache.set(key, r);
+    return r;
+  }
+
+  private resolveUncached(qualified: string, near: string | undefined, depth: number): Resolved {
+    const parts = qualified.split('.');
+    for (let i = parts.length; i >= 1; i--) {
+      const modName = parts.slice(0, i).join('.');
+      const mod = this.moduleByName(modName, near);
+      if (!mod) continue;
+      const rest = parts.slice(i);
+      if (rest.length === 0) return { kind: 'module', module: mod, qualified };
+      const name = rest[0]!;
+      const def = mod.defs.get(name);
+      if (def) return { kind: 'def', module: mod, node: def, qualified: `${mod.moduleName}.${name}`, rest: rest.slice(1) };
+      if (depth < 8) {
+        const imp = mod.imports.get(name);
+        if (imp) return this.resolve([imp.qualified, ...rest.slice(1)].join('.'), mod.path, depth + 1);
+        const assigned = mod.assigns.get(name);
+        const d = assigned ? dottedName(assigned) : undefined;
+        const q = d ? mod.qualifyDotted(d) : undefined;
+        if (q) return this.resolve([q, ...rest.slice(1)].join('.'), mod.path, depth + 1);
+        for (const star of mod.starImports) {
+          const r = this.resolve([star, ...rest].join('.'), mod.path, depth + 1);
+          if (r.kind !== 'external' || !this.moduleByName(star, mod.path)) return r;
+        }
+      }
+      return { kind: 'external', qualified };
+    }
+    return { kind: 'external', qualified };
+  }
+
+  /** The canonical qualified name of an expression in a module (following project re-exports). */
+  canonical(mod: PyModule, node: Node | null | undefined): string | undefined {
+    const q = mod.qualify(node);
+    if (!q) return undefined;
+    const r = this.resolve(q, mod.path);
+    return r.qualified;
+  }
+}
+
+/** Where new top-level imports go: after the last top-level import (or docstring). */
+function importInsertLine(root: Node): number {
+  let line = 0;
+  for (const stmt of named(root)) {
+    if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') line = stmt.endPosition.row + 1;
+    else if (stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string' && line === 0) line = stmt.endPosition.row + 1;
+    else if (stmt.type !== 'comment') break;
+  }
+  return line;
+}
+
+/** A `from x import y` / `import x` line parsed back into qualified name and local name. */
+function parseImportLine(line: string): { qualified: string; local: string } | undefined {
+  let m = /^from\s+([\w.]+)\s+import\s+(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(line.trim());
+  if (m) return { qualified: `${m[1]}.${m[2]}`, local: m[3] ?? m[2]! };
+  m = /^import\s+([\w.]+)(?:\s+as\s+(\w+))?\s*$/.exec(line.trim());
+  if (m) return { qualified: m[1]!, local: m[2] ?? m[1]!.split('.')[0]! };
+  return undefined;
+}
+
+/**
+ * Edits adding import lines a module lacks, one edit per line so that two fixes adding the same
+ * import produce identical edits (merged when applied together).
+ */
+export function importEdits(mod: PyModule, lines: string[]): TextEdit[] {
+  const missing = lines.filter((l) => {
+    const p = parseImportLine(l);
+    if (!p) return true;
+    const b = mod.imports.get(p.local);
+    return !(b && b.qualified === p.qualified);
+  });
+  if (missing.length === 0) return [];
+  const line = importInsertLine(mod.root);
+  const text = mod.text;
+  const at = line >= lineCount(text) ? endOfText(text) : { line, character: 0 };
+  const prefix = at.character > 0 ? '\n' : '';
+  // Plain `import x` lines (standard library style) go to the top of the import block, like isort.
+  const first = named(mod.root).find((s) => s.type === 'import_statement' || s.type === 'import_from_statement');
+  const top = first ? { line: first.startPosition.row, character: 0 } : undefined;
+  return missing.map((m) => {
+    const pos = top && /^import\s/.test(m) ? top : at;
+    return { file: mod.path, range: { start: pos, end: pos }, newText: (pos === at ? prefix : '') + m + '\n' };
+  });
+}
+
+/**
+ * How to refer to `qualified` (a name in module `from`) in this module: the existing local name, or a
+ * new `from module import name` (aliased when the plain name is taken).
+ */
+export function ensureName(mod: PyModule, qualified: string, alias?: string): { expr: string; imports: string[] } {
+  const existing = mod.expressionFor(qualified);
+  if (existing) return { expr: existing, imports: [] };
+  const i = qualified.lastIndexOf('.');
+  const moduleName = qualified.slice(0, i);
+  const name = qualified.slice(i + 1);
+  if (!mod.binds(name)) return { expr: name, imports: [`from ${moduleName} import ${name}`] };
+  const as = alias ?? `${moduleName.split('.').pop()}_${name}`;
+  return { expr: as, imports: [`from ${moduleName} import ${name} as ${as}`] };
+}
+
+/** The edit removing one imported name (the whole statement when it is the only one). */
+export function removeImportEdit(mod: PyModule, binding: ImportBinding): TextEdit | undefined {
+  const stmt = binding.stmt;
+  const elems = stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
+  if (elems.length <= 1) {
+    if (!ownsLines(mod.text, stmt)) return undefined;
+    return deleteLinesEdit(mod.path, mod.text, stmt);
+  }
+  const i = elems.findIndex((e) => e.startIndex === binding.element.startIndex);
+  if (i < 0) return undefined;
+  const el = elems[i]!;
+  const next = elems[i + 1];
+  const prev = elems[i - 1];
+  const pos = (n: Node, end = false) => (end ? { line: n.endPosition.row, character: n.endPosition.column } : { line: n.startPosition.row, character: n.startPosition.column });
+  if (next) return { file: mod.path, range: { start: pos(el), end: pos(next) }, newText: '' };
+  return { file: mod.path, range: { start: pos(prev!, true), end: pos(el, true) }, newText: '' };
+}

@@ -1,0 +1,313 @@
+// The views of a Django project, found by content rather than file name (spec §b.2 "V"): module
+// functions whose first parameter is `request` (or that carry view decorators), and classes that
+// derive — directly, through the project's own base classes, or through library classes — from
+// Django or DRF views. Each view knows its decorators (resolved through imports and aliases), its
+// bases, its own methods and class attributes. Pure: built from parsed files only, once per analysis.
+import { basename, relative, sep } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import type { DjangoProject } from '../project/model';
+import type { PythonSources } from '../project/sources';
+import { ModuleResolver, type PyModule } from './imports';
+import { externalAcceptsPost, isDrfClass, isExternalViewClass, METHOD_DECORATOR } from './patterns';
+import { callParts, decoratorExpr, decoratorsOf, dottedName, named, nodeKey, stringValue, topLevelStatements, unparen } from './py';
+import { buildUrlIndex, type UrlIndex } from './urls';
+
+export interface Decorator {
+  node: Node;
+  expr: Node;
+  /** The decorator's callee (`login_required` in `@login_required()`), or the expression. */
+  callee: Node;
+  call?: Node;
+  /** Canonical qualified name of the callee, when the module can resolve it. */
+  qualified?: string;
+  /** Last name of the callee as written (`csrf_exempt`, `ce`, `ratelimit`). */
+  name: string;
+  /** For `@method_decorator(x, name=...)`: the decorators it applies and the method name. */
+  applies?: { expr: Node; qualified?: string; name: string }[];
+  methodName?: string;
+}
+
+interface ViewBase {
+  module: PyModule;
+  node: Node;
+  name: string;
+  decorators: Decorator[];
+  key: string;
+  /** True when a URL pattern routes to it (set by the URL walk). */
+  routed: boolean;
+}
+
+export interface FunctionView extends ViewBase {
+  kind: 'function';
+  /** `@api_view` function. */
+  isDrf: boolean;
+}
+
+export interface ClassView extends ViewBase {
+  kind: 'class';
+  isDrf: boolean;
+  /** Canonical qualified names of every library ancestor (`django.contrib.auth.views.LoginView`). */
+  externalBases: string[];
+  /** Project classes it derives from (nearest first), for attribute and method lookup. */
+  projectBases: { module: PyModule; node: Node }[];
+  /** Base expressions as written, with their resolution. */
+  bases: { expr: Node; qualified?: string }[];
+}
+
+export type View = FunctionView | ClassView;
+
+export interface ViewIndex {
+  resolver: ModuleResolver;
+  /** Every application module considered (not tests, migrations, settings, management commands). */
+  modules: PyModule[];
+  views: View[];
+  viewModules: PyModule[];
+  urls: UrlIndex;
+  viewAt(module: PyModule, def: Node): View | undefined;
+}
+
+export interface ViewIndexInput {
+  project: DjangoProject;
+  files: string[];
+  sources: PythonSources;
+  /** ROOT_URLCONF as a dotted module name, when known. */
+  rootUrlconf?: string;
+}
+
+const EXCLUDED_DIRS = new Set(['tests', 'test', 'testing', 'migrations', 'node_modules', 'site-packages', 'dist-packages', 'venv', '.venv', 'env', 'build', 'dist', '.tox', '.nox', 'fixtures', 'docs', '__pycache__']);
+const EXCLUDED_FILES = /^(test_.*|.*_tests?|tests|conftest|manage|wsgi|asgi|setup|noxfile|fabfile|gunicorn(\.conf|_config)?|tasks_test)\.py$/;
+
+/** Is this file application code (not tests, migrations, management commands, settings, tooling)? */
+export function isAppFile(project: DjangoProject, path: string): boolean {
+  if (!path.endsWith('.py')) return false;
+  const rel = relative(project.root, path);
+  if (rel.startsWith('..')) return false;
+  const parts = rel.split(sep);
+  const name = parts.pop()!;
+  if (EXCLUDED_FILES.test(name)) return false;
+  if (parts.some((p) => EXCLUDED_DIRS.has(p))) return false;
+  const mi = parts.indexOf('management');
+  if (mi >= 0 && parts[mi + 1] === 'commands') return false;
+  if (project.settingsModules.some((m) => m.path === path)) return false;
+  return true;
+}
+
+export function buildViewIndex(input: ViewIndexInput): ViewIndex {
+  const resolver = new ModuleResolver(input.sources, input.project.importRoots);
+  const modules: PyModule[] = [];
+  for (const f of input.files) {
+    if (!isAppFile(input.project, f)) continue;
+    const text = input.sources.fs.readFile(f);
+    if (text === undefined || text.length > 2_000_000) continue;
+    const mod = resolver.module(f);
+    if (mod) modules.push(mod);
+  }
+  const views: View[] = [];
+  const byKey = new Map<string, View>();
+  const add = (v: View) => {
+    if (byKey.has(v.key)) return;
+    byKey.set(v.key, v);
+    views.push(v);
+  };
+  for (const mod of modules) {
+    if (!/request|View|ViewSet|csrf|urls/.test(mod.text)) continue;
+    for (const stmt of topLevelStatements(mod.root)) {
+      const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+      if (!def) continue;
+      if (def.type === 'function_definition') {
+        const v = functionView(resolver, mod, def, false);
+        if (v) add(v);
+      } else if (def.type === 'class_definition') {
+        const v = classView(resolver, mod, def);
+        if (v) add(v);
+      }
+    }
+  }
+  const viewAt = (module: PyModule, def: Node): View | undefined => {
+    const key = nodeKey(module.path, def);
+    let v = byKey.get(key);
+    if (!v) {
+      // A routed definition is a view whatever its parameters are called.
+      v = def.type === 'class_definition' ? classView(resolver, module, def, true) : def.type === 'function_definition' ? functionView(resolver, module, def, true) : undefined;
+      if (v) add(v);
+    }
+    return v;
+  };
+  const urls = buildUrlIndex({ resolver, project: input.project, rootUrlconf: input.rootUrlconf, viewAt, modules });
+  const viewModules = [...new Set(views.map((v) => v.module))];
+  return { resolver, modules, views, viewModules, urls, viewAt };
+}
+
+/** Decorators of a definition, resolved. */
+export function decoratorInfo(resolver: ModuleResolver, mod: PyModule, def: Node): Decorator[] {
+  const out: Decorator[] = [];
+  for (const node of decoratorsOf(def)) {
+    const expr = decoratorExpr(node);
+    if (!expr) continue;
+    const call = expr.type === 'call' ? expr : undefined;
+    const callee = call?.childForFieldName('function') ?? expr;
+    const d: Decorator = { node, expr, callee, call, qualified: resolver.canonical(mod, callee), name: lastName(callee) };
+    if (call && d.qualified === METHOD_DECORATOR) {
+      const parts = callParts(call)!;
+      const first = parts.positional[0];
+      const items = first && (unparen(first).type === 'list' || unparen(first).type === 'tuple') ? named(unparen(first)) : first ? [first] : [];
+      d.applies = items.map((e) => {
+        const inner = e.type === 'call' ? e.childForFieldName('function') ?? e : e;
+        return { expr: e, qualified: resolver.canonical(mod, inner), name: lastName(inner) };
+      });
+      const nameArg = parts.keywords.get('name') ?? parts.positional[1];
+      d.methodName = stringValue(nameArg);
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+export function lastName(node: Node): string {
+  const d = dottedName(node);
+  if (d) return d.split('.').pop()!;
+  if (node.type === 'call') return lastName(node.childForFieldName('function') ?? node);
+  return node.text;
+}
+
+const VIEW_DECORATOR = /^(api_view|require_(GET|POST|safe|http_methods)|login_required|permission_required|csrf_exempt|csrf_protect|ratelimit|never_cache|cache_page|user_passes_test|staff_member_required)$/;
+
+function functionView(resolver: ModuleResolver, mod: PyModule, def: Node, routed: boolean): FunctionView | undefined {
+  const name = def.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  const params = named(def.childForFieldName('parameters'));
+  const first = params[0];
+  const firstName = first ? (first.type === 'identifier' ? first.text : first.childForFieldName('name')?.text ?? named(first)[0]?.text) : undefined;
+  const decorators = decoratorInfo(resolver, mod, def);
+  const viewish = firstName === 'request' || decorators.some((d) => VIEW_DECORATOR.test(d.name));
+  if (!viewish && !routed) return undefined;
+  if (firstName === 'self' || firstName === 'cls') return undefined;
+  const isDrf = decorators.some((d) => d.name === 'api_view' && (d.qualified?.startsWith('rest_framework') ?? true));
+  return { kind: 'function', module: mod, node: def, name, decorators, key: nodeKey(mod.path, def), routed, isDrf };
+}
+
+interface Ancestry {
+  external: string[];
+  project: { module: PyModule; node: Node }[];
+  isView: boolean;
+}
+
+/** Walk a class's bases through the project's modules (cycle-safe, bounded). */
+function ancestry(resolver: ModuleResolver, mod: PyModule, def: Node, seen = new Set<string>(), depth = 0): Ancestry {
+  const out: Ancestry = { external: [], project: [], isView: false };
+  const key = nodeKey(mod.path, def);
+  if (seen.has(key) || depth > 10) return out;
+  seen.add(key);
+  for (const base of named(def.childForFieldName('superclasses'))) {
+    if (base.type === 'keyword_argument' || base.type === 'comment') continue;
+    const q = mod.qualify(base);
+    const r = q ? resolver.resolve(q, mod.path) : undefined;
+    if (r?.kind === 'def' && r.node.type === 'class_definition' && r.rest.length === 0) {
+      out.project.push({ module: r.module, node: r.node });
+      const up = ancestry(resolver, r.module, r.node, seen, depth + 1);
+      out.external.push(...up.external);
+      out.project.push(...up.project);
+      if (up.isView) out.isView = true;
+    } else {
+      const name = r?.qualified ?? q ?? dottedName(base) ?? base.text;
+      out.external.push(name);
+      if (isExternalViewClass(name)) out.isView = true;
+    }
+  }
+  return out;
+}
+
+function classView(resolver: ModuleResolver, mod: PyModule, def: Node, routed = false): ClassView | undefined {
+  const name = def.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  const a = ancestry(resolver, mod, def);
+  if (!a.isView && !routed) return undefined;
+  const bases = named(def.childForFieldName('superclasses'))
+    .filter((b) => b.type !== 'keyword_argument' && b.type !== 'comment')
+    .map((expr) => ({ expr, qualified: resolver.canonical(mod, expr) }));
+  return {
+    kind: 'class',
+    module: mod,
+    node: def,
+    name,
+    decorators: decoratorInfo(resolver, mod, def),
+    key: nodeKey(mod.path, def),
+    routed,
+    isDrf: a.external.some(isDrfClass),
+    externalBases: a.external,
+    projectBases: a.project,
+    bases,
+  };
+}
+
+// ------------------------------------------------------------------ queries on views
+
+/** Own methods of a class definition by name. */
+export function classMethods(def: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const stmt of named(def.childForFieldName('body'))) {
+    const fn = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (fn?.type === 'function_definition') {
+      const n = fn.childForFieldName('name')?.text;
+      if (n) out.set(n, fn);
+    }
+  }
+  return out;
+}
+
+/** Class-body assignments `name = value` by name. */
+export function classAttributes(def: Node): Map<string, { stmt: Node; value: Node }> {
+  const out = new Map<string, { stmt: Node; value: Node }>();
+  for (const stmt of named(def.childForFieldName('body'))) {
+    if (stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChildren[0];
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right) out.set(left.text, { stmt, value: right });
+  }
+  return out;
+}
+
+/** A class attribute looked up through the class and its project bases (nearest first). */
+export function lookupAttribute(view: ClassView, attr: string): { module: PyModule; value: Node } | undefined {
+  const own = classAttributes(view.node).get(attr);
+  if (own) return { module: view.module, value: own.value };
+  for (const b of view.projectBases) {
+    const hit = classAttributes(b.node).get(attr);
+    if (hit) return { module: b.module, value: hit.value };
+  }
+  return undefined;
+}
+
+/** A method looked up through the class and its project bases. */
+export function lookupMethod(view: ClassView, method: string): { module: PyModule; node: Node } | undefined {
+  const own = classMethods(view.node).get(method);
+  if (own) return { module: view.module, node: own };
+  for (const b of view.projectBases) {
+    const hit = classMethods(b.node).get(method);
+    if (hit) return { module: b.module, node: hit };
+  }
+  return undefined;
+}
+
+/** Does a class view accept POST (own or inherited handler, or a form/create/login library base)? */
+export function classAcceptsPost(view: ClassView): boolean {
+  for (const m of ['post', 'put', 'patch', 'create']) if (lookupMethod(view, m)) return true;
+  if (view.externalBases.some(externalAcceptsPost)) return true;
+  // DRF @action(methods=["post"]) on a viewset.
+  return /@action\([^)]*methods\s*=\s*\[[^\]]*["']post["']/i.test(view.node.text);
+}
+
+/** Decorators of a class and of its project bases (class decorators are inherited through wrapping). */
+export function classDecorators(resolver: ModuleResolver, view: ClassView): Decorator[] {
+  const out = [...view.decorators];
+  for (const b of view.projectBases) out.push(...decoratorInfo(resolver, b.module, b.node));
+  return out;
+}
+
+/** A readable location for messages: `accounts/views.py`. */
+export function shortPath(project: DjangoProject, path: string): string {
+  const rel = relative(project.root, path);
+  return rel && !rel.startsWith('..') ? rel.split(sep).join('/') : basename(path);
+}

@@ -1,0 +1,641 @@
+// View and URL rules (issue 4): csrf_exempt in all its forms, rate limiting of auth endpoints with the
+// cross-file quick fix, raw SQL, unsafe HTML, health check, admin route, static/serve guards.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { Analyzer } from '../../server/src/engine/analyzer';
+import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
+import type { Finding, Fix } from '../../server/src/engine/types';
+import { analyzeDir, REPO_ROOT, writeProject } from '../helpers/engine';
+import { pythonParses } from '../helpers/python';
+
+const MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n';
+
+function settings(extra = '', apps: string[] = [], middleware: string[] = []): string {
+  const appList = ['django.contrib.admin', 'django.contrib.auth', 'django.contrib.contenttypes', 'django.contrib.sessions', ...apps, 'app'];
+  const mw = [
+    'django.middleware.security.SecurityMiddleware',
+    'django.contrib.sessions.middleware.SessionMiddleware',
+    'django.middleware.csrf.CsrfViewMiddleware',
+    'django.contrib.auth.middleware.AuthenticationMiddleware',
+    ...middleware,
+  ];
+  return [
+    'import os',
+    'DEBUG = False',
+    'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]',
+    `INSTALLED_APPS = [${appList.map((a) => JSON.stringify(a)).join(', ')}]`,
+    `MIDDLEWARE = [${mw.map((a) => JSON.stringify(a)).join(', ')}]`,
+    'ROOT_URLCONF = "proj.urls"',
+    extra,
+  ].join('\n');
+}
+
+const HEALTHY_ROOT = 'from django.urls import include, path\n\nurlpatterns = [\n    path("healthz/", include("app.health")),\n    path("", include("app.urls")),\n]\n';
+
+/** A small project: proj/ (settings, urls) and app/ (views, urls), with overrides. */
+function project(files: Record<string, string>, opts: { settings?: string; requirements?: string } = {}): string {
+  return writeProject({
+    'manage.py': MANAGE,
+    'proj/__init__.py': '',
+    'proj/settings.py': opts.settings ?? settings(),
+    'proj/urls.py': HEALTHY_ROOT,
+    'app/__init__.py': '',
+    'app/health.py': 'from django.http import HttpResponse\nfrom django.urls import path\n\n\ndef ok(request):\n    return HttpResponse("ok")\n\n\nurlpatterns = [path("", ok)]\n',
+    'requirements.txt': opts.requirements ?? 'Django==5.2.1\n',
+    ...files,
+  });
+}
+
+async function run(dir: string): Promise<{ analyzer: Analyzer; findings: Finding[] }> {
+  return analyzeDir(dir);
+}
+
+function only(findings: Finding[], code: string): Finding[] {
+  return findings.filter((f) => f.code === code);
+}
+
+/** Apply one fix through the analyzer's overlays (as the editor would), returning the changed texts. */
+function applyFix(analyzer: Analyzer, fix: Fix): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [file, edits] of editsByFile([fix])) {
+    const before = analyzer.fs.readFile(file) ?? '';
+    const after = applyEdits(before, edits).text;
+    out.set(file, after);
+    analyzer.setDocument(file, after);
+  }
+  return out;
+}
+
+function assertPython(texts: Map<string, string>): void {
+  for (const [file, text] of texts) {
+    if (!file.endsWith('.py')) continue;
+    const parsed = pythonParses(text);
+    assert.ok(parsed.ok, `${file} does not parse:\n${parsed.error}\n${text}`);
+  }
+}
+
+const LOGIN_VIEW = `from django.contrib.auth import authenticate, login
+from django.shortcuts import redirect, render
+
+
+def login_view(request):
+    if request.method == "POST":
+        user = authenticate(request, username=request.POST["username"], password=request.POST["password"])
+        if user is not None:
+            login(request, user)
+            return redirect("/")
+    return render(request, "login.html")
+`;
+const LOGIN_URLS = 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("login/", views.login_view)]\n';
+
+describe('DJ-VIEW-003 rate-limit quick fix (issue 4 "Done when")', () => {
+  test('adds the decorator, the import and the requirement in one fix; re-check is clean; twice changes nothing', async () => {
+    const dir = project({ 'app/views.py': LOGIN_VIEW, 'app/urls.py': LOGIN_URLS }, { requirements: 'Django==5.2.1\ngunicorn==23.0.0\n' });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const [finding, ...rest] = only(findings, 'DJ-VIEW-003');
+      assert.ok(finding, 'no DJ-VIEW-003 finding');
+      assert.equal(rest.length, 0);
+      assert.match(finding.message, /login_view/);
+      assert.match(finding.message, /LocMemCache/, 'the default cache is local memory: the message must say django-ratelimit needs a shared cache');
+      const fix = finding.fixes[0]!;
+      assert.ok(fix.safe);
+      const files = new Set(fix.edits.map((e) => e.file));
+      assert.deepEqual([...files].sort(), [join(dir, 'app/views.py'), join(dir, 'requirements.txt')].sort(), 'one fix, two files');
+
+      const changed = applyFix(analyzer, fix);
+      assertPython(changed);
+      const views = changed.get(join(dir, 'app/views.py'))!;
+      assert.match(views, /^from django_ratelimit\.decorators import ratelimit$/m);
+      assert.equal(views.match(/import ratelimit/g)!.length, 1);
+      assert.match(views, /\n@ratelimit\(key="ip", rate="5\/m", method="POST", block=True\)\ndef login_view\(request\):/);
+      assert.match(changed.get(join(dir, 'requirements.txt'))!, /^django-ratelimit==4\.1\.0$/m);
+
+      const after = analyzer.analyze().findings;
+      assert.deepEqual(only(after, 'DJ-VIEW-003'), []);
+      // Applying again: nothing to fix, nothing changes.
+      assert.equal(analyzer.fixAll(5, (f) => f.code === 'DJ-VIEW-003').size, 0);
+      assert.equal(analyzer.fs.readFile(join(dir, 'app/views.py')), views);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('the requirement is not added twice, the import is reused, and a shared cache silences the cache note', async () => {
+    const views = LOGIN_VIEW.replace('from django.shortcuts', 'from django_ratelimit.decorators import ratelimit\nfrom django.shortcuts') + '\n\n@ratelimit(key="ip", rate="5/m")\ndef other(request):\n    return None\n';
+    const redis = 'CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://cache:6379/1"}}\n';
+    const dir = project({ 'app/views.py': views, 'app/urls.py': LOGIN_URLS.replace(']', ', path("other/", views.other)]') }, { requirements: 'Django==5.2.1\ndjango-ratelimit==4.1.0\n', settings: settings(redis) });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const [f] = only(findings, 'DJ-VIEW-003');
+      assert.ok(f);
+      assert.doesNotMatch(f.message, /shared cache/);
+      const fix = f.fixes[0]!;
+      assert.deepEqual([...new Set(fix.edits.map((e) => e.file))], [join(dir, 'app/views.py')]);
+      assert.ok(!fix.edits.some((e) => e.newText.includes('import')), 'the existing import is reused');
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('decorator order: below @login_required, above @require_POST and @api_view', async () => {
+    const views = `from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_POST
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+
+@login_required
+@require_POST
+def change_password(request):
+    request.user.set_password(request.POST["password"])
+    return None
+
+
+@api_view(["POST"])
+def obtain_token(request):
+    return Response({})
+`;
+    const dir = project({ 'app/views.py': views, 'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("pw/", views.change_password), path("token/", views.obtain_token)]\n' });
+    const { analyzer } = await run(dir);
+    try {
+      const changed = analyzer.fixAll(5, (f) => f.code === 'DJ-VIEW-003');
+      const text = changed.get(join(dir, 'app/views.py'))!;
+      assert.match(text, /@login_required\n@ratelimit\([^)]*\)\n@require_POST\ndef change_password/);
+      assert.match(text, /@ratelimit\([^)]*\)\n@api_view\(\["POST"\]\)\ndef obtain_token/);
+      assertPython(changed);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('class-based views get method_decorator; DRF views get a throttle scope and its rate in settings', async () => {
+    const views = `from django.contrib.auth.views import LoginView
+from rest_framework.views import APIView
+
+
+class MyLoginView(LoginView):
+    template_name = "login.html"
+
+
+class RegisterAPI(APIView):
+    def post(self, request):
+        return None
+`;
+    const dir = project(
+      { 'app/views.py': views, 'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("login/", views.MyLoginView.as_view()), path("api/register/", views.RegisterAPI.as_view())]\n' },
+      { settings: settings('REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}\n', ['rest_framework']) },
+    );
+    const { analyzer, findings } = await run(dir);
+    try {
+      assert.equal(only(findings, 'DJ-VIEW-003').length, 2);
+      const changed = analyzer.fixAll(5, (f) => f.code === 'DJ-VIEW-003');
+      assertPython(changed);
+      const text = changed.get(join(dir, 'app/views.py'))!;
+      assert.match(text, /@method_decorator\(ratelimit\(key="ip", rate="5\/m", method="POST", block=True\), name="post"\)\nclass MyLoginView/);
+      assert.match(text, /from django\.utils\.decorators import method_decorator/);
+      assert.match(text, /class RegisterAPI\(APIView\):\n {4}throttle_classes = \[ScopedRateThrottle\]\n {4}throttle_scope = "signup"\n/);
+      assert.match(changed.get(join(dir, 'proj/settings.py'))!, /"DEFAULT_THROTTLE_RATES": \{"signup": "5\/min"\}/);
+      assert.deepEqual(only(analyzer.analyze().findings, 'DJ-VIEW-003'), []);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('a DRF view without a REST_FRAMEWORK dict to extend gets the ratelimit form (no scope without a rate)', async () => {
+    const views = 'from rest_framework.views import APIView\n\n\nclass LoginAPI(APIView):\n    def post(self, request):\n        return None\n';
+    const dir = project({ 'app/views.py': views, 'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("login/", views.LoginAPI.as_view())]\n' }, { settings: settings('', ['rest_framework']) });
+    const { analyzer } = await run(dir);
+    try {
+      const changed = analyzer.fixAll(5, (f) => f.code === 'DJ-VIEW-003');
+      assert.ok(!changed.has(join(dir, 'proj/settings.py')));
+      assert.match(changed.get(join(dir, 'app/views.py'))!, /@method_decorator\(ratelimit\([^)]*\), name="post"\)\nclass LoginAPI/);
+      assertPython(changed);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('views routed through `from .views import *` are still endpoints', async () => {
+    const dir = project({ 'app/views.py': LOGIN_VIEW, 'app/urls.py': 'from django.urls import path\n\nfrom .views import *\n\nurlpatterns = [path("login/", login_view)]\n' });
+    const { analyzer, findings } = await run(dir);
+    analyzer.dispose();
+    assert.equal(only(findings, 'DJ-VIEW-003').length, 1);
+  });
+
+  test('no finding when limits exist elsewhere: axes, global DRF throttle, a throttled project base class, urls wrapping, helpers', async () => {
+    const cases: { name: string; files: Record<string, string>; settings?: string }[] = [
+      { name: 'django-axes installed', files: { 'app/views.py': LOGIN_VIEW, 'app/urls.py': LOGIN_URLS }, settings: settings('', ['axes'], ['axes.middleware.AxesMiddleware']) },
+      {
+        name: 'ratelimit(...)(view) in urls.py',
+        files: { 'app/views.py': LOGIN_VIEW, 'app/urls.py': 'from django.urls import path\nfrom django_ratelimit.decorators import ratelimit\n\nfrom . import views\n\nurlpatterns = [path("login/", ratelimit(key="ip", rate="5/m")(views.login_view))]\n' },
+      },
+      {
+        name: 'global DRF throttling',
+        files: { 'app/views.py': 'from rest_framework.views import APIView\n\n\nclass LoginAPI(APIView):\n    def post(self, request):\n        return None\n', 'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("login/", views.LoginAPI.as_view())]\n' },
+        settings: settings('REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"], "DEFAULT_THROTTLE_RATES": {"anon": "10/min"}}\n', ['rest_framework']),
+      },
+      {
+        name: 'throttle_classes on a project base class in another module',
+        files: {
+          'app/base.py': 'from rest_framework.throttling import AnonRateThrottle\nfrom rest_framework.views import APIView\n\n\nclass ThrottledAPIView(APIView):\n    throttle_classes = [AnonRateThrottle]\n',
+          'app/views.py': 'from .base import ThrottledAPIView\n\n\nclass TokenLogin(ThrottledAPIView):\n    def post(self, request):\n        return None\n',
+          'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("token/", views.TokenLogin.as_view())]\n',
+        },
+      },
+      {
+        name: 'a login helper that no URL routes to, tests and management commands',
+        files: {
+          'app/views.py': 'from django.contrib.auth import login\nfrom django.shortcuts import render\n\n\ndef login_user(request, user):\n    login(request, user)\n\n\ndef home(request):\n    return render(request, "home.html")\n',
+          'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("", views.home)]\n',
+          'app/tests/__init__.py': '',
+          'app/tests/test_login.py': LOGIN_VIEW,
+          'app/management/__init__.py': '',
+          'app/management/commands/__init__.py': '',
+          'app/management/commands/signup_report.py': 'def signup(request):\n    return request.POST\n',
+        },
+      },
+      {
+        name: 'a GET-only login page',
+        files: { 'app/views.py': 'from django.shortcuts import render\nfrom django.views.decorators.http import require_GET\n\n\n@require_GET\ndef login_page(request):\n    return render(request, "login.html")\n', 'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("login/", views.login_page)]\n' },
+      },
+    ];
+    for (const c of cases) {
+      const dir = project(c.files, { settings: c.settings });
+      const { analyzer, findings } = await run(dir);
+      analyzer.dispose();
+      assert.deepEqual(only(findings, 'DJ-VIEW-003').map((f) => f.message), [], c.name);
+    }
+  });
+});
+
+describe('DJ-VIEW-001 csrf_exempt forms', () => {
+  const URLS = 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("a/", views.a)]\n';
+
+  test('bare, aliased, dotted and re-exported decorators are found; replacing with csrf_protect keeps the alias import tidy', async () => {
+    const variants: Record<string, string> = {
+      bare: 'from django.views.decorators.csrf import csrf_exempt\n\n\n@csrf_exempt\ndef a(request):\n    return None\n',
+      aliased: 'from django.views.decorators.csrf import csrf_exempt as ce\n\n\n@ce\ndef a(request):\n    return None\n',
+      module: 'from django.views.decorators import csrf\n\n\n@csrf.csrf_exempt\ndef a(request):\n    return None\n',
+      dotted: 'import django.views.decorators.csrf\n\n\n@django.views.decorators.csrf.csrf_exempt\ndef a(request):\n    return None\n',
+      reexport: 'from .decorators import no_csrf\n\n\n@no_csrf\ndef a(request):\n    return None\n',
+    };
+    for (const [name, views] of Object.entries(variants)) {
+      const dir = project({ 'app/views.py': views, 'app/urls.py': URLS, 'app/decorators.py': 'from django.views.decorators.csrf import csrf_exempt as no_csrf\n' });
+      const { analyzer, findings } = await run(dir);
+      try {
+        const hits = only(findings, 'DJ-VIEW-001');
+        assert.equal(hits.length, 1, name);
+        assert.equal(hits[0]!.severity, 'warning', name);
+        const protect = hits[0]!.fixes.find((f) => /csrf_protect/.test(f.title));
+        assert.ok(protect, `${name}: csrf_protect action`);
+        const changed = applyFix(analyzer, protect);
+        assertPython(changed);
+        const text = changed.get(join(dir, 'app/views.py'))!;
+        assert.doesNotMatch(text, /csrf_exempt|\bce\b|no_csrf/, `${name}:\n${text}`);
+        assert.match(text, /csrf_protect/);
+        assert.deepEqual(only(analyzer.analyze().findings, 'DJ-VIEW-001'), [], name);
+      } finally {
+        analyzer.dispose();
+      }
+    }
+  });
+
+  test('class forms: method_decorator on the class and on dispatch, csrf_exempt(View.as_view()) in urls.py', async () => {
+    const views = `from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class A(View):
+    def post(self, request):
+        return None
+
+
+class B(View):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, *args, **kwargs):
+        return super().dispatch(*args, **kwargs)
+
+
+class C(View):
+    def post(self, request):
+        return None
+`;
+    const urls = 'from django.urls import path\nfrom django.views.decorators.csrf import csrf_exempt\n\nfrom . import views\n\nurlpatterns = [\n    path("a/", views.A.as_view()),\n    path("b/", views.B.as_view()),\n    path("c/", csrf_exempt(views.C.as_view())),\n]\n';
+    const dir = project({ 'app/views.py': views, 'app/urls.py': urls });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const hits = only(findings, 'DJ-VIEW-001');
+      assert.deepEqual(hits.map((h) => h.message.split(' ')[0]).sort(), ['`A`', '`B`', '`C`']);
+      const changed = analyzer.fixAll(5, (f) => f.code === 'DJ-VIEW-001');
+      assertPython(changed);
+      assert.match(changed.get(join(dir, 'app/urls.py'))!, /path\("c\/", views\.C\.as_view\(\)\)/);
+      assert.doesNotMatch(changed.get(join(dir, 'app/urls.py'))!, /csrf_exempt/, 'the urls import is removed with its only use');
+      assert.deepEqual(only(analyzer.analyze().findings, 'DJ-VIEW-001'), []);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('severity: error with the session, information for signed webhooks and token APIs, hint on DRF views, no fix on webhooks', async () => {
+    const views = `import hmac
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.views import APIView
+
+
+@csrf_exempt
+@login_required
+def session_state(request):
+    return JsonResponse({})
+
+
+@csrf_exempt
+def stripe_webhook(request):
+    if not hmac.compare_digest(request.headers.get("Stripe-Signature", ""), "x"):
+        return JsonResponse({}, status=400)
+    return JsonResponse({})
+
+
+@csrf_exempt
+def github_callback(request):
+    return JsonResponse({})
+
+
+@csrf_exempt
+def api_items(request):
+    token = request.headers.get("Authorization")
+    return JsonResponse({"token": bool(token)})
+
+
+@csrf_exempt
+def save_json(request):
+    return JsonResponse({})
+
+
+class Items(APIView):
+    pass
+
+
+items = csrf_exempt(Items.as_view())
+`;
+    const urls = 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("s/", views.session_state),\n    path("hooks/stripe/", views.stripe_webhook),\n    path("gh/", views.github_callback),\n    path("api/items/", views.api_items),\n    path("save/", views.save_json),\n]\n';
+    const dir = project({ 'app/views.py': views, 'app/urls.py': urls });
+    const { analyzer, findings } = await run(dir);
+    analyzer.dispose();
+    const by = (name: string) => only(findings, 'DJ-VIEW-001').find((f) => f.message.startsWith(`\`${name}\``))!;
+    assert.equal(by('session_state').severity, 'error');
+    assert.equal(by('stripe_webhook').severity, 'information');
+    assert.equal(by('stripe_webhook').fixes.length, 0);
+    assert.equal(by('github_callback').severity, 'warning');
+    assert.match(by('github_callback').message, /signature/);
+    assert.equal(by('github_callback').fixes.length, 0);
+    assert.equal(by('api_items').severity, 'information');
+    assert.match(by('api_items').message, /token header/);
+    assert.equal(by('save_json').severity, 'warning');
+    assert.match(by('save_json').related?.[0]?.message ?? '', /X-CSRFToken/, 'JSON views explain the token-header alternative');
+    assert.equal(by('Items').severity, 'hint');
+    assert.match(by('Items').message, /redundant/);
+  });
+
+  test('without CsrfViewMiddleware the preferred fix is csrf_protect', async () => {
+    const s = settings().replace('"django.middleware.csrf.CsrfViewMiddleware", ', '');
+    const dir = project({ 'app/views.py': 'from django.views.decorators.csrf import csrf_exempt\n\n\n@csrf_exempt\ndef a(request):\n    return None\n', 'app/urls.py': URLS }, { settings: s });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const [f] = only(findings, 'DJ-VIEW-001');
+      assert.match(f!.fixes[0]!.title, /csrf_protect/);
+      assert.ok(f!.fixes[0]!.safe);
+      const changed = analyzer.fixAll(5, (x) => x.code === 'DJ-VIEW-001');
+      assert.equal(changed.get(join(dir, 'app/views.py')), 'from django.views.decorators.csrf import csrf_protect\n\n\n@csrf_protect\ndef a(request):\n    return None\n');
+    } finally {
+      analyzer.dispose();
+    }
+  });
+});
+
+describe('DJ-VIEW-007/008/009 SQL and HTML', () => {
+  test('shapes that cannot become parameters are reported without a fix; variables are traced', async () => {
+    const views = `from django.db import connection
+
+
+def search(request):
+    table = request.GET["table"]
+    q = request.GET["q"]
+    sql = f"SELECT * FROM app WHERE name = '{q}'"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table}")
+        cursor.execute(f"SELECT * FROM app WHERE name LIKE '%{q}%'")
+        cursor.execute(sql)
+        cursor.execute(f"SELECT * FROM app WHERE id IN ({q}, {q})")
+        cursor.execute(f"INSERT INTO app (a, b) VALUES ({q}, '{q}')")
+    return None
+`;
+    const dir = project({ 'app/views.py': views, 'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("s/", views.search)]\n' });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const hits = only(findings, 'DJ-VIEW-007');
+      assert.equal(hits.length, 5);
+      assert.ok(hits.every((h) => h.severity === 'error'), 'request data makes every one an error');
+      const fixable = hits.filter((h) => h.fixes.length > 0).map((h) => h.range.start.line);
+      assert.deepEqual(fixable, [11, 12]);
+      assert.ok(hits.find((h) => h.range.start.line === 10)!.related?.[0]?.message.includes('formatted here'));
+      const changed = analyzer.fixAll(5, (f) => f.code === 'DJ-VIEW-007');
+      const text = changed.get(join(dir, 'app/views.py'))!;
+      assert.match(text, /cursor\.execute\("SELECT \* FROM app WHERE id IN \(%s, %s\)", \[q, q\]\)/);
+      assert.match(text, /cursor\.execute\("INSERT INTO app \(a, b\) VALUES \(%s, %s\)", \[q, q\]\)/);
+      assertPython(changed);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('literal % signs are doubled and quotes around a value are dropped', async () => {
+    const views = 'def f(cursor, x):\n    cursor.execute(f"SELECT * FROM t WHERE a = \'{x}\' AND b LIKE \'10%\'")\n';
+    const dir = project({ 'app/db.py': views, 'app/urls.py': 'urlpatterns = []\n' });
+    const { analyzer } = await run(dir);
+    try {
+      const changed = analyzer.fixAll(5, (f) => f.code === 'DJ-VIEW-007');
+      assert.equal(changed.get(join(dir, 'app/db.py')), 'def f(cursor, x):\n    cursor.execute("SELECT * FROM t WHERE a = %s AND b LIKE \'10%%\'", [x])\n');
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('HTML built in a loop and marked safe is traced; request data is an error', async () => {
+    const tags = `from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+
+def items_list(items):
+    html = "<ul>"
+    for item in items:
+        html += f"<li>{item.name}</li>"
+    return mark_safe(html + "</ul>")
+
+
+def echo(request):
+    return mark_safe(request.GET["q"])
+
+
+def escaped_list(items):
+    html = ""
+    for item in items:
+        html += format_html("<li>{}</li>", item.name)
+    return mark_safe(html + "<hr>")
+`;
+    const dir = project({ 'app/tags.py': tags, 'app/urls.py': 'urlpatterns = []\n' });
+    const { analyzer, findings } = await run(dir);
+    analyzer.dispose();
+    const hits = only(findings, 'DJ-VIEW-009');
+    assert.equal(hits.length, 2, hits.map((h) => h.message).join('\n'));
+    assert.equal(hits[1]!.severity, 'error');
+    assert.equal(hits[0]!.fixes.length, 0, 'no automatic rewrite for HTML built in several steps');
+  });
+});
+
+describe('URL rules', () => {
+  test('health check: views.py next to the root urls gets the view and `from . import views`', async () => {
+    const dir = project({
+      'proj/urls.py': 'from django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = [\n    path("admin/", admin.site.urls),\n]\n',
+      'proj/views.py': 'from django.shortcuts import render\n\n\ndef home(request):\n    return render(request, "home.html")\n',
+    });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const [f] = only(findings, 'DJ-URL-001');
+      assert.ok(f);
+      const changed = applyFix(analyzer, f.fixes[0]!);
+      assertPython(changed);
+      const views = changed.get(join(dir, 'proj/views.py'))!;
+      assert.match(views, /from django\.db import connection/);
+      assert.match(views, /\n\n\n@require_GET\ndef health_check\(request\):\n {4}try:\n {8}connection\.ensure_connection\(\)/);
+      const urls = changed.get(join(dir, 'proj/urls.py'))!;
+      assert.match(urls, /^from \. import views$/m);
+      assert.match(urls, / {4}path\("health\/", views\.health_check, name="health_check"\),\n\]/);
+      assert.deepEqual(only(analyzer.analyze().findings, 'DJ-URL-001'), []);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('health check anywhere counts: an included module, an unreachable urls.py, an installed package', async () => {
+    const base = { 'proj/urls.py': 'from django.urls import include, path\n\nurlpatterns = [path("", include("app.urls"))]\n' };
+    const variants: Record<string, { files: Record<string, string>; settings?: string }> = {
+      included: { files: { ...base, 'app/urls.py': 'from django.urls import path\nfrom django.http import HttpResponse\n\nurlpatterns = [path("api/v1/ping/", lambda r: HttpResponse("pong"))]\n' } },
+      package: { files: { ...base, 'app/urls.py': 'urlpatterns = []\n' }, settings: settings('', ['health_check', 'health_check.db']) },
+      includeHealthCheck: { files: { ...base, 'app/urls.py': 'from django.urls import include, path\n\nurlpatterns = [path("ht/", include("health_check.urls"))]\n' } },
+    };
+    for (const [name, v] of Object.entries(variants)) {
+      const dir = project(v.files, { settings: v.settings });
+      const { analyzer, findings } = await run(dir);
+      analyzer.dispose();
+      assert.deepEqual(only(findings, 'DJ-URL-001').map((f) => f.message), [], name);
+    }
+  });
+
+  test('an unrouted ping view is pointed at; the fix without a sibling views.py defines the view in urls.py', async () => {
+    const dir = project({
+      'proj/urls.py': 'from django.urls import include, path\n\nurlpatterns = [\n    path("", include("app.urls")),\n]\n',
+      'app/views.py': 'from django.http import HttpResponse\n\n\ndef ping(request):\n    return HttpResponse("ok")\n',
+      'app/urls.py': 'urlpatterns = []\n',
+    });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const [f] = only(findings, 'DJ-URL-001');
+      assert.match(f!.related?.[0]?.message ?? '', /ping\(\) looks like a probe/);
+      assert.equal(f!.fixes.length, 2);
+      const changed = applyFix(analyzer, f!.fixes[0]!);
+      assertPython(changed);
+      const urls = changed.get(join(dir, 'proj/urls.py'))!;
+      assert.match(urls, /\n\n\n@require_GET\ndef health_check\(request\):[\s\S]*\n\n\nurlpatterns = \[/);
+      assert.match(urls, /path\("health\/", health_check, name="health_check"\),/);
+      assert.equal([...changed.keys()].length, 1);
+    } finally {
+      analyzer.dispose();
+    }
+    // The second action puts the view into the app's views module instead.
+    const dir2 = project({
+      'proj/urls.py': 'from django.urls import include, path\n\nurlpatterns = [\n    path("", include("app.urls")),\n]\n',
+      'app/views.py': 'from django.http import HttpResponse\n\n\ndef ping(request):\n    return HttpResponse("ok")\n',
+      'app/urls.py': 'urlpatterns = []\n',
+    });
+    const second = await run(dir2);
+    try {
+      const [f] = only(second.findings, 'DJ-URL-001');
+      const changed = applyFix(second.analyzer, f!.fixes[1]!);
+      assertPython(changed);
+      assert.match(changed.get(join(dir2, 'app/views.py'))!, /def health_check\(request\):/);
+      assert.match(changed.get(join(dir2, 'proj/urls.py'))!, /^from app\.views import health_check$/m);
+      assert.deepEqual(only(second.analyzer.analyze().findings, 'DJ-URL-001'), []);
+    } finally {
+      second.analyzer.dispose();
+    }
+  });
+
+  test('library auth URLs: LoginView wrapped in ratelimit; include("django.contrib.auth.urls") reported unless axes', async () => {
+    const urls = 'from django.contrib.auth.views import LoginView\nfrom django.urls import include, path\n\nurlpatterns = [\n    path("login/", LoginView.as_view()),\n    path("accounts/", include("django.contrib.auth.urls")),\n    path("healthz/", include("app.health")),\n]\n';
+    let dir = project({ 'proj/urls.py': urls });
+    let { analyzer, findings } = await run(dir);
+    try {
+      const hits = only(findings, 'DJ-URL-004');
+      assert.equal(hits.length, 2);
+      const include = hits.find((h) => /include/.test(h.message))!;
+      assert.equal(include.fixes.length, 0);
+      const login = hits.find((h) => /LoginView/.test(h.message))!;
+      const changed = applyFix(analyzer, login.fixes[0]!);
+      assertPython(changed);
+      assert.match(changed.get(join(dir, 'proj/urls.py'))!, /path\("login\/", ratelimit\(key="ip", rate="5\/m", method="POST", block=True\)\(LoginView\.as_view\(\)\)\)/);
+      assert.match(changed.get(join(dir, 'requirements.txt'))!, /django-ratelimit==4\.1\.0/);
+    } finally {
+      analyzer.dispose();
+    }
+    dir = project({ 'proj/urls.py': urls }, { settings: settings('', ['axes']) });
+    ({ analyzer, findings } = await run(dir));
+    analyzer.dispose();
+    assert.deepEqual(only(findings, 'DJ-URL-004'), []);
+  });
+
+  test('static()/serve outside DEBUG: hint with a safe fix for static(), warning with an explicit fix for serve', async () => {
+    const urls = `from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+urlpatterns = [
+    path("healthz/", include("app.health")),
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+`;
+    const dir = project({ 'proj/urls.py': urls });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const hits = only(findings, 'DJ-URL-006');
+      assert.deepEqual(hits.map((h) => h.severity).sort(), ['hint', 'warning']);
+      const serve = hits.find((h) => h.severity === 'warning')!;
+      assert.equal(serve.fixes[0]!.safe, false, 'moving serve under DEBUG changes production behaviour');
+      applyFix(analyzer, hits.find((h) => h.severity === 'hint')!.fixes[0]!);
+      const again = only(analyzer.analyze().findings, 'DJ-URL-006');
+      assert.equal(again.length, 1);
+      const changed = applyFix(analyzer, again[0]!.fixes[0]!);
+      assertPython(changed);
+      const text = changed.get(join(dir, 'proj/urls.py'))!;
+      assert.match(text, /if settings\.DEBUG:\n {4}urlpatterns \+= static\(/);
+      assert.match(text, /if settings\.DEBUG:\n {4}urlpatterns \+= \[re_path\(r"\^media/);
+      assert.deepEqual(only(analyzer.analyze().findings, 'DJ-URL-006'), []);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+});
+
+test('the example project: login without rate limit, unsigned CSRF-exempt webhook, no health check, default admin URL', async () => {
+  const { analyzer, findings } = await analyzeDir(join(REPO_ROOT, 'example'));
+  analyzer.dispose();
+  const got = findings.filter((f) => /^DJ-(VIEW|URL)-/.test(f.code)).map((f) => `${f.code} ${f.file.split('/').slice(-2).join('/')}:${f.range.start.line + 1}`);
+  assert.deepEqual(got.sort(), ['DJ-URL-001 shop/urls.py:4', 'DJ-URL-003 shop/urls.py:5', 'DJ-VIEW-001 accounts/views.py:20', 'DJ-VIEW-003 accounts/views.py:10'].sort());
+});
