@@ -3,13 +3,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-function write(root, rel, text) {
+function write(root: string, rel: string, text: string): void {
   const p = join(root, rel);
   mkdirSync(join(p, '..'), { recursive: true });
   writeFileSync(p, text);
 }
 
-function settingsBase(i) {
+function settingsBase(i: number): string {
   const lines = ['import os', 'from pathlib import Path', '', 'BASE_DIR = Path(__file__).resolve().parent.parent.parent', 'DEBUG = os.environ.get("DJANGO_DEBUG", "False").lower() in ("1", "true", "yes")', 'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]', 'ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]', 'INSTALLED_APPS = ['];
   for (const app of ['django.contrib.admin', 'django.contrib.auth', 'django.contrib.contenttypes', 'django.contrib.sessions', 'django.contrib.messages', 'django.contrib.staticfiles', 'rest_framework']) lines.push(`    "${app}",`);
   for (let a = 0; a < 40; a++) lines.push(`    "apps.app${a}",`);
@@ -19,13 +19,13 @@ function settingsBase(i) {
   return lines.join('\n') + '\n';
 }
 
-export function generateWorkspace(root, { apps = 40, modulesPerApp = 95, settingsLines = 1000 } = {}) {
+export function generateWorkspace(root: string, { apps = 40, modulesPerApp = 95, settingsLines = 1000 } = {}): { files: number; bytes: number } {
   write(root, 'manage.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n');
   write(root, 'config/__init__.py', '');
   write(root, 'config/wsgi.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n');
   write(root, 'config/settings/__init__.py', '');
   write(root, 'config/settings/base.py', settingsBase(Math.floor(settingsLines / 3)));
-  write(root, 'config/settings/production.py', 'from .base import *  # noqa\n\nSECURE_SSL_REDIRECT = True\nSECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\nSECURE_HSTS_PRELOAD = True\nSESSION_COOKIE_SECURE = True\nCSRF_COOKIE_SECURE = True\n');
+  write(root, 'config/settings/production.py', 'from .base import *  # noqa\n\nSECURE_SSL_REDIRECT = True\nSECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\nSESSION_COOKIE_SECURE = True\nCSRF_COOKIE_SECURE = True\n');
   write(root, 'config/settings/local.py', 'from .base import *  # noqa\n\nDEBUG = True\nSECRET_KEY = "django-insecure-local"\n');
   write(root, 'config/urls.py', 'from django.urls import include, path\n\nurlpatterns = [\n' + Array.from({ length: apps }, (_, a) => `    path("app${a}/", include("apps.app${a}.urls")),`).join('\n') + '\n]\n');
   write(root, 'requirements.txt', 'Django==4.2.16\ngunicorn==23.0.0\npsycopg2-binary==2.9.10\ndjangorestframework==3.15.2\n');

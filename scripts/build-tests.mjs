@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const testDir = join(root, 'test');
-const outDir = join(root, 'out-test');
+// DJR_OUT_TEST lets parallel runs build into their own folder.
+const outDir = process.env.DJR_OUT_TEST ?? join(root, 'out-test');
 
 function find(dir) {
   const out = [];

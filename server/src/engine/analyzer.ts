@@ -11,6 +11,7 @@ import { ProjectModuleHost, PythonSources } from './project/sources';
 import { RULES } from './rules/index';
 import type { ProjectContext, Rule, SettingsContext } from './rules/types';
 import { evaluateProfile, type SettingsProfile } from './settings/profile';
+import { type Dependencies, emptyDependencies, mergeDependencies, RuleResultCache, recordingFs, recordingProfile, recordingSources } from './ruleCache';
 import { applySuppressions } from './suppress';
 import type { Finding, Severity } from './types';
 import { DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
@@ -40,6 +41,7 @@ export class Analyzer {
   private projectsCache: DjangoProject[] | undefined;
   private result: { generation: number; value: AnalysisResult } | undefined;
   private excludeRes: RegExp[];
+  private readonly ruleCache = new RuleResultCache();
 
   private constructor(
     readonly root: string,
@@ -61,6 +63,7 @@ export class Analyzer {
     this.options = options;
     this.excludeRes = (options.exclude ?? []).map(globToRegExp);
     this.projectsCache = undefined;
+    this.ruleCache.invalidateAll();
     this.result = undefined;
   }
 
@@ -122,13 +125,18 @@ export class Analyzer {
       if (c.path.endsWith('.py')) this.sources.invalidate(c.path);
       this.fileTextChanged(c.path);
     }
-    if (changes.some((c) => c.kind !== 'changed')) this.projectsCache = undefined;
+    if (changes.some((c) => c.kind !== 'changed')) {
+      this.projectsCache = undefined;
+      this.ruleCache.invalidateAll();
+    }
   }
 
   private fileTextChanged(path: string): void {
+    this.ruleCache.touch(path);
     // Entry points and requirements decide the project model (production module, Django version).
     if (/(^|\/)(manage|wsgi|asgi)\.py$|Dockerfile|\.dockerfile$|compose.*\.ya?ml$|\.env|requirements|pyproject\.toml$|Pipfile$|Procfile$/.test(path)) {
       this.projectsCache = undefined;
+      this.ruleCache.invalidateAll();
     }
     this.result = undefined;
   }
@@ -232,29 +240,54 @@ export class Analyzer {
 
   private runProjectRules(project: DjangoProject, profile: SettingsProfile | undefined, profileOf: (m: SettingsModule) => SettingsProfile): Finding[] {
     const out: Finding[] = [];
-    const shared = new Map<string, unknown>();
+    const shared = new Map<string, { value: unknown; deps: Dependencies }>();
     const files = this.workspaceFiles().filter((f) => projectOwns(project, this.projects(), f));
-    const edit = profile ? new SettingsEditor(profile, this.sources) : undefined;
     const silenced = profile?.silencedChecks ?? new Set<string>();
     for (const rule of RULES) {
       if (rule.family !== 'project' || !this.ruleEnabled(rule)) continue;
+      const key = `${project.root}\0${rule.id}`;
+      const cached = this.ruleCache.get(key, profile);
+      if (cached) {
+        out.push(...cached);
+        continue;
+      }
+      // Dependencies are recorded into the innermost frame: the rule's, or a shared model's while
+      // it is computed (whoever uses the model inherits what it read).
+      const frames: Dependencies[] = [emptyDependencies()];
+      const deps = () => frames[frames.length - 1]!;
+      const fs = recordingFs(this.fs, deps);
+      const sources = recordingSources(this.sources, fs, deps);
+      const findings: Finding[] = [];
       const ctx: ProjectContext = {
         project,
-        profile,
-        edit,
+        profile: profile ? recordingProfile(profile, deps) : undefined,
+        edit: profile ? new SettingsEditor(profile, sources) : undefined,
         files,
-        fs: this.fs,
-        sources: this.sources,
-        profileOf,
-        shared: <T>(key: string, compute: () => T): T => {
-          if (!shared.has(key)) shared.set(key, compute());
-          return shared.get(key) as T;
+        fs,
+        sources,
+        profileOf: (m) => {
+          deps().wholeProfile = true;
+          return profileOf(m);
+        },
+        shared: <T>(name: string, compute: () => T): T => {
+          let entry = shared.get(name);
+          if (!entry) {
+            frames.push(emptyDependencies());
+            try {
+              entry = { value: compute(), deps: frames[frames.length - 1]! };
+            } finally {
+              frames.pop();
+            }
+            shared.set(name, entry);
+          }
+          mergeDependencies(deps(), entry.deps);
+          return entry.value as T;
         },
         report: (r) => {
           const checks = r.djangoChecks ?? [];
           if (checks.length > 0 && checks.every((c) => silenced.has(c))) return;
           const override = this.options.severity?.[rule.id];
-          out.push({
+          findings.push({
             code: rule.id,
             severity: override && override !== 'off' ? override : (r.severity ?? rule.defaultSeverity),
             message: r.message,
@@ -268,8 +301,9 @@ export class Analyzer {
       };
       try {
         rule.check(ctx);
+        this.ruleCache.set(key, frames[0]!, profile, findings);
       } catch (err) {
-        out.push({
+        findings.push({
           code: rule.id,
           severity: 'hint',
           message: `internal error in ${rule.id}: ${(err as Error).message}`,
@@ -279,6 +313,7 @@ export class Analyzer {
           fixes: [],
         });
       }
+      out.push(...findings);
     }
     return out;
   }
@@ -310,6 +345,7 @@ export class Analyzer {
         if (existing === undefined) {
           this.files = undefined;
           this.projectsCache = undefined;
+    this.ruleCache.invalidateAll();
         }
         const before = existing ?? '';
         const after = applyEdits(before, edits).text;

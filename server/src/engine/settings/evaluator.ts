@@ -1291,9 +1291,24 @@ export class Frame {
         if (isSequence(v) && v.partial) partial = true;
         continue;
       }
-      items.push(this.eval(child));
+      items.push(this.evalElement(child));
     }
     return { kind, items, partial: partial || undefined, src };
+  }
+
+  /**
+   * An element of a list or dict display. A required environment read inside a container
+   * (`"PASSWORD": os.environ["DB_PASSWORD"]`) means the operator sets that one value: it becomes
+   * an unknown element, and the rest of the container stays known for the rules.
+   */
+  private evalElement(node: Node): Value {
+    try {
+      return this.eval(node);
+    } catch (e) {
+      if (!(e instanceof PyRaise) || e.envNames.length === 0) throw e;
+      this.requireEnv(e.envNames);
+      return unknown('required environment variable', { required: e.envNames, setType: e.setType, src: this.loc(node) });
+    }
   }
 
   private evalDict(node: Node, src: Location): Value {
@@ -1309,7 +1324,7 @@ export class Frame {
           dict = { ...dict, partial: true };
           continue;
         }
-        dict = dictSet(dict, key, this.eval(v)) as typeof dict;
+        dict = dictSet(dict, key, this.evalElement(v)) as typeof dict;
       } else if (child.type === 'dictionary_splat') {
         const inner = child.namedChildren[0];
         const v = inner ? this.eval(inner) : unknown('splat');

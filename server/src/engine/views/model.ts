@@ -77,6 +77,8 @@ export interface ViewIndexInput {
 const EXCLUDED_DIRS = new Set(['tests', 'test', 'testing', 'migrations', 'node_modules', 'site-packages', 'dist-packages', 'venv', '.venv', 'env', 'build', 'dist', '.tox', '.nox', 'fixtures', 'docs', '__pycache__']);
 const EXCLUDED_FILES = /^(test_.*|.*_tests?|tests|conftest|manage|wsgi|asgi|setup|noxfile|fabfile|gunicorn(\.conf|_config)?|tasks_test)\.py$/;
 
+const VIEW_INDICATORS = /request|View|csrf|Csrf|urlpatterns|execute|\.raw\(|\.extra\(|RawSQL|mark_safe|SafeString|SafeText|format_html|ratelimit|throttle/;
+
 /** Is this file application code (not tests, migrations, management commands, settings, tooling)? */
 export function isAppFile(project: DjangoProject, path: string): boolean {
   if (!path.endsWith('.py')) return false;
@@ -99,6 +101,9 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
     if (!isAppFile(input.project, f)) continue;
     const text = input.sources.fs.readFile(f);
     if (text === undefined || text.length > 2_000_000) continue;
+    // Only modules that can hold a view, a URL pattern, SQL or HTML building are parsed up front;
+    // others (models, services) are parsed on demand when an import is resolved through them.
+    if (!VIEW_INDICATORS.test(text)) continue;
     const mod = resolver.module(f);
     if (mod) modules.push(mod);
   }

@@ -116,8 +116,13 @@ whitenoise==6.8.2
     }
     const settingsFiles = new Set(profile?.filesRead ?? []);
     const files = [...settingsFiles, ...projectPythonFiles(ctx).filter((f) => !settingsFiles.has(f) && !isTestOrDevFile(relative(ctx.project.root, f).split('\\').join('/')))];
+    // Parse only files that mention a package we know how to provide: on a large project almost
+    // none do, and parsing every module would dominate the analysis.
+    const mentions = new RegExp(`\\b(${Object.keys(PROVIDERS).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
     for (const file of files) {
       if (ctx.project.settingsModules.some((m) => m.path === file && (m.role === 'dev' || m.role === 'test'))) continue;
+      const text = ctx.fs.readFile(file);
+      if (text === undefined || !mentions.test(text)) continue;
       for (const imp of importsOf(ctx.sources, file)) {
         if (imp.optional) continue;
         note(imp.module, { file, range: imp.range }, `import in ${basename(file)}`);
