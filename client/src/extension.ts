@@ -1,9 +1,22 @@
 // The VS Code side: starts the language server (server/out/server.js over IPC), shows the
-// findings count in the status bar, and offers the commands. Everything else happens in the server.
+// findings count in the status bar, the readiness checklist view (checklist/view.ts), and offers
+// the commands. Everything else happens in the server.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { CONFIG_SECTION, Commands, SOURCE, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/protocol';
+import {
+  CHECKLIST_CHANGED_NOTIFICATION,
+  CONFIG_SECTION,
+  Commands,
+  type FixItemResult,
+  type ProjectChecklist,
+  type SetManualItemResult,
+  SOURCE,
+  STATUS_NOTIFICATION,
+  type StatusParams,
+} from '../../server/src/protocol';
+import type { TreeNode } from './checklist/treeModel';
+import { ChecklistView, type ChecklistViewState } from './checklist/view';
 import { statusView } from './statusText';
 
 /** What `activate` returns; the extension-host tests read it. */
@@ -11,6 +24,18 @@ export interface DjangoReadinessApi {
   /** The running client, or undefined while stopped (disabled). */
   readonly client: LanguageClient | undefined;
   getStatus(): { findings: number; files: number };
+  /** The checklist of every project, fresh from the server (the view is updated with it). */
+  getChecklist(): Promise<ProjectChecklist[]>;
+  /** The checklist view's nodes as shown now (the tree model; filter applied). */
+  getTreeNodes(): TreeNode[];
+  /** The view's score message, badge, welcome state and filter. */
+  getChecklistViewState(): ChecklistViewState;
+  /** Fires each time the view took a checklist from the server (after checklistChanged, refresh...). */
+  readonly onDidChangeChecklist: vscode.Event<readonly ProjectChecklist[]>;
+  /** Ticks or unticks a manual item (what the view's checkbox does). */
+  setManualItem(root: string, id: string, checked: boolean): Promise<SetManualItemResult | undefined>;
+  /** Applies the safe fixes of one item's findings (the view's inline "Fix"). */
+  fixItem(root: string, id: string): Promise<FixItemResult | undefined>;
 }
 
 const OUTPUT_NAME = 'Django Readiness';
@@ -23,6 +48,8 @@ class Controller implements vscode.Disposable {
   private stubs: vscode.Disposable[] = [];
   /** Start/stop/restart run one at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
+  /** Told when the client starts or stops, and when the server's checklist changed (the view). */
+  onChecklistChanged: () => void = () => {};
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -74,6 +101,8 @@ class Controller implements vscode.Disposable {
         { scheme: 'file', pattern: '**/{requirements*.txt,*.env,.env*,*compose*.yml,*compose*.yaml}' },
         { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile}' },
         { scheme: 'file', pattern: '**/{.gitignore,.dockerignore,pyproject.toml,Pipfile}' },
+        // The manual checklist items: its open buffer feeds the checklist view (nothing analyses it).
+        { scheme: 'file', pattern: '**/readiness-checklist.md' },
       ],
       synchronize: { configurationSection: CONFIG_SECTION },
       outputChannel: this.output,
@@ -101,6 +130,7 @@ class Controller implements vscode.Disposable {
       this.status = s;
       this.render();
     });
+    client.onNotification(CHECKLIST_CHANGED_NOTIFICATION, () => this.onChecklistChanged());
     this.client = client;
     this.status = undefined;
     this.render();
@@ -108,6 +138,7 @@ class Controller implements vscode.Disposable {
     try {
       await client.start();
       await vscode.commands.executeCommand('setContext', 'djangoReadiness.running', true);
+      this.onChecklistChanged();
     } catch (err) {
       this.client = undefined;
       this.item.hide();
@@ -125,6 +156,7 @@ class Controller implements vscode.Disposable {
     this.status = undefined;
     this.item.hide();
     await vscode.commands.executeCommand('setContext', 'djangoReadiness.running', false);
+    this.onChecklistChanged();
     if (client) {
       try {
         await client.stop();
@@ -184,13 +216,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<Django
       if (e.affectsConfiguration(`${CONFIG_SECTION}.enable`)) void c.sync();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void c.sync()),
+    vscode.commands.registerCommand(Commands.openReadme, () =>
+      vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md')),
+    ),
   );
+  const checklist = new ChecklistView(context, () => c.client, output, isEnabled);
+  context.subscriptions.push(checklist);
+  c.onChecklistChanged = () => void checklist.refresh();
   await c.sync();
   return {
     get client() {
       return c.client;
     },
     getStatus: () => ({ findings: c.status?.findings ?? 0, files: c.status?.files ?? 0 }),
+    getChecklist: async () => {
+      await checklist.refresh();
+      return [...checklist.checklists];
+    },
+    getTreeNodes: () => checklist.treeNodes,
+    getChecklistViewState: () => checklist.state,
+    onDidChangeChecklist: checklist.onDidChangeChecklist,
+    setManualItem: (root, id, checked) => checklist.setManualItem(root, id, checked),
+    fixItem: (root, id) => checklist.fixItem({ root, id }),
   };
 }
 

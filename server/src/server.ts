@@ -2,7 +2,9 @@
 // It forwards document and file events, runs the analysis (debounced), pushes diagnostics for every
 // file with findings (open or not), and turns the fixes carried in diagnostics into code actions.
 // Started by the VS Code client over IPC (`--node-ipc`) or by the tests over `--stdio`.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   type CodeAction,
@@ -19,6 +21,7 @@ import {
   type InitializeResult,
   NotificationType,
   ProposedFeatures,
+  RequestType,
   type TextDocumentContentChangeEvent,
   TextDocuments,
   TextDocumentSyncKind,
@@ -26,18 +29,57 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer } from './engine/analyzer';
+import { type AnalysisResult, Analyzer } from './engine/analyzer';
+import { MANUAL_FILE } from './engine/checklist/manualFile';
+import { buildChecklist, type Checklist } from './engine/checklist/model';
+import { checklistJson, checklistMarkdown } from './engine/checklist/report';
 import { replacementEdit } from './engine/fixes/textDiff';
 import type { ContentChange } from './engine/parsing/documents';
-import type { TextEdit } from './engine/types';
+import type { Finding, TextEdit } from './engine/types';
+import type { FileSystem } from './engine/workspace';
+import { isManualFile, manualFileText, projectChecklist, todayIso } from './lsp/checklist';
 import { quickFixActions, toWorkspaceEdit, wantsKind, type EditContext } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, type FolderSettings, parseSettings, sameAnalysis, toAnalyzerOptions } from './lsp/settings';
 import { isUnder, pathToUri, uriToPath } from './lsp/uris';
-import { CONFIG_SECTION, Commands, FIX_ALL_KIND, SERVER_COMMANDS, SOURCE, STATUS_NOTIFICATION, type StatusParams } from './protocol';
+import {
+  CHECKLIST_CHANGED_NOTIFICATION,
+  CHECKLIST_REQUEST,
+  type ChecklistChangedParams,
+  type ChecklistParams,
+  type ChecklistResult,
+  CONFIG_SECTION,
+  Commands,
+  FIX_ALL_KIND,
+  FIX_ITEM_REQUEST,
+  type FixItemParams,
+  type FixItemResult,
+  type ProjectChecklist,
+  REPORT_REQUEST,
+  type ReportParams,
+  type ReportResult,
+  SERVER_COMMANDS,
+  SET_MANUAL_ITEM_REQUEST,
+  type SetManualItemParams,
+  type SetManualItemResult,
+  SOURCE,
+  STATUS_NOTIFICATION,
+  type StatusParams,
+} from './protocol';
 
-const WATCHED_GLOBS = ['**/*.py', '**/requirements*.txt', '**/Dockerfile*', '**/*compose*.y*ml', '**/.env*', '**/pyproject.toml'];
+const WATCHED_GLOBS = ['**/*.py', '**/requirements*.txt', '**/Dockerfile*', '**/*compose*.y*ml', '**/.env*', '**/pyproject.toml', `**/${MANUAL_FILE}`];
 const StatusNotification = new NotificationType<StatusParams>(STATUS_NOTIFICATION);
+const ChecklistChangedNotification = new NotificationType<ChecklistChangedParams>(CHECKLIST_CHANGED_NOTIFICATION);
+const ChecklistRequest = new RequestType<ChecklistParams | null | undefined, ChecklistResult, void>(CHECKLIST_REQUEST);
+const SetManualItemRequest = new RequestType<SetManualItemParams, SetManualItemResult, void>(SET_MANUAL_ITEM_REQUEST);
+const FixItemRequest = new RequestType<FixItemParams, FixItemResult, void>(FIX_ITEM_REQUEST);
+const ReportRequest = new RequestType<ReportParams, ReportResult, void>(REPORT_REQUEST);
+
+/** One project's checklist in the engine's model, with the folder whose analyzer produced it. */
+interface ProjectList {
+  folder: Folder;
+  list: Checklist;
+}
 
 interface Folder {
   uri: string;
@@ -50,6 +92,8 @@ interface Folder {
   removed: boolean;
   /** Diagnostics per file from the folder's last analysis. */
   current: Map<string, Diagnostic[]>;
+  /** The analysis those diagnostics came from: the checklist is built from it, never re-analysed. */
+  result?: AnalysisResult;
   timer?: NodeJS.Timeout;
   /** Paths whose diagnostics must be republished by the next run even if unchanged (new version). */
   pending: Set<string>;
@@ -72,6 +116,10 @@ export class DjangoReadinessServer {
   private lastAnalysisMs = 0;
   private caps = { configuration: false, watchedFiles: false, workspaceFolders: false, documentChanges: false, createFiles: false };
   private shuttingDown = false;
+  /** Set by the first checklist request: only then are checklists recomputed after each round. */
+  private checklistWanted = false;
+  /** Folder URI → hash of the checklist JSON the client last got (or was told about). */
+  private readonly checklistHashes = new Map<string, string>();
 
   constructor(private readonly connection: Connection) {
     this.documents = new TextDocuments<TextDocument>({
@@ -94,6 +142,10 @@ export class DjangoReadinessServer {
     connection.onDidChangeWatchedFiles((p) => this.guard('didChangeWatchedFiles', () => this.watchedFilesChanged(p)));
     connection.onCodeAction((p) => this.guard('codeAction', () => this.codeActions(p)) ?? []);
     connection.onExecuteCommand((p) => this.guardAsync('executeCommand', () => this.executeCommand(p)));
+    connection.onRequest(ChecklistRequest, (p) => this.guard('checklist', () => this.checklistRequest(p ?? {})) ?? { checklists: [], ready: false });
+    connection.onRequest(SetManualItemRequest, async (p) => (await this.guardAsync('setManualItem', () => this.setManualItem(p))) ?? { applied: false, changed: false, uri: '', reason: 'internal error (see the output)' });
+    connection.onRequest(FixItemRequest, async (p) => (await this.guardAsync('fixItem', () => this.fixItem(p))) ?? { applied: false, files: 0, reason: 'internal error (see the output)' });
+    connection.onRequest(ReportRequest, (p) => this.guard('report', () => this.report(p)) ?? { format: p.format, content: '' });
     connection.onShutdown(() => this.shutdown());
     this.documents.listen(connection);
   }
@@ -231,6 +283,7 @@ export class DjangoReadinessServer {
     folder.analyzer?.dispose();
     folder.analyzer = undefined;
     folder.current = new Map();
+    folder.result = undefined;
     this.folders = this.folders.filter((f) => f !== folder);
     this.publish(new Set());
   }
@@ -253,6 +306,7 @@ export class DjangoReadinessServer {
     folder.timer = undefined;
     const old = folder.analyzer;
     folder.analyzer = undefined;
+    folder.result = undefined;
     old?.dispose();
     folder.settings = await this.fetchSettings(folder);
     const analyzer = await Analyzer.create(folder.root, toAnalyzerOptions(folder.settings));
@@ -264,7 +318,7 @@ export class DjangoReadinessServer {
     const open: string[] = [];
     for (const doc of this.documents.all()) {
       const path = uriToPath(doc.uri);
-      if (!path || !isUnder(path, folder.root)) continue;
+      if (!path || !isUnder(path, folder.root) || isManualFile(path)) continue;
       analyzer.setDocument(path, doc.getText());
       open.push(path);
     }
@@ -321,9 +375,12 @@ export class DjangoReadinessServer {
     if (!analyzer) return;
     if (!folder.settings.enable) {
       folder.current = new Map();
+      folder.result = undefined;
       return;
     }
-    const findings = analyzer.analyze().findings;
+    const result = analyzer.analyze();
+    folder.result = result;
+    const findings = result.findings;
     const ctx = { uriOf: (p: string) => this.uriOf(p), versionOf: (p: string) => this.versionOf(p) };
     const next = new Map<string, Diagnostic[]>();
     for (const f of findings) {
@@ -358,6 +415,7 @@ export class DjangoReadinessServer {
     let findings = 0;
     for (const p of this.published.values()) findings += p.count;
     void this.connection.sendNotification(StatusNotification, { findings, files: this.published.size, analysisMs: Math.round(this.lastAnalysisMs * 10) / 10 });
+    this.guard('checklist update', () => this.checklistRound());
   }
 
   // ------------------------------------------------------------------ documents and files
@@ -367,6 +425,11 @@ export class DjangoReadinessServer {
     this.lastChanges = undefined;
     const path = uriToPath(doc.uri);
     if (!path) return;
+    // The manual-items file only feeds the checklist (read from the open buffer): no analysis.
+    if (isManualFile(path)) {
+      this.checklistRound();
+      return;
+    }
     for (const folder of this.foldersOf(path)) {
       const analyzer = folder.analyzer;
       // A folder still starting takes the buffer's text when its analyzer is ready.
@@ -411,6 +474,10 @@ export class DjangoReadinessServer {
     const path = uriToPath(doc.uri);
     if (!path) return;
     if (this.openUris.get(path) === doc.uri) this.openUris.delete(path);
+    if (isManualFile(path)) {
+      this.checklistRound();
+      return;
+    }
     for (const folder of this.foldersOf(path)) {
       if (!folder.analyzer) continue;
       folder.analyzer.closeDocument(path);
@@ -420,9 +487,14 @@ export class DjangoReadinessServer {
 
   private watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
     const byFolder = new Map<Folder, { path: string; kind: 'created' | 'changed' | 'deleted' }[]>();
+    let manual = false;
     for (const change of params.changes) {
       const path = uriToPath(change.uri);
       if (!path) continue;
+      if (isManualFile(path)) {
+        manual = true;
+        continue;
+      }
       const kind = change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
       for (const folder of this.foldersOf(path)) {
         const list = byFolder.get(folder) ?? [];
@@ -435,6 +507,7 @@ export class DjangoReadinessServer {
       folder.analyzer.filesChanged(changes);
       this.schedule(folder, undefined);
     }
+    if (manual) this.checklistRound();
   }
 
   private async configurationChanged(settings: unknown): Promise<void> {
@@ -449,6 +522,178 @@ export class DjangoReadinessServer {
         this.schedule(folder, undefined, true);
       }),
     );
+  }
+
+  // ------------------------------------------------------------------ checklist
+
+  /** The folder's file system for checklists: an open `readiness-checklist.md` buffer wins over the disk. */
+  private checklistFs(analyzer: Analyzer): FileSystem {
+    const fs = analyzer.fs;
+    const buffer = (p: string) => (isManualFile(p) ? this.openDocument(p)?.getText() : undefined);
+    return {
+      readFile: (p) => buffer(p) ?? fs.readFile(p),
+      isFile: (p) => buffer(p) !== undefined || fs.isFile(p),
+      isDirectory: (p) => fs.isDirectory(p),
+      list: (d) => fs.list(d),
+    };
+  }
+
+  /**
+   * The checklists of a folder's projects, from the analysis its published diagnostics came from
+   * (so failing items and diagnostics always agree, and a keystroke waiting for its debounced run
+   * is not analysed here). A project seen by nested folders belongs to the innermost folder.
+   */
+  private folderChecklists(folder: Folder): ProjectList[] {
+    const analyzer = folder.analyzer;
+    const result = folder.result;
+    if (!analyzer || !result || folder.removed || !folder.settings.enable) return [];
+    const fs = this.checklistFs(analyzer);
+    const files = analyzer.workspaceFiles();
+    return result.projects.filter((p) => this.ownerOf(p.root) === folder).map((project) => ({ folder, list: buildChecklist(fs, project, result, files) }));
+  }
+
+  private toProjectChecklist({ folder, list }: ProjectList): ProjectChecklist {
+    return projectChecklist(list, folder, (p) => pathToUri(p));
+  }
+
+  private static hash(value: unknown): string {
+    return createHash('sha1').update(JSON.stringify(value)).digest('hex');
+  }
+
+  /**
+   * After each publish round (and each change of a manual-items file): tells the client which
+   * folders' checklists differ from what it last got. Nothing is analysed here that the round did
+   * not already analyse.
+   */
+  private checklistRound(): void {
+    if (!this.checklistWanted || this.shuttingDown) return;
+    const changed: string[] = [];
+    const live = new Set<string>();
+    for (const folder of this.folders) {
+      live.add(folder.uri);
+      // Still starting: its first round decides.
+      if (!folder.analyzer || (!folder.result && folder.settings.enable)) continue;
+      const hash = DjangoReadinessServer.hash((this.guard(`checklist of ${folder.name}`, () => this.folderChecklists(folder)) ?? []).map((x) => this.toProjectChecklist(x)));
+      if (this.checklistHashes.get(folder.uri) !== hash) {
+        this.checklistHashes.set(folder.uri, hash);
+        changed.push(folder.uri);
+      }
+    }
+    for (const uri of [...this.checklistHashes.keys()]) {
+      if (live.has(uri)) continue;
+      this.checklistHashes.delete(uri);
+      changed.push(uri);
+    }
+    if (changed.length > 0) void this.connection.sendNotification(ChecklistChangedNotification, { uris: changed });
+  }
+
+  /** Folders a checklist request is about: those holding `uri` or held by it; all without one. */
+  private foldersFor(uri: string | undefined): { folders: Folder[]; path?: string } {
+    if (!uri) return { folders: this.folders };
+    const path = uriToPath(uri);
+    if (!path) return { folders: [] };
+    return { folders: this.folders.filter((f) => isUnder(path, f.root) || isUnder(f.root, path)), path };
+  }
+
+  private checklistRequest(params: ChecklistParams): ChecklistResult {
+    this.checklistWanted = true;
+    const { folders, path } = this.foldersFor(params.uri);
+    const checklists: ProjectChecklist[] = [];
+    for (const folder of folders) {
+      const all = (this.guard(`checklist of ${folder.name}`, () => this.folderChecklists(folder)) ?? []).map((x) => this.toProjectChecklist(x));
+      // What the client now has, so a round with the same checklist sends nothing; a folder still
+      // starting is left unrecorded, so its first round is announced.
+      const started = !!folder.analyzer && (!!folder.result || !folder.settings.enable);
+      if (!started) this.checklistHashes.delete(folder.uri);
+      else if (!params.uri) this.checklistHashes.set(folder.uri, DjangoReadinessServer.hash(all));
+      checklists.push(...(path === undefined ? all : all.filter((c) => projectMatches(c, path))));
+    }
+    checklists.sort((a, b) => a.rootUri.localeCompare(b.rootUri));
+    const ready = folders.every((f) => !f.settings.enable || (!!f.analyzer && !!f.result));
+    return { checklists, ready };
+  }
+
+  /** The project whose root is `rootUri`, with its folder and engine checklist. */
+  private projectAt(rootUri: string): ProjectList | undefined {
+    const root = uriToPath(rootUri);
+    if (!root) return undefined;
+    for (const folder of this.foldersOf(root)) {
+      const hit = this.folderChecklists(folder).find((x) => x.list.root === root);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  private async setManualItem(params: SetManualItemParams): Promise<SetManualItemResult> {
+    const root = uriToPath(params.root);
+    const manualPath = root ? join(root, MANUAL_FILE) : undefined;
+    const uri = manualPath ? this.uriOf(manualPath) : '';
+    const project = this.projectAt(params.root);
+    if (!project || !manualPath) return { applied: false, changed: false, uri, reason: `no Django project at ${params.root}` };
+    const analyzer = project.folder.analyzer!;
+    const current = this.checklistFs(analyzer).readFile(manualPath);
+    const who = params.who ?? project.folder.settings.checklistAuthor;
+    const outcome = manualFileText(current, params.id, params.checked, todayIso(), who);
+    if (!outcome.ok) return { applied: false, changed: false, uri, reason: outcome.reason };
+    if (outcome.text === current || outcome.text === undefined) return { applied: true, changed: false, uri };
+    const edit = replacementEdit(manualPath, current ?? '', outcome.text);
+    if (!edit) return { applied: true, changed: false, uri };
+    const ctx = { ...this.editContext, exists: (p: string) => (p === manualPath ? current !== undefined : this.editContext.exists!(p)) };
+    const label = `${SOURCE}: ${params.checked ? 'tick' : 'untick'} ${params.id}`;
+    const result = await this.connection.workspace.applyEdit({ label, edit: toWorkspaceEdit([edit], ctx) });
+    if (!result.applied) this.log(`django-readiness: ${label} was not applied${result.failureReason ? `: ${result.failureReason}` : ''}`);
+    // An editor usually opens the file (the new text arrives as didOpen/didChange); a client that
+    // writes the disk instead is covered by the watcher. Either way, tell the client what we see now.
+    this.checklistRound();
+    return { applied: result.applied, changed: true, uri, reason: result.applied ? undefined : (result.failureReason ?? 'the client did not apply the edit') };
+  }
+
+  private async fixItem(params: FixItemParams): Promise<FixItemResult> {
+    const project = this.projectAt(params.root);
+    if (!project) return { applied: false, files: 0, reason: `no Django project at ${params.root}` };
+    const entry = project.list.categories.flatMap((c) => c.entries).find((e) => e.item.id === params.id);
+    if (!entry) return { applied: false, files: 0, reason: `"${params.id}" is not a checklist item` };
+    if (entry.findings.length === 0) return { applied: false, files: 0, reason: 'nothing to fix' };
+    const analyzer = project.folder.analyzer!;
+    const root = project.list.root;
+    // Only this project's findings of the item's rules, at the severities that make it fail.
+    const projects = analyzer.projects();
+    const ownerRoot = (file: string) => projects.filter((p) => isUnder(file, p.root)).sort((a, b) => b.root.length - a.root.length)[0]?.root;
+    const rules = new Set(entry.rules);
+    const filter = (f: Finding) => rules.has(f.code) && f.severity !== 'hint' && ownerRoot(f.file) === root;
+    const changed = analyzer.previewFixAll(5, filter);
+    const edits: TextEdit[] = [];
+    for (const [file, after] of changed) {
+      const before = analyzer.fs.readFile(file) ?? '';
+      const edit = replacementEdit(file, before, after);
+      if (edit) edits.push(edit);
+    }
+    if (edits.length === 0) return { applied: false, files: 0, reason: 'no safe fix for these findings' };
+    const label = `${SOURCE}: fix ${params.id}`;
+    const result = await this.connection.workspace.applyEdit({ label, edit: toWorkspaceEdit(edits, this.editContext) });
+    if (!result.applied) this.log(`django-readiness: ${label} was not applied${result.failureReason ? `: ${result.failureReason}` : ''}`);
+    return { applied: result.applied, files: result.applied ? edits.length : 0, reason: result.applied ? undefined : (result.failureReason ?? 'the client did not apply the edit') };
+  }
+
+  private report(params: ReportParams): ReportResult {
+    const format = params.format === 'json' ? 'json' : 'markdown';
+    const lists: ProjectList[] = [];
+    if (params.root) {
+      const one = this.projectAt(params.root);
+      if (one) lists.push(one);
+    } else {
+      for (const folder of this.folders) lists.push(...(this.guard(`checklist of ${folder.name}`, () => this.folderChecklists(folder)) ?? []));
+    }
+    if (format === 'json') {
+      const all = lists.map(({ list }) => checklistJson(list, list.root));
+      return { format, content: JSON.stringify(all.length === 1 ? all[0] : { version: 1, projects: all }, null, 2) + '\n' };
+    }
+    // Paths relative to the workspace folder (the repository, usually), as in a pull request.
+    const texts = lists.map(({ folder, list }) => {
+      const text = checklistMarkdown(list, folder.root);
+      return text.replace(/^# Production readiness: \.$/m, `# Production readiness: ${folder.name}`);
+    });
+    return { format, content: texts.length ? texts.join('\n') + '\n' : 'No Django project found.\n' };
   }
 
   // ------------------------------------------------------------------ code actions and commands
@@ -517,6 +762,12 @@ export class DjangoReadinessServer {
         return undefined;
     }
   }
+}
+
+/** Whether a checklist belongs to a request for `path` (the project holds it, or sits inside it). */
+function projectMatches(c: ProjectChecklist, path: string): boolean {
+  const root = uriToPath(c.rootUri);
+  return !!root && (isUnder(path, root) || isUnder(root, path));
 }
 
 function toContentChange(c: TextDocumentContentChangeEvent): ContentChange {

@@ -22,7 +22,7 @@ test('initialize advertises incremental sync, quick fixes, fix-all and the serve
   assert.ok(watchers, 'file watchers are registered dynamically');
   assert.deepEqual(
     (watchers.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern),
-    ['**/*.py', '**/requirements*.txt', '**/Dockerfile*', '**/*compose*.y*ml', '**/.env*', '**/pyproject.toml'],
+    ['**/*.py', '**/requirements*.txt', '**/Dockerfile*', '**/*compose*.y*ml', '**/.env*', '**/pyproject.toml', '**/readiness-checklist.md'],
   );
   assert.deepEqual(client.configurationRequests, [uriOf(dir)], 'configuration is read per folder (scopeUri)');
   assert.equal(await client.shutdown(), 0);

@@ -19,6 +19,8 @@ export interface FolderSettings {
   djangoVersion: string;
   run: 'onType' | 'onSave';
   debounceMs: number;
+  /** `checklist.author`: the name written next to a manual item ticked without one (empty: none). */
+  checklistAuthor: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<FolderSettings> = Object.freeze({
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: Readonly<FolderSettings> = Object.freeze({
   djangoVersion: '',
   run: 'onType',
   debounceMs: 200,
+  checklistAuthor: '',
 });
 
 /** Setting keys (under `djangoReadiness.`) and their defaults, as package.json declares them. */
@@ -40,6 +43,7 @@ export const SETTING_DEFAULTS: Record<string, unknown> = {
   settingsModule: DEFAULT_SETTINGS.settingsModule,
   djangoVersion: DEFAULT_SETTINGS.djangoVersion,
   'rules.severity': DEFAULT_SETTINGS.severity,
+  'checklist.author': DEFAULT_SETTINGS.checklistAuthor,
 };
 
 const SEVERITIES = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
@@ -93,6 +97,12 @@ export function parseSettings(raw: unknown, warn: (message: string) => void = ()
         else bad(`rules.severity.${id}`, v);
       }
     } else bad('rules.severity', severity);
+  }
+  // `checklist.author` arrives nested ({ checklist: { author } }); accept the flat dotted key too.
+  const author = isObject(raw.checklist) ? raw.checklist.author : raw['checklist.author'];
+  if (author !== undefined && author !== null) {
+    if (typeof author === 'string') s.checklistAuthor = author.trim();
+    else bad('checklist.author', author);
   }
   return s;
 }
