@@ -530,9 +530,13 @@ export class DjangoReadinessServer {
   private checklistFs(analyzer: Analyzer): FileSystem {
     const fs = analyzer.fs;
     const buffer = (p: string) => (isManualFile(p) ? this.openDocument(p)?.getText() : undefined);
+    // The manual file may be written by the client without a watcher event: always re-read it.
+    const fresh = (p: string) => {
+      if (isManualFile(p)) analyzer.forgetDisk(p);
+    };
     return {
-      readFile: (p) => buffer(p) ?? fs.readFile(p),
-      isFile: (p) => buffer(p) !== undefined || fs.isFile(p),
+      readFile: (p) => buffer(p) ?? (fresh(p), fs.readFile(p)),
+      isFile: (p) => buffer(p) !== undefined || (fresh(p), fs.isFile(p)),
       isDirectory: (p) => fs.isDirectory(p),
       list: (d) => fs.list(d),
     };

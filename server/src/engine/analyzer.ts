@@ -14,7 +14,7 @@ import { evaluateProfile, type SettingsProfile } from './settings/profile';
 import { type Dependencies, emptyDependencies, mergeDependencies, RuleResultCache, recordingFs, recordingProfile, recordingSources } from './ruleCache';
 import { applySuppressions } from './suppress';
 import type { Finding, Severity } from './types';
-import { DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
+import { CachingFileSystem, DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
 
 export interface AnalyzerOptions {
   settingsOverride?: string;
@@ -36,12 +36,14 @@ export interface AnalysisResult {
 
 export class Analyzer {
   readonly fs: OverlayFileSystem;
+  private readonly disk: CachingFileSystem;
   readonly sources: PythonSources;
   private files: string[] | undefined;
   private projectsCache: DjangoProject[] | undefined;
   private result: { generation: number; value: AnalysisResult } | undefined;
   private excludeRes: RegExp[];
   private readonly ruleCache = new RuleResultCache();
+  private readonly profileCache = new Map<string, { project: DjangoProject; profile: SettingsProfile; snapshot: ReturnType<RuleResultCache['snapshot']> }>();
 
   private constructor(
     readonly root: string,
@@ -49,7 +51,8 @@ export class Analyzer {
     private readonly pool: ParserPool,
     public options: AnalyzerOptions,
   ) {
-    this.fs = new OverlayFileSystem(baseFs);
+    this.disk = new CachingFileSystem(baseFs);
+    this.fs = new OverlayFileSystem(this.disk);
     this.sources = new PythonSources(this.fs, pool);
     this.excludeRes = (options.exclude ?? []).map(globToRegExp);
   }
@@ -117,9 +120,15 @@ export class Analyzer {
     this.fileTextChanged(path);
   }
 
+  /** Read a file from the disk again next time (a file we write ourselves, like the checklist). */
+  forgetDisk(path: string): void {
+    this.disk.invalidate(path);
+  }
+
   /** Files changed on disk (watcher). Created or deleted files refresh the project model. */
   filesChanged(changes: { path: string; kind: 'created' | 'changed' | 'deleted' }[]): void {
     for (const c of changes) {
+      this.disk.invalidate(c.path);
       if (this.fs.overlays.has(c.path)) continue;
       if (c.kind !== 'changed') this.files = undefined;
       if (c.path.endsWith('.py')) this.sources.invalidate(c.path);
@@ -159,13 +168,13 @@ export class Analyzer {
     const profiles: SettingsProfile[] = [];
     for (const project of projects) {
       const host = new ProjectModuleHost(this.sources, project.importRoots);
-      const profileCache = new Map<string, SettingsProfile>();
+      // A module's profile is reused until a file its evaluation read changes.
       const profileOf = (module: SettingsModule) => {
-        let p = profileCache.get(module.path);
-        if (!p) {
-          p = evaluateProfile(project, module, host);
-          profileCache.set(module.path, p);
-        }
+        const key = `${project.root}\0${module.path}`;
+        const cached = this.profileCache.get(key);
+        if (cached && cached.project === project && this.ruleCache.isCurrent(cached.snapshot)) return cached.profile;
+        const p = evaluateProfile(project, module, host);
+        this.profileCache.set(key, { project, profile: p, snapshot: this.ruleCache.snapshot(p.filesRead) });
         return p;
       };
       const profile = project.production ? profileOf(project.production) : undefined;

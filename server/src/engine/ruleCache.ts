@@ -88,6 +88,19 @@ export class RuleResultCache {
     return this.versions.get(path) ?? 0;
   }
 
+  /** The current versions of some files, to tell later whether any of them changed. */
+  snapshot(paths: Iterable<string>): { epoch: number; versions: Map<string, number> } {
+    const versions = new Map<string, number>();
+    for (const p of paths) versions.set(p, this.version(p));
+    return { epoch: this.epoch, versions };
+  }
+
+  isCurrent(snap: { epoch: number; versions: Map<string, number> }): boolean {
+    if (snap.epoch !== this.epoch) return false;
+    for (const [p, v] of snap.versions) if (this.version(p) !== v) return false;
+    return true;
+  }
+
   settingFingerprint(profile: SettingsProfile | undefined, name: string): string {
     if (!profile) return 'no-profile';
     const s = profile.setting(name);
@@ -143,6 +156,15 @@ export function recordingProfile(profile: SettingsProfile, deps: () => Dependenc
     get(target, prop, receiver) {
       if (prop === 'setting') return (name: string) => (deps().settings.add(name), target.setting(name));
       if (prop === 'project' || prop === 'module' || prop === 'version') return Reflect.get(target, prop, receiver);
+      if (prop === 'filesRead') {
+        // The files the settings are made of: a change to any of them reruns the rule.
+        for (const f of target.filesRead) deps().files.add(f);
+        return target.filesRead;
+      }
+      if (prop === 'silencedChecks') {
+        deps().settings.add('SILENCED_SYSTEM_CHECKS');
+        return target.silencedChecks;
+      }
       deps().wholeProfile = true;
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -46,6 +46,44 @@ export class DiskFileSystem implements FileSystem {
   }
 }
 
+/**
+ * Remembers what the disk said until told otherwise: the analysis reads the same files on every
+ * run, and the language server hears about every change from the file watcher.
+ */
+export class CachingFileSystem implements FileSystem {
+  private texts = new Map<string, string | undefined>();
+  private files = new Map<string, boolean>();
+  constructor(private readonly base: FileSystem) {}
+  readFile(path: string): string | undefined {
+    if (this.texts.has(path)) return this.texts.get(path);
+    const text = this.base.readFile(path);
+    this.texts.set(path, text);
+    return text;
+  }
+  isFile(path: string): boolean {
+    let hit = this.files.get(path);
+    if (hit === undefined) {
+      hit = this.base.isFile(path);
+      this.files.set(path, hit);
+    }
+    return hit;
+  }
+  isDirectory(path: string): boolean {
+    return this.base.isDirectory(path);
+  }
+  list(dir: string): { name: string; isDirectory: boolean }[] {
+    return this.base.list(dir);
+  }
+  invalidate(path: string): void {
+    this.texts.delete(path);
+    this.files.delete(path);
+  }
+  clear(): void {
+    this.texts.clear();
+    this.files.clear();
+  }
+}
+
 /** Open editor buffers shadow the disk. */
 export class OverlayFileSystem implements FileSystem {
   readonly overlays = new Map<string, string>();

@@ -4,7 +4,7 @@
 import { dirname, join } from 'node:path';
 import type { ContentChange, ParserPool } from '../parsing/documents';
 import { ParsedFile } from '../parsing/documents';
-import type { ImportTarget, ModuleHost, ModuleSourceText } from '../settings/evaluator';
+import type { CachedModule, ImportTarget, ModuleHost, ModuleSourceText } from '../settings/evaluator';
 import type { FileSystem } from '../workspace';
 import { moduleFile, moduleNameOf } from './model';
 
@@ -94,6 +94,8 @@ export class PythonSources {
 
 /** Import resolution for one project: relative imports, the project's roots, else external. */
 export class ProjectModuleHost implements ModuleHost {
+  readonly moduleCache = new Map<string, CachedModule>();
+
   constructor(
     private readonly sources: PythonSources,
     private readonly importRoots: string[],

@@ -46,6 +46,18 @@ export interface ModuleSourceText {
 export interface ModuleHost {
   resolveModule(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string): ImportTarget;
   load(path: string): ModuleSourceText | undefined;
+  /**
+   * Modules already evaluated from a clean start (empty process environment), shared by every
+   * profile of one analysis: base.py is evaluated once, not once per settings module importing it.
+   */
+  moduleCache?: Map<string, CachedModule>;
+}
+
+export interface CachedModule {
+  scope: Scope;
+  notes: EvalNote[];
+  filesRead: string[];
+  processEnv: [string, Value][];
 }
 
 /** Things the evaluation noticed that rules and the checklist need to know. */
@@ -128,6 +140,31 @@ export class Evaluation {
   evaluateModule(path: string): Scope | undefined {
     const cached = this.modules.get(path);
     if (cached) return cached.scope;
+    // A module evaluated from a clean start gives the same namespace every time in this analysis.
+    const pristine = this.processEnv.size === 0 && this.undecided === 0 && this.callEnvReads.length === 0 && this.host.moduleCache !== undefined;
+    const shared = pristine ? this.host.moduleCache!.get(path) : undefined;
+    if (shared) {
+      this.modules.set(path, { scope: shared.scope, done: true });
+      for (const f of shared.filesRead) this.filesRead.add(f);
+      this.notes.push(...shared.notes);
+      for (const [k, v] of shared.processEnv) this.processEnv.set(k, v);
+      return shared.scope;
+    }
+    const notesBefore = this.notes.length;
+    const filesBefore = new Set(this.filesRead);
+    const result = this.evaluateFresh(path);
+    if (pristine && result) {
+      this.host.moduleCache!.set(path, {
+        scope: result,
+        notes: this.notes.slice(notesBefore),
+        filesRead: [...this.filesRead].filter((f) => !filesBefore.has(f)),
+        processEnv: [...this.processEnv],
+      });
+    }
+    return result;
+  }
+
+  private evaluateFresh(path: string): Scope | undefined {
     const mod = this.host.load(path);
     if (!mod) return undefined;
     this.filesRead.add(path);

@@ -1,7 +1,7 @@
 import { credentialSeverity, settingsFiles } from '../settingsFiles';
 import type { ProjectRule } from '../types';
 import { entropy, findToken, isCredentialName, isPlaceholder, looksLikeCode } from './patterns';
-import { credentialSites } from './sites';
+import { sitesOf } from './sites';
 
 export const rule: ProjectRule = {
   id: 'DJ-SEC-009',
@@ -27,9 +27,9 @@ EMAIL_HOST_PASSWORD = os.environ["EMAIL_HOST_PASSWORD"]
 \`\`\``,
   check(ctx) {
     for (const file of settingsFiles(ctx)) {
-      const parsed = ctx.sources.get(file.module.path);
-      if (!parsed) continue;
-      for (const site of credentialSites(file.module.path, parsed.root)) {
+      const found = sitesOf(ctx, file.module.path);
+      if (!found) continue;
+      for (const site of found.sites) {
         if (!isCredentialName(site.name)) continue;
         if (site.parent === 'DATABASES' && (site.name === 'PASSWORD' || site.name === 'USER')) continue;
         const value = site.literal;

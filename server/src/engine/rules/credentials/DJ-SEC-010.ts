@@ -1,7 +1,7 @@
 import { credentialSeverity, settingsFiles } from '../settingsFiles';
 import type { ProjectRule } from '../types';
 import { findToken } from './patterns';
-import { credentialSites, stringLiterals } from './sites';
+import { sitesOf } from './sites';
 
 /** `postgres://user:pass@host/db` → `postgres://host/db`. */
 function withoutCredentials(url: string): string {
@@ -30,10 +30,10 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://db:5432/app")
 \`\`\``,
   check(ctx) {
     for (const file of settingsFiles(ctx)) {
-      const parsed = ctx.sources.get(file.module.path);
-      if (!parsed) continue;
-      const sites = credentialSites(file.module.path, parsed.root);
-      for (const lit of stringLiterals(file.module.path, parsed.root)) {
+      const found = sitesOf(ctx, file.module.path);
+      if (!found) continue;
+      const sites = found.sites;
+      for (const lit of found.literals) {
         const token = findToken(lit.text);
         if (!token) continue;
         const site = sites.find((s) => s.literalAt.range.start.line === lit.at.range.start.line && s.literalAt.range.start.character === lit.at.range.start.character);

@@ -72,6 +72,23 @@ export function envDefault(n: Node): { envName: string; literal: string; node: N
   return literal === undefined ? undefined : { envName: first, literal, node: def };
 }
 
+/** Inside a function or lambda body (whose parameter defaults and locals are not settings). */
+function inFunction(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return true;
+  return false;
+}
+
+/** The setting a dict display is assigned to (`DATABASES = {...}`), looking up through nesting. */
+function enclosingSetting(n: Node): string | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'assignment') {
+      const left = p.childForFieldName('left');
+      return left?.type === 'identifier' ? left.text : undefined;
+    }
+  }
+  return undefined;
+}
+
 export function credentialSites(file: string, root: Node): CredentialSite[] {
   const out: CredentialSite[] = [];
   const add = (name: string, kind: CredentialSite['kind'], value: Node, parent?: string) => {
@@ -83,60 +100,53 @@ export function credentialSites(file: string, root: Node): CredentialSite[] {
     const env = envDefault(value);
     if (env) out.push({ name, parent, kind, literal: env.literal, literalAt: loc(file, env.node), valueAt: loc(file, value), fallback: true, envName: env.envName });
   };
-  const visit = (n: Node, setting: string | undefined) => {
-    if (n.type === 'function_definition' || n.type === 'lambda') return;
+  // descendantsOfType walks the tree natively: visiting every node from JavaScript costs far more
+  // on a large settings module, and this runs on every keystroke.
+  for (const n of root.descendantsOfType(['assignment', 'pair', 'keyword_argument'])) {
+    if (!n || inFunction(n)) continue;
     if (n.type === 'assignment') {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
-      if (left?.type === 'identifier' && right) {
-        add(left.text, 'assignment', right);
-        visit(right, left.text);
-        return;
-      }
-      if (left?.type === 'subscript' && right) {
+      if (!right || right.type === 'assignment') continue;
+      if (left?.type === 'identifier') add(left.text, 'assignment', right);
+      else if (left?.type === 'subscript') {
         const key = left.childForFieldName('subscript');
         const keyText = key ? literalText(key) : undefined;
         let base: Node | null = left;
         while (base?.type === 'subscript') base = base.childForFieldName('value');
         if (keyText) add(keyText, 'dict-key', right, base?.type === 'identifier' ? base.text : undefined);
-        visit(right, setting);
-        return;
       }
-    }
-    if (n.type === 'pair') {
+    } else if (n.type === 'pair') {
       const key = n.childForFieldName('key');
       const value = n.childForFieldName('value');
       const keyText = key ? literalText(key) : undefined;
-      if (keyText && value) add(keyText, 'dict-key', value, setting);
-      if (value) visit(value, setting);
-      return;
-    }
-    if (n.type === 'keyword_argument') {
+      if (keyText && value) add(keyText, 'dict-key', value, enclosingSetting(n));
+    } else {
       const name = n.childForFieldName('name')?.text;
       const value = n.childForFieldName('value');
       // `default=` of an env read is the env read's business, not a credential site of its own.
       if (name && value && name !== 'default') add(name, 'keyword', value);
-      if (value) visit(value, setting);
-      return;
     }
-    for (const c of n.namedChildren) if (c) visit(c, setting);
-  };
-  visit(root, undefined);
+  }
   return out;
 }
 
 /** Every plain string literal outside function bodies, with its location. */
 export function stringLiterals(file: string, root: Node): { text: string; at: Location; node: Node }[] {
   const out: { text: string; at: Location; node: Node }[] = [];
-  const visit = (n: Node) => {
-    if (n.type === 'function_definition') return;
-    if (n.type === 'string') {
-      const t = literalText(n);
-      if (t !== undefined) out.push({ text: t, at: loc(file, n), node: n });
-      return;
-    }
-    for (const c of n.namedChildren) if (c) visit(c);
-  };
-  visit(root);
+  for (const n of root.descendantsOfType('string')) {
+    if (!n || inFunction(n)) continue;
+    const t = literalText(n);
+    if (t !== undefined) out.push({ text: t, at: loc(file, n), node: n });
+  }
   return out;
+}
+
+/** Sites and literals of a settings file, computed once per analysis for all credential rules. */
+export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { get(path: string): { root: Node } | undefined } }, file: string): { sites: CredentialSite[]; literals: { text: string; at: Location; node: Node }[] } | undefined {
+  return ctx.shared(`credential-sites:${file}`, () => {
+    const parsed = ctx.sources.get(file);
+    if (!parsed) return undefined;
+    return { sites: credentialSites(file, parsed.root), literals: stringLiterals(file, parsed.root) };
+  });
 }

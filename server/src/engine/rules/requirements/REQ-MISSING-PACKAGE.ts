@@ -8,6 +8,16 @@ import type { Location } from '../../types';
 import type { ProjectRule } from '../types';
 
 /** Import name → distribution, and distributions that also provide it. */
+/** Per-file memo of the text scan, reused while the file's text is the same string. */
+const mentionMemo = new Map<string, { text: string; hit: boolean }>();
+function mentionsProvider(file: string, text: string, re: RegExp): boolean {
+  const memo = mentionMemo.get(file);
+  if (memo && memo.text === text) return memo.hit;
+  const hit = re.test(text);
+  mentionMemo.set(file, { text, hit });
+  return hit;
+}
+
 const PROVIDERS: Record<string, { dist: string; also?: string[] }> = {
   whitenoise: { dist: 'whitenoise' },
   sentry_sdk: { dist: 'sentry-sdk' },
@@ -122,7 +132,7 @@ whitenoise==6.8.2
     for (const file of files) {
       if (ctx.project.settingsModules.some((m) => m.path === file && (m.role === 'dev' || m.role === 'test'))) continue;
       const text = ctx.fs.readFile(file);
-      if (text === undefined || !mentions.test(text)) continue;
+      if (text === undefined || !mentionsProvider(file, text, mentions)) continue;
       for (const imp of importsOf(ctx.sources, file)) {
         if (imp.optional) continue;
         note(imp.module, { file, range: imp.range }, `import in ${basename(file)}`);
