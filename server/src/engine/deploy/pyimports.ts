@@ -23,22 +23,18 @@ export function importsOf(sources: PythonSources, file: string): ImportUse[] {
   const parsed = sources.get(file);
   if (!parsed) return [];
   const out: ImportUse[] = [];
-  const visit = (n: Node) => {
+  for (const n of parsed.root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+    if (!n) continue;
     if (n.type === 'import_statement') {
       for (const c of n.namedChildren) {
         if (!c) continue;
         const name = c.type === 'aliased_import' ? c.childForFieldName('name') : c;
         if (name && name.type === 'dotted_name') out.push({ module: name.text.split('.')[0]!, range: rangeOf(n), optional: insideTry(n) });
       }
-      return;
-    }
-    if (n.type === 'import_from_statement') {
+    } else {
       const mod = n.childForFieldName('module_name');
       if (mod && mod.type === 'dotted_name') out.push({ module: mod.text.split('.')[0]!, range: rangeOf(n), optional: insideTry(n) });
-      return;
     }
-    for (const c of n.namedChildren) if (c) visit(c);
-  };
-  visit(parsed.root);
+  }
   return out;
 }

@@ -38,6 +38,10 @@ export class SettingsEditor {
     return parts.join('\n');
   }
 
+  textOf(path: string): string | undefined {
+    return this.sources.get(path)?.text;
+  }
+
   lineText(path: string, line: number): string | undefined {
     return this.sources.get(path)?.text.split('\n')[line];
   }

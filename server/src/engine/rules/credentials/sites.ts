@@ -142,11 +142,19 @@ export function stringLiterals(file: string, root: Node): { text: string; at: Lo
   return out;
 }
 
+const CREDENTIAL_WORDS = /PASS|PWD|SECRET|TOKEN|KEY|DSN|CREDENTIAL/i;
+/** Anything a token pattern of patterns.ts could match starts with one of these. */
+const TOKEN_HINTS = /AKIA|ASIA|_live_|_test_|rzp_|xox[baprs]-|gh[pousr]_|github_pat_|AIza|SG\.|\bSK[0-9a-fA-F]{32}|key-|PRIVATE KEY|eyJ|:\/\/[^\s"'/]*@/;
+
 /** Sites and literals of a settings file, computed once per analysis for all credential rules. */
-export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { get(path: string): { root: Node } | undefined } }, file: string): { sites: CredentialSite[]; literals: { text: string; at: Location; node: Node }[] } | undefined {
+export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { get(path: string): { root: Node; text: string } | undefined } }, file: string): { sites: CredentialSite[]; literals: { text: string; at: Location; node: Node }[] } | undefined {
   return ctx.shared(`credential-sites:${file}`, () => {
     const parsed = ctx.sources.get(file);
     if (!parsed) return undefined;
-    return { sites: credentialSites(file, parsed.root), literals: stringLiterals(file, parsed.root) };
+    // Text pre-checks: a module that never says PASSWORD/SECRET/TOKEN/KEY... has no credential
+    // site, and one without anything token-shaped has no literal worth decoding.
+    const sites = CREDENTIAL_WORDS.test(parsed.text) ? credentialSites(file, parsed.root) : [];
+    const literals = TOKEN_HINTS.test(parsed.text) ? stringLiterals(file, parsed.root) : [];
+    return { sites, literals };
   });
 }

@@ -23,7 +23,7 @@ After:
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")
 \`\`\``,
   check(ctx) {
-    for (const { file, node } of nodesOfType(ctx, ['call'])) {
+    for (const { file, node } of nodesOfType(ctx, ['call'], /\b(getenv|environ\.get)\([^()]*\)\s*\./)) {
       const fn = node.childForFieldName('function');
       if (fn?.type !== 'attribute') continue;
       const inner = fn.childForFieldName('object');

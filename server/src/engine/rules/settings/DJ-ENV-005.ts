@@ -23,7 +23,7 @@ DEBUG = os.getenv("DEBUG", "False").lower() in ("1", "true", "yes")
 \`\`\``,
   check(ctx) {
     const python312 = pythonAtLeast312(ctx);
-    for (const { file, node } of nodesOfType(ctx, ['import_from_statement', 'import_statement'])) {
+    for (const { file, node } of nodesOfType(ctx, ['import_from_statement', 'import_statement'], /\bdistutils\b/)) {
       const text = node.text;
       if (!/\bdistutils\b/.test(text)) continue;
       ctx.report({

@@ -22,7 +22,7 @@ if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL is required")
 \`\`\``,
   check(ctx) {
-    for (const { file, node } of nodesOfType(ctx, ['assert_statement'])) {
+    for (const { file, node } of nodesOfType(ctx, ['assert_statement'], /\bassert\b/)) {
       if (node.parent?.type !== 'module' && node.parent?.type !== 'block') continue;
       const [cond, msg] = node.namedChildren.filter((c) => c && c.type !== 'comment');
       if (!cond) continue;

@@ -26,7 +26,7 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
 \`\`\``,
   check(ctx) {
     const fs = ctx.edit.fileSystem;
-    for (const { file, node } of nodesOfType(ctx, ['call'])) {
+    for (const { file, node } of nodesOfType(ctx, ['call'], /\b(read_env|load_dotenv|read_dotenv)\b/)) {
       if (!LOADERS.test(node.childForFieldName('function')?.text ?? '')) continue;
       // Only top-level statements are unconditional.
       const stmt = node.parent;
