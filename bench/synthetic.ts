@@ -19,7 +19,7 @@ function settingsBase(i: number): string {
   return lines.join('\n') + '\n';
 }
 
-export function generateWorkspace(root: string, { apps = 40, modulesPerApp = 95, settingsLines = 1000 } = {}): { files: number; bytes: number } {
+export function generateWorkspace(root: string, { apps = 40, modulesPerApp = 95, settingsLines = 3000 } = {}): { files: number; bytes: number } {
   write(root, 'manage.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n');
   write(root, 'config/__init__.py', '');
   write(root, 'config/wsgi.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n');
