@@ -233,15 +233,7 @@ export class Analyzer {
         rule.check(ctx);
       } catch (err) {
         // A rule bug must not take the other rules (or the server) down with it.
-        out.push({
-          code: rule.id,
-          severity: 'hint',
-          message: `internal error in ${rule.id}: ${(err as Error).message}`,
-          file: profile.module.path,
-          range: profile.missingAnchor.range,
-          djangoChecks: [],
-          fixes: [],
-        });
+        out.push(internalError(rule, err, profile.module.path, profile.missingAnchor.range));
       }
     }
     return out;
@@ -312,15 +304,7 @@ export class Analyzer {
         rule.check(ctx);
         this.ruleCache.set(key, frames[0]!, profile, findings);
       } catch (err) {
-        findings.push({
-          code: rule.id,
-          severity: 'hint',
-          message: `internal error in ${rule.id}: ${(err as Error).message}`,
-          file: project.managePy ?? project.production?.path ?? project.root,
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          djangoChecks: [],
-          fixes: [],
-        });
+        findings.push(internalError(rule, err, project.managePy ?? project.production?.path ?? project.root, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }));
       }
       out.push(...findings);
     }
@@ -393,6 +377,11 @@ export class Analyzer {
     this.sources.dispose();
     this.pool.dispose();
   }
+}
+
+/** A rule that throws is reported as a hint instead of taking the other rules (or the server) down. */
+function internalError(rule: Rule, err: unknown, file: string, range: Finding['range']): Finding {
+  return { code: rule.id, severity: 'hint', message: `internal error in ${rule.id}: ${(err as Error).message}`, file, range, djangoChecks: [], fixes: [] };
 }
 
 /** A file belongs to the deepest project whose root contains it. */

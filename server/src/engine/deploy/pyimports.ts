@@ -1,6 +1,7 @@
 // Top-level modules a Python file imports, with where and whether the import is optional (inside
 // `try:`), read from the shared tree-sitter trees.
 import type { Node } from 'web-tree-sitter';
+import { nodeRange } from '../parsing/locations';
 import type { PythonSources } from '../project/sources';
 import type { Range } from '../types';
 
@@ -10,9 +11,7 @@ export interface ImportUse {
   optional: boolean;
 }
 
-function rangeOf(n: Node): Range {
-  return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };
-}
+const rangeOf = nodeRange;
 
 function insideTry(n: Node): boolean {
   for (let p = n.parent; p; p = p.parent) if (p.type === 'try_statement') return true;

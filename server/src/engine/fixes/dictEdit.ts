@@ -10,15 +10,9 @@ import type { Location, TextEdit } from '../types';
 
 export type Quote = '"' | "'";
 
-export function locOf(file: string, n: Node): Location {
-  return {
-    file,
-    range: {
-      start: { line: n.startPosition.row, character: n.startPosition.column },
-      end: { line: n.endPosition.row, character: n.endPosition.column },
-    },
-  };
-}
+import { nodeLocation } from '../parsing/locations';
+
+export const locOf = nodeLocation;
 
 export function replaceNode(file: string, n: Node, newText: string): TextEdit {
   return { ...locOf(file, n), newText };

@@ -2,18 +2,10 @@
 // edit replaces only the span between the common prefix and suffix of the two texts, so an editor
 // applying it keeps the cursor, folding and undo history outside that span.
 import { computeLineStarts } from '../parsing/documents';
+import { positionAtOffset } from '../parsing/locations';
 import type { Position, TextEdit } from '../types';
 
-function positionAt(lineStarts: number[], offset: number): Position {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - lineStarts[lo]! };
-}
+const positionAt = positionAtOffset;
 
 const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;

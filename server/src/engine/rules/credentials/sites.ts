@@ -4,6 +4,7 @@
 // parameter defaults are not settings.
 import type { Node } from 'web-tree-sitter';
 import { plainStringValue, stringPrefix } from '../../settings/literals';
+import { nodeLocation } from '../../parsing/locations';
 import type { Location } from '../../types';
 
 export interface CredentialSite {
@@ -24,15 +25,7 @@ export interface CredentialSite {
   envName?: string;
 }
 
-function loc(file: string, n: Node): Location {
-  return {
-    file,
-    range: {
-      start: { line: n.startPosition.row, character: n.startPosition.column },
-      end: { line: n.endPosition.row, character: n.endPosition.column },
-    },
-  };
-}
+const loc = nodeLocation;
 
 /** The text of a plain (non-f, non-bytes) string literal or concatenation of them. */
 export function literalText(n: Node): string | undefined {

@@ -3,15 +3,9 @@ import type { Node } from 'web-tree-sitter';
 import type { Location } from '../../types';
 import type { SettingsContext } from '../types';
 
-export function locOf(file: string, n: Node): Location {
-  return {
-    file,
-    range: {
-      start: { line: n.startPosition.row, character: n.startPosition.column },
-      end: { line: n.endPosition.row, character: n.endPosition.column },
-    },
-  };
-}
+import { nodeLocation } from '../../parsing/locations';
+
+export const locOf = nodeLocation;
 
 /**
  * Every node of the given types in the production settings files (function bodies included), in
