@@ -12,7 +12,7 @@ export const rule: SettingsRule = {
   family: 'settings',
   summary: 'STATIC_* and MEDIA_* settings clash or lack their trailing slash',
   defaultSeverity: 'error',
-  djangoChecks: ['urls.E006', 'staticfiles.E002'],
+  djangoChecks: ['urls.E006', 'staticfiles.E001', 'staticfiles.E002', 'staticfiles.E003'],
   docs: `User uploads (\`MEDIA_*\`) and collected static files (\`STATIC_*\`) must live apart: the same URL or
 folder for both makes Django refuse to start, and media inside \`STATIC_ROOT\` is wiped or served
 as trusted static content. \`STATIC_URL\` and \`MEDIA_URL\` must end with \`/\` (urls.E006), and
@@ -52,13 +52,29 @@ STATIC_URL = "/static/"
       if (sr === mr) ctx.report({ setting: mediaRoot, message: 'MEDIA_ROOT and STATIC_ROOT are the same folder: Django refuses to start' });
       else if (mr.startsWith(sr + '/')) ctx.report({ setting: mediaRoot, severity: 'warning', message: 'MEDIA_ROOT is inside STATIC_ROOT: collectstatic can delete uploads, and uploads are served as static files' });
     }
-    const dirs = ctx.setting('STATICFILES_DIRS').value;
-    if (sr && isSequence(dirs) && hasApp(ctx, 'django.contrib.staticfiles') === true) {
-      for (const d of dirs.items) {
-        const p = pathOf(d.kind === 'tuple' || d.kind === 'list' ? d.items[1] : d);
-        if (p && p === sr) {
-          ctx.report({ setting: staticRoot, at: d.src, message: 'STATICFILES_DIRS contains STATIC_ROOT: collectstatic would copy the folder into itself', djangoChecks: ['staticfiles.E002'] });
-        }
+    const dirsSetting = ctx.setting('STATICFILES_DIRS');
+    const dirs = dirsSetting.value;
+    // The staticfiles finder checks run only when the app is installed.
+    if (hasApp(ctx, 'django.contrib.staticfiles') !== true) return;
+    if (!dirsSetting.isDefault && dirs.kind !== 'unknown' && !(dirs.kind === 'list' || dirs.kind === 'tuple')) {
+      // The classic `STATICFILES_DIRS = (BASE_DIR / "static")`: parentheses without a comma.
+      ctx.report({
+        setting: dirsSetting,
+        message: 'STATICFILES_DIRS is not a list or tuple (a missing trailing comma?): Django refuses it',
+        djangoChecks: ['staticfiles.E001'],
+      });
+      return;
+    }
+    if (!isSequence(dirs)) return;
+    for (const d of dirs.items) {
+      const pair = d.kind === 'tuple' || d.kind === 'list' ? d.items : undefined;
+      const prefix = pair?.[0];
+      if (prefix?.kind === 'str' && prefix.value.endsWith('/')) {
+        ctx.report({ setting: dirsSetting, at: prefix.src ?? d.src, message: `The STATICFILES_DIRS prefix ${JSON.stringify(prefix.value)} must not end with a slash`, djangoChecks: ['staticfiles.E003'] });
+      }
+      const p = pathOf(pair ? pair[1] : d);
+      if (sr && p && p === sr) {
+        ctx.report({ setting: staticRoot, at: d.src, message: 'STATICFILES_DIRS contains STATIC_ROOT: collectstatic would copy the folder into itself', djangoChecks: ['staticfiles.E002'] });
       }
     }
   },
