@@ -3,7 +3,7 @@
 // other fixes applied in the same pass.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../server/src/engine/parsing/syntax';
 import { applyEdits, compatibleFixes, editsByFile } from '../../server/src/engine/fixes/apply';
 import {
   DEFAULT_STYLE,
@@ -25,13 +25,13 @@ import { pythonParses } from '../helpers/python';
 
 let pool: Promise<ParserPool> | undefined;
 
-async function parse(text: string): Promise<Node> {
+async function parse(text: string): Promise<SyntaxNode> {
   pool ??= ParserPool.create(['python']);
   return (await pool).parse('python', text).rootNode;
 }
 
 /** The right-hand side of the first assignment to `name`. */
-function rhs(root: Node, name: string): Node {
+function rhs(root: SyntaxNode, name: string): SyntaxNode {
   for (const stmt of root.namedChildren) {
     const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
     if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) return a.childForFieldName('right')!;
@@ -126,7 +126,7 @@ test('deleting the only statement of a block leaves pass', async () => {
   const root = await parse(text);
   const block = root.namedChildren[0]!.childForFieldName('consequence')!;
   const stmt = block.namedChildren[0]!;
-  const at = (n: Node) => ({ file: F, range: { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } } });
+  const at = (n: SyntaxNode) => ({ file: F, range: { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } } });
   assert.equal(applyAll(text, deleteStatementEdits(F, root, at(stmt))), 'if A:\n    pass\nY = 2\nZ = 3\n');
   assert.equal(applyAll(text, deleteStatementEdits(F, root, at(root.namedChildren[1]!))), 'if A:\n    X = 1\nZ = 3\n');
 });

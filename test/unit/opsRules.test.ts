@@ -212,22 +212,18 @@ test('healthchecks-style DB selector and env fallbacks are named in messages', a
 test('appendEntries, prependEntries and removeElement follow the container layout', async () => {
   const pool = await ParserPool.create(['python']);
   try {
-    const run = (src: string, edit: (root: import('web-tree-sitter').Node) => import('../../server/src/engine/types').TextEdit[]) => {
+    const run = (src: string, edit: (root: import('../../server/src/engine/parsing/syntax').SyntaxNode) => import('../../server/src/engine/types').TextEdit[]) => {
       const tree = pool.parse('python', src);
-      try {
-        return applyEdits(src, edit(tree.rootNode)).text;
-      } finally {
-        tree.delete();
-      }
+      return applyEdits(src, edit(tree.rootNode)).text;
     };
-    const firstDict = (root: import('web-tree-sitter').Node) => root.descendantsOfType('dictionary')[0]!;
+    const firstDict = (root: import('../../server/src/engine/parsing/syntax').SyntaxNode) => root.descendantsOfType('dictionary')[0]!;
     assert.equal(run('D = {"a": 1}\n', (r) => appendEntries('f', firstDict(r), ['"b": 2'])), 'D = {"a": 1, "b": 2}\n');
     assert.equal(run('D = {}\n', (r) => appendEntries('f', firstDict(r), ['"b": 2'])), 'D = {"b": 2}\n');
     assert.equal(run('D = {\n    "a": 1,\n}\n', (r) => appendEntries('f', firstDict(r), ['"b": 2'])), 'D = {\n    "a": 1,\n    "b": 2,\n}\n');
     assert.equal(run('D = {\n    "a": 1  # one\n}\n', (r) => appendEntries('f', firstDict(r), ['"b": 2'])), 'D = {\n    "a": 1,  # one\n    "b": 2,\n}\n');
     assert.equal(run('D = {"a": 1,\n     "b": 2}\n', (r) => appendEntries('f', firstDict(r), ['"c": 3'])), 'D = {"a": 1,\n     "b": 2,\n    "c": 3,\n}\n');
     assert.equal(run('D = {\n    "a": 1,\n}\n', (r) => prependEntries('f', firstDict(r), ['"v": 1'])), 'D = {\n    "v": 1,\n    "a": 1,\n}\n');
-    const list = (r: import('web-tree-sitter').Node) => r.descendantsOfType('list')[0]!;
+    const list = (r: import('../../server/src/engine/parsing/syntax').SyntaxNode) => r.descendantsOfType('list')[0]!;
     assert.equal(run('L = [\n    "a",\n    "b",\n    "c",\n]\n', (r) => removeElement('f', list(r), list(r).namedChildren[1]!)), 'L = [\n    "a",\n    "c",\n]\n');
     assert.equal(run('L = ["a", "b", "c"]\n', (r) => removeElement('f', list(r), list(r).namedChildren[1]!)), 'L = ["a", "c"]\n');
     assert.equal(run('L = ["a", "b"]\n', (r) => removeElement('f', list(r), list(r).namedChildren[1]!)), 'L = ["a"]\n');

@@ -1,7 +1,9 @@
-// Incremental reparsing must give the same tree as a fresh parse, whatever the edits.
+// Reparsing after edits (only the top-level statements around an edit, see parsing/region.ts) must
+// give the same tree as a fresh parse of the whole file, node for node and position for position.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ParsedFile, ParserPool, computeLineStarts } from '../../server/src/engine/parsing/documents';
+import type { SyntaxNode } from '../../server/src/engine/parsing/syntax';
 
 function positionOf(text: string, offset: number) {
   const starts = computeLineStarts(text);
@@ -10,28 +12,78 @@ function positionOf(text: string, offset: number) {
   return { line, character: offset - starts[line]! };
 }
 
-test('random incremental edits reparse to the same tree as a full parse', async () => {
-  const pool = await ParserPool.create(['python']);
-  let text = 'import os\n\nDEBUG = os.getenv("DEBUG", "True") == "True"\nMIDDLEWARE = [\n    "a",\n    "b",\n]\nif not DEBUG:\n    X = 1\n';
-  const file = new ParsedFile('/x.py', text, pool.parse('python', text), 1);
-  let seed = 42;
-  const rand = (n: number) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
-  const snippets = ['x', '\n', ' = ', '"é😀"', '(', ')', '[1, 2]', '#c\n', 'if a:\n    b = 2\n', ''];
-  for (let i = 0; i < 300; i++) {
-    const start = rand(text.length + 1);
-    const end = Math.min(text.length, start + rand(6));
-    const insert = snippets[rand(snippets.length)]!;
-    const change = { range: { start: positionOf(text, start), end: positionOf(text, end) }, text: insert };
-    pool.update('python', file, [change]);
-    text = text.slice(0, start) + insert + text.slice(end);
-    assert.equal(file.text, text);
-    const fresh = pool.parse('python', text);
-    assert.equal(file.tree.rootNode.toString(), fresh.rootNode.toString(), `after edit ${i}`);
-    fresh.delete();
-  }
-  file.tree.delete();
-  pool.dispose();
-});
+/** Every node with its type, field, extent and error flag, parents linked: the whole tree as a string. */
+function dump(node: SyntaxNode, depth = 0, field: string | null = null): string {
+  const self = `${' '.repeat(depth)}${field ? field + ': ' : ''}${node.isNamed ? node.type : JSON.stringify(node.type)}${node.isMissing ? ' MISSING' : ''}${node.hasError ? ' !' : ''} ${node.startIndex}-${node.endIndex} (${node.startRow},${node.startColumn})-(${node.endRow},${node.endColumn}) ${JSON.stringify(node.text)}`;
+  node.children.forEach((c, i) => {
+    assert.equal(c.parent, node);
+    assert.equal(c.indexInParent, i);
+  });
+  return [self, ...node.children.map((c, i) => dump(c, depth + 1, node.fieldNameForChild(i)))].join('\n');
+}
+
+function randomEdits(name: string, initial: string, snippets: string[], count: number, seedStart: number, width: number) {
+  test(name, async () => {
+    const pool = await ParserPool.create(['python']);
+    let text = initial;
+    const file = new ParsedFile('/x.py', text, pool.parse('python', text), 1);
+    let seed = seedStart;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < count; i++) {
+      const start = rand(text.length + 1);
+      const end = Math.min(text.length, start + rand(width));
+      const insert = snippets[rand(snippets.length)]!;
+      const change = { range: { start: positionOf(text, start), end: positionOf(text, end) }, text: insert };
+      pool.update('python', file, [change]);
+      text = text.slice(0, start) + insert + text.slice(end);
+      assert.equal(file.text, text);
+      const fresh = pool.parse('python', text);
+      assert.equal(dump(file.tree.rootNode), dump(fresh.rootNode), `after edit ${i} (${JSON.stringify(insert)} at ${start})`);
+    }
+    pool.dispose();
+  });
+}
+
+randomEdits(
+  'random edits, many of them breaking the syntax, reparse to the tree of a full parse',
+  'import os\n\nDEBUG = os.getenv("DEBUG", "True") == "True"\nMIDDLEWARE = [\n    "a",\n    "b",\n]\nif not DEBUG:\n    X = 1\n',
+  ['x', '\n', ' = ', '"é😀"', '(', ')', '[1, 2]', '#c\n', 'if a:\n    b = 2\n', ''],
+  300,
+  42,
+  6,
+);
+
+// Edits that mostly keep the module valid exercise the region reparse itself (a broken module
+// falls back to a full parse): typing in names and strings, new statements, deleted lines.
+const settings = [
+  'import os',
+  'from pathlib import Path',
+  '',
+  '# Paths',
+  'BASE_DIR = Path(__file__).resolve().parent',
+  'DEBUG = os.environ.get("DEBUG", "0") == "1"; TZ = "UTC"',
+  '',
+  '@decorator',
+  'def helper(name, default=None):',
+  '    """Doc."""',
+  '    return os.environ.get(name, default)',
+  '',
+  'DATABASES = {',
+  '    "default": {"ENGINE": "django.db.backends.sqlite3"},  # local',
+  '}',
+  '    # an indented comment between statements',
+  'if DEBUG:',
+  '    INSTALLED_APPS = ["a"]',
+  'else:',
+  '    INSTALLED_APPS = []',
+  'try:',
+  '    from .local import *',
+  'except ImportError:',
+  '    pass',
+  'CACHES = {}',
+  '',
+].join('\n');
+randomEdits('random edits that keep a settings module valid reparse to the tree of a full parse', settings, ['x', 'X_1', ' ', '"é😀"', '\n', '\nY = 2\n', '1', '', '', '#'], 400, 7, 2);

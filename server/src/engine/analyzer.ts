@@ -81,6 +81,18 @@ export class Analyzer {
     return this.files;
   }
 
+  private ownedFiles = new WeakMap<DjangoProject, { all: string[]; files: string[] }>();
+
+  /** The workspace files a project owns; the same array until the file list or the projects change. */
+  private projectFiles(project: DjangoProject): string[] {
+    const all = this.workspaceFiles();
+    const cached = this.ownedFiles.get(project);
+    if (cached && cached.all === all) return cached.files;
+    const files = all.filter((f) => projectOwns(project, this.projects(), f));
+    this.ownedFiles.set(project, { all, files });
+    return files;
+  }
+
   projects(): DjangoProject[] {
     this.projectsCache ??= discoverProjects(this.fs, this.root, this.workspaceFiles(), {
       settingsOverride: this.options.settingsOverride,
@@ -242,7 +254,7 @@ export class Analyzer {
   private runProjectRules(project: DjangoProject, profile: SettingsProfile | undefined, profileOf: (m: SettingsModule) => SettingsProfile): Finding[] {
     const out: Finding[] = [];
     const shared = new Map<string, { value: unknown; deps: Dependencies }>();
-    const files = this.workspaceFiles().filter((f) => projectOwns(project, this.projects(), f));
+    const files = this.projectFiles(project);
     const silenced = profile?.silencedChecks ?? new Set<string>();
     for (const rule of RULES) {
       if (rule.family !== 'project' || !this.ruleEnabled(rule)) continue;

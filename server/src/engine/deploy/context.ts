@@ -157,7 +157,18 @@ function rank(route: string): number {
 }
 
 /** Files of the project outside dependency folders (for import scans). */
+const pythonFilesMemo = new WeakMap<string[], Map<string, string[]>>();
+
 export function projectPythonFiles(ctx: ProjectContext): string[] {
+  // ctx.files is the same array until the workspace's file list changes.
+  let byRoot = pythonFilesMemo.get(ctx.files);
+  if (!byRoot) pythonFilesMemo.set(ctx.files, (byRoot = new Map()));
+  let files = byRoot.get(ctx.project.root);
+  if (!files) byRoot.set(ctx.project.root, (files = pythonFilesOf(ctx)));
+  return files;
+}
+
+function pythonFilesOf(ctx: ProjectContext): string[] {
   return ctx.files.filter((f) => f.endsWith('.py') && !/(^|\/)(node_modules|venv|\.venv|env|site-packages|migrations)\//.test(relative(ctx.project.root, f).split('\\').join('/')));
 }
 

@@ -2,7 +2,7 @@
 // assignments read from the shared tree-sitter tree. Literals and `int(os.environ.get("X", lit))`
 // are understood; anything else is "unknown" and never reported (spec §F).
 import { basename } from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { ProjectContext } from '../rules/types';
 import type { Range } from '../types';
 import { models } from './context';
@@ -17,9 +17,9 @@ export interface GunicornConf {
   importsOs: boolean;
 }
 
-const range = (n: Node): Range => ({ start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } });
+const range = (n: SyntaxNode): Range => ({ start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } });
 
-function evaluate(n: Node): ConfValue {
+function evaluate(n: SyntaxNode): ConfValue {
   const r = range(n);
   if (n.type === 'string') {
     const content = n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
@@ -31,7 +31,7 @@ function evaluate(n: Node): ConfValue {
   if (n.type === 'list' && n.namedChildren.length === 1 && n.namedChildren[0]?.type === 'string') return evaluate(n.namedChildren[0]);
   if (n.type === 'call') {
     const fn = n.childForFieldName('function')?.text;
-    const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => !!c) ?? [];
     if ((fn === 'int' || fn === 'str') && args.length === 1) {
       const inner = evaluate(args[0]!);
       if (inner.kind === 'str' && fn === 'int' && /^\d+$/.test(String(inner.value))) return { kind: 'int', value: Number(inner.value), range: r, env: inner.env };

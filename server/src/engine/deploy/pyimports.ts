@@ -1,6 +1,6 @@
 // Top-level modules a Python file imports, with where and whether the import is optional (inside
 // `try:`), read from the shared tree-sitter trees.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import { nodeRange } from '../parsing/locations';
 import type { PythonSources } from '../project/sources';
 import type { Range } from '../types';
@@ -13,14 +13,19 @@ export interface ImportUse {
 
 const rangeOf = nodeRange;
 
-function insideTry(n: Node): boolean {
+function insideTry(n: SyntaxNode): boolean {
   for (let p = n.parent; p; p = p.parent) if (p.type === 'try_statement') return true;
   return false;
 }
 
+/** Imports per parsed file, until its next edit. */
+const memo = new WeakMap<object, { version: number; imports: ImportUse[] }>();
+
 export function importsOf(sources: PythonSources, file: string): ImportUse[] {
   const parsed = sources.get(file);
   if (!parsed) return [];
+  const hit = memo.get(parsed);
+  if (hit && hit.version === parsed.version) return hit.imports;
   const out: ImportUse[] = [];
   for (const n of parsed.root.descendantsOfType(['import_statement', 'import_from_statement'])) {
     if (!n) continue;
@@ -35,5 +40,6 @@ export function importsOf(sources: PythonSources, file: string): ImportUse[] {
       if (mod && mod.type === 'dotted_name') out.push({ module: mod.text.split('.')[0]!, range: rangeOf(n), optional: insideTry(n) });
     }
   }
+  memo.set(parsed, { version: parsed.version, imports: out });
   return out;
 }

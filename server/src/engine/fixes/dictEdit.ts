@@ -4,7 +4,7 @@
 // Adding entries always *replaces the closing bracket* (instead of a zero-width insertion), so two
 // fixes that add keys to the same container overlap and "fix all" applies them one per pass: each
 // pass re-reads the container, and a key one fix added is never added again by the other.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import { plainStringValue } from '../settings/literals';
 import type { Location, TextEdit } from '../types';
 
@@ -14,15 +14,15 @@ import { nodeLocation } from '../parsing/locations';
 
 export const locOf = nodeLocation;
 
-export function replaceNode(file: string, n: Node, newText: string): TextEdit {
+export function replaceNode(file: string, n: SyntaxNode, newText: string): TextEdit {
   return { ...locOf(file, n), newText };
 }
 
 /** The node of one of `types` whose range is exactly `loc` (the source of an evaluated value). */
-export function nodeAt(root: Node, loc: Location, types: string[]): Node | undefined {
+export function nodeAt(root: SyntaxNode, loc: Location, types: string[]): SyntaxNode | undefined {
   const start = { row: loc.range.start.line, column: loc.range.start.character };
   const end = { row: loc.range.end.line, column: loc.range.end.character };
-  let cur: Node | null = root.descendantForPosition(start, end);
+  let cur: SyntaxNode | null = root.descendantForPosition(start, end);
   while (cur) {
     const same = cur.startPosition.row === start.row && cur.startPosition.column === start.column && cur.endPosition.row === end.row && cur.endPosition.column === end.column;
     if (same && types.includes(cur.type)) return cur;
@@ -33,7 +33,7 @@ export function nodeAt(root: Node, loc: Location, types: string[]): Node | undef
 }
 
 /** The text of a plain string node (no f-string parts), else undefined. */
-export function stringText(n: Node | null | undefined): string | undefined {
+export function stringText(n: SyntaxNode | null | undefined): string | undefined {
   if (!n || n.type !== 'string') return undefined;
   if (n.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
   return plainStringValue(n);
@@ -41,12 +41,12 @@ export function stringText(n: Node | null | undefined): string | undefined {
 
 export interface PairNode {
   key: string;
-  pair: Node;
-  value: Node;
+  pair: SyntaxNode;
+  value: SyntaxNode;
 }
 
 /** Literal-string-keyed pairs of a dictionary node, in source order. */
-export function dictPairs(dict: Node): PairNode[] {
+export function dictPairs(dict: SyntaxNode): PairNode[] {
   const out: PairNode[] = [];
   for (const c of dict.namedChildren) {
     if (c?.type !== 'pair') continue;
@@ -57,16 +57,16 @@ export function dictPairs(dict: Node): PairNode[] {
   return out;
 }
 
-export function findPair(dict: Node, key: string): PairNode | undefined {
+export function findPair(dict: SyntaxNode, key: string): PairNode | undefined {
   const pairs = dictPairs(dict);
   for (let i = pairs.length - 1; i >= 0; i--) if (pairs[i]!.key === key) return pairs[i];
   return undefined;
 }
 
 /** The quote style of a container's string keys/items, else of the file, else double. */
-export function quoteOf(n: Node): Quote {
-  const strings = n.descendantsOfType('string_start').filter((s): s is Node => !!s);
-  const pick = (list: Node[]): Quote | undefined => {
+export function quoteOf(n: SyntaxNode): Quote {
+  const strings = n.descendantsOfType('string_start').filter((s): s is SyntaxNode => !!s);
+  const pick = (list: SyntaxNode[]): Quote | undefined => {
     let single = 0;
     let double = 0;
     for (const s of list) {
@@ -75,7 +75,7 @@ export function quoteOf(n: Node): Quote {
     }
     return single > double ? "'" : double > 0 ? '"' : undefined;
   };
-  return pick(strings) ?? pick(n.tree.rootNode.descendantsOfType('string_start').filter((s): s is Node => !!s)) ?? '"';
+  return pick(strings) ?? pick(n.tree.rootNode.descendantsOfType('string_start').filter((s): s is SyntaxNode => !!s)) ?? '"';
 }
 
 /** Rewrites the simple double-quoted strings of generated code to the file's quote style. */
@@ -84,13 +84,13 @@ export function requote(text: string, quote: Quote): string {
   return text.replace(/"([^"'\\\n]*)"/g, "'$1'");
 }
 
-function lineIndent(root: Node, row: number): string {
+function lineIndent(root: SyntaxNode, row: number): string {
   const line = root.tree.rootNode.text.split('\n')[row] ?? '';
   return /^[ \t]*/.exec(line)![0];
 }
 
-function elements(container: Node): Node[] {
-  return container.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+function elements(container: SyntaxNode): SyntaxNode[] {
+  return container.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
 }
 
 /**
@@ -98,7 +98,7 @@ function elements(container: Node): Node[] {
  * at the end of a dict, list, set, tuple or argument list, following its layout: one per line for
  * a multi-line container, inline otherwise.
  */
-export function appendEntries(file: string, container: Node, entries: string[]): TextEdit[] {
+export function appendEntries(file: string, container: SyntaxNode, entries: string[]): TextEdit[] {
   if (entries.length === 0) return [];
   const close = container.lastChild;
   const open = container.firstChild;
@@ -141,7 +141,7 @@ export function appendEntries(file: string, container: Node, entries: string[]):
 }
 
 /** Edits adding entries at the start of a container (e.g. `"version": 1` first in LOGGING). */
-export function prependEntries(file: string, container: Node, entries: string[]): TextEdit[] {
+export function prependEntries(file: string, container: SyntaxNode, entries: string[]): TextEdit[] {
   const open = container.firstChild;
   const items = elements(container);
   const first = items[0];
@@ -157,7 +157,7 @@ export function prependEntries(file: string, container: Node, entries: string[])
 }
 
 /** Edits removing one element (and its comma) from a list/tuple/dict literal. */
-export function removeElement(file: string, container: Node, element: Node): TextEdit[] {
+export function removeElement(file: string, container: SyntaxNode, element: SyntaxNode): TextEdit[] {
   const items = elements(container);
   const index = items.findIndex((i) => i.id === element.id);
   if (index < 0) return [];
@@ -185,7 +185,7 @@ export function removeElement(file: string, container: Node, element: Node): Tex
 }
 
 /** The keyword argument `name=` of a call node, if present. */
-export function keywordArgument(call: Node, name: string): Node | undefined {
+export function keywordArgument(call: SyntaxNode, name: string): SyntaxNode | undefined {
   const args = call.childForFieldName('arguments');
   for (const a of args?.namedChildren ?? []) {
     if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a;

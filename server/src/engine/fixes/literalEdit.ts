@@ -4,7 +4,7 @@
 // several of them can be applied to the same literal in one pass (every insertion is self-contained:
 // a comma it needs after the previous element is a separate edit that other fixes repeat verbatim,
 // so applying the fixes of many rules together deduplicates it).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { Setting } from '../settings/profile';
 import type { Value } from '../settings/value';
 import type { Fix, Location, Range, TextEdit } from '../types';
@@ -38,7 +38,7 @@ export interface LiteralStyle {
 export const DEFAULT_STYLE: LiteralStyle = { quote: '"', unit: '    ', width: 88 };
 
 /** The quote and indentation habits of a file (or of one literal in it, which wins). */
-export function styleOf(root: Node | undefined, near?: Node): LiteralStyle {
+export function styleOf(root: SyntaxNode | undefined, near?: SyntaxNode): LiteralStyle {
   if (!root) return DEFAULT_STYLE;
   let quote: '"' | "'" | undefined;
   const nearQuote = near ? firstStringQuote(near) : undefined;
@@ -64,7 +64,7 @@ export function styleOf(root: Node | undefined, near?: Node): LiteralStyle {
   return { ...DEFAULT_STYLE, quote, unit };
 }
 
-function firstStringQuote(node: Node): '"' | "'" | undefined {
+function firstStringQuote(node: SyntaxNode): '"' | "'" | undefined {
   for (const s of node.descendantsOfType('string')) {
     const q = stringQuote(s);
     if (q) return q;
@@ -72,7 +72,7 @@ function firstStringQuote(node: Node): '"' | "'" | undefined {
   return undefined;
 }
 
-function stringQuote(node: Node): '"' | "'" | undefined {
+function stringQuote(node: SyntaxNode): '"' | "'" | undefined {
   const m = /^[A-Za-z]*(["'])/.exec(node.text);
   return m ? (m[1] as '"' | "'") : undefined;
 }
@@ -124,7 +124,7 @@ export function render(p: Py, style: LiteralStyle, indent: string, column: numbe
 
 // ------------------------------------------------------------------ finding nodes
 
-function sameRange(node: Node, range: Range): boolean {
+function sameRange(node: SyntaxNode, range: Range): boolean {
   return (
     node.startPosition.row === range.start.line &&
     node.startPosition.column === range.start.character &&
@@ -134,8 +134,8 @@ function sameRange(node: Node, range: Range): boolean {
 }
 
 /** The node spanning exactly `range`, of one of `types` when given. */
-export function nodeAt(root: Node, range: Range, types?: string[]): Node | undefined {
-  let node: Node | null = root.descendantForPosition(
+export function nodeAt(root: SyntaxNode, range: Range, types?: string[]): SyntaxNode | undefined {
+  let node: SyntaxNode | null = root.descendantForPosition(
     { row: range.start.line, column: range.start.character },
     { row: range.end.line, column: range.end.character },
   );
@@ -156,11 +156,11 @@ function comparePoint(p: { row: number; column: number }, q: { line: number; cha
   return p.row - q.line || p.column - q.character;
 }
 
-export function locationOf(file: string, node: Node): Location {
+export function locationOf(file: string, node: SyntaxNode): Location {
   return { file, range: rangeOfNode(node) };
 }
 
-export function rangeOfNode(node: Node): Range {
+export function rangeOfNode(node: SyntaxNode): Range {
   return {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: node.endPosition.row, character: node.endPosition.column },
@@ -176,12 +176,12 @@ export function isInside(inner: Location | undefined, outer: Location | undefine
 }
 
 /** The elements of a dict/list/tuple/set literal (pairs, items, splats), without comments. */
-export function elementsOf(container: Node): Node[] {
+export function elementsOf(container: SyntaxNode): SyntaxNode[] {
   return container.namedChildren.filter((c) => c.type !== 'comment');
 }
 
 /** The text of a plain string literal (no f-string, no concatenation), else undefined. */
-export function stringLiteralValue(node: Node | null | undefined): string | undefined {
+export function stringLiteralValue(node: SyntaxNode | null | undefined): string | undefined {
   if (!node || node.type !== 'string') return undefined;
   if (node.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
   const m = /^([A-Za-z]*)("""|'''|"|')([\s\S]*)\2$/.exec(node.text);
@@ -193,7 +193,7 @@ export function stringLiteralValue(node: Node | null | undefined): string | unde
 }
 
 /** The `key: value` pair of a dict literal whose key is the string `key`. */
-export function pairOf(dict: Node, key: string): Node | undefined {
+export function pairOf(dict: SyntaxNode, key: string): SyntaxNode | undefined {
   for (const el of elementsOf(dict)) {
     if (el.type === 'pair' && stringLiteralValue(el.childForFieldName('key')) === key) return el;
   }
@@ -201,13 +201,13 @@ export function pairOf(dict: Node, key: string): Node | undefined {
 }
 
 /** Does the dict literal spell out this key (or hide keys behind a `**splat`)? */
-function dictMayHaveKey(dict: Node, key: string): boolean {
+function dictMayHaveKey(dict: SyntaxNode, key: string): boolean {
   return !!pairOf(dict, key);
 }
 
 /** Follow string keys (dicts) and indexes (lists without splats) from a literal to an inner literal. */
-export function navigate(node: Node, path: (string | number)[]): Node | undefined {
-  let cur: Node | undefined = node;
+export function navigate(node: SyntaxNode, path: (string | number)[]): SyntaxNode | undefined {
+  let cur: SyntaxNode | undefined = node;
   for (const step of path) {
     if (!cur) return undefined;
     cur = unwrap(cur);
@@ -224,7 +224,7 @@ export function navigate(node: Node, path: (string | number)[]): Node | undefine
   return cur ? unwrap(cur) : undefined;
 }
 
-function unwrap(node: Node): Node {
+function unwrap(node: SyntaxNode): SyntaxNode {
   let cur = node;
   while (cur.type === 'parenthesized_expression' && cur.namedChildren.length === 1) cur = cur.namedChildren[0]!;
   return cur;
@@ -234,17 +234,17 @@ function unwrap(node: Node): Node {
 
 let linesCache: { text: string; lines: string[] } | undefined;
 
-function lineText(root: Node, row: number): string {
+function lineText(root: SyntaxNode, row: number): string {
   const text = root.text;
   if (linesCache?.text !== text) linesCache = { text, lines: text.split('\n') };
   return linesCache.lines[row] ?? '';
 }
 
-function startsLine(root: Node, node: Node): boolean {
+function startsLine(root: SyntaxNode, node: SyntaxNode): boolean {
   return lineText(root, node.startPosition.row).slice(0, node.startPosition.column).trim() === '';
 }
 
-function lineIndent(root: Node, row: number): string {
+function lineIndent(root: SyntaxNode, row: number): string {
   return /^[ \t]*/.exec(lineText(root, row))![0];
 }
 
@@ -256,7 +256,7 @@ function insertAt(file: string, row: number, column: number, newText: string): T
   return { file, range: { start: pos(row, column), end: pos(row, column) }, newText };
 }
 
-function closingOf(container: Node): Node | undefined {
+function closingOf(container: SyntaxNode): SyntaxNode | undefined {
   const last = container.lastChild;
   return last && ['}', ']', ')'].includes(last.type) ? last : undefined;
 }
@@ -268,10 +268,10 @@ function closingOf(container: Node): Node | undefined {
  */
 export function insertElements(
   file: string,
-  root: Node,
-  container: Node,
+  root: SyntaxNode,
+  container: SyntaxNode,
   elements: (indent: string, column: number) => string[],
-  where: 'end' | { before: Node } = 'end',
+  where: 'end' | { before: SyntaxNode } = 'end',
 ): TextEdit[] {
   const els = elementsOf(container);
   const close = closingOf(container);
@@ -329,12 +329,12 @@ export function insertElements(
   return [insertAt(file, close.startPosition.row, close.startPosition.column, text)];
 }
 
-function styleUnitGuess(root: Node): string {
+function styleUnitGuess(root: SyntaxNode): string {
   return styleOf(root).unit;
 }
 
 /** Edits adding `"key": value` entries to a dict literal, skipping keys it already spells out. */
-export function insertDictEntries(file: string, root: Node, dict: Node, entries: [string, Py][], style: LiteralStyle): TextEdit[] {
+export function insertDictEntries(file: string, root: SyntaxNode, dict: SyntaxNode, entries: [string, Py][], style: LiteralStyle): TextEdit[] {
   const missing = entries.filter(([k]) => !dictMayHaveKey(dict, k));
   if (missing.length === 0) return [];
   return insertElements(file, root, dict, (indent, column) =>
@@ -346,12 +346,12 @@ export function insertDictEntries(file: string, root: Node, dict: Node, entries:
 }
 
 /** Edits adding items to a list/tuple literal (at the end, or before one of its elements). */
-export function insertListItems(file: string, root: Node, list: Node, items: Py[], style: LiteralStyle, where: 'end' | { before: Node } = 'end'): TextEdit[] {
+export function insertListItems(file: string, root: SyntaxNode, list: SyntaxNode, items: Py[], style: LiteralStyle, where: 'end' | { before: SyntaxNode } = 'end'): TextEdit[] {
   return insertElements(file, root, list, (indent, column) => items.map((i) => render(i, style, indent, column)), where);
 }
 
 /** Edits removing one element of a container literal (its whole line when it has one to itself). */
-export function removeElement(file: string, root: Node, container: Node, element: Node): TextEdit[] {
+export function removeElement(file: string, root: SyntaxNode, container: SyntaxNode, element: SyntaxNode): TextEdit[] {
   const els = elementsOf(container);
   const index = els.findIndex((e) => e.id === element.id);
   if (index < 0) return [];
@@ -383,12 +383,12 @@ export function removeElement(file: string, root: Node, container: Node, element
 }
 
 /** Replace a node's text. */
-export function replaceNode(file: string, node: Node, newText: string): TextEdit {
+export function replaceNode(file: string, node: SyntaxNode, newText: string): TextEdit {
   return { file, range: rangeOfNode(node), newText };
 }
 
 /** Rewrite a string literal's content, keeping its prefix and quotes when they can hold the text. */
-export function replaceStringContent(file: string, node: Node, value: string, style: LiteralStyle): TextEdit | undefined {
+export function replaceStringContent(file: string, node: SyntaxNode, value: string, style: LiteralStyle): TextEdit | undefined {
   const m = /^([A-Za-z]*)("""|'''|"|')/.exec(node.text);
   if (!m || node.type !== 'string') return undefined;
   const prefix = m[1]!;
@@ -408,7 +408,7 @@ export function replaceStringContent(file: string, node: Node, value: string, st
 // ------------------------------------------------------------------ statements
 
 /** The statement node (expression_statement) at a location. */
-export function statementAt(root: Node, stmt: Location): Node | undefined {
+export function statementAt(root: SyntaxNode, stmt: Location): SyntaxNode | undefined {
   return nodeAt(root, stmt.range, ['expression_statement']) ?? nodeAt(root, stmt.range);
 }
 
@@ -416,7 +416,7 @@ export function statementAt(root: Node, stmt: Location): Node | undefined {
  * Delete a statement; when it is the only statement of its block, replace it with `replacement`
  * (default `pass`) so the block stays valid.
  */
-export function deleteStatementEdits(file: string, root: Node, stmt: Location, replacement = 'pass'): TextEdit[] {
+export function deleteStatementEdits(file: string, root: SyntaxNode, stmt: Location, replacement = 'pass'): TextEdit[] {
   const node = statementAt(root, stmt);
   if (!node) return [];
   const block = node.parent;
@@ -441,16 +441,16 @@ export class LiteralEditor {
     return this.edit.profile.module.path;
   }
 
-  root(file: string): Node | undefined {
+  root(file: string): SyntaxNode | undefined {
     return this.edit.rootOf(file);
   }
 
-  style(file = this.prodPath, near?: Node): LiteralStyle {
+  style(file = this.prodPath, near?: SyntaxNode): LiteralStyle {
     return styleOf(this.root(file), near);
   }
 
   /** The literal node a setting is assigned (its right-hand side), when it is one of `types`. */
-  literalOf(s: Setting, types: string[]): { file: string; node: Node; root: Node; inProduction: boolean } | undefined {
+  literalOf(s: Setting, types: string[]): { file: string; node: SyntaxNode; root: SyntaxNode; inProduction: boolean } | undefined {
     const rhs = s.binding?.rhs;
     if (!rhs) return undefined;
     const root = this.root(rhs.file);
@@ -461,7 +461,7 @@ export class LiteralEditor {
   }
 
   /** The literal node a value was written as (a list element, a dict value), when it is one. */
-  nodeOf(v: Value | undefined, types?: string[]): { file: string; node: Node; root: Node } | undefined {
+  nodeOf(v: Value | undefined, types?: string[]): { file: string; node: SyntaxNode; root: SyntaxNode } | undefined {
     const src = v?.src;
     if (!src) return undefined;
     const root = this.root(src.file);
@@ -563,8 +563,8 @@ export class LiteralEditor {
    */
   insertItems(s: Setting, items: Py[], title: string, opts: { before?: Value; first?: boolean; imports?: string[] } = {}): Fix[] {
     const anchor = opts.before ? this.nodeOf(opts.before) : undefined;
-    let container: { file: string; node: Node; root: Node } | undefined;
-    let where: 'end' | { before: Node } = 'end';
+    let container: { file: string; node: SyntaxNode; root: SyntaxNode } | undefined;
+    let where: 'end' | { before: SyntaxNode } = 'end';
     if (anchor) {
       const parent = anchor.node.parent;
       if (parent && (parent.type === 'list' || parent.type === 'tuple')) {

@@ -1,7 +1,7 @@
 // Builds the text edits of settings quick fixes: set a value where it is assigned, insert missing
 // settings in the production module (inside its `if not DEBUG:` block when it has one, spec §b.4),
 // add imports once, and write environment reads in the idiom the module already uses (spec §c.6).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import { normalizeDistName } from '../project/model';
 import { ProjectModuleHost, type PythonSources } from '../project/sources';
 import type { Setting, SettingsProfile } from '../settings/profile';
@@ -22,7 +22,7 @@ export class SettingsEditor {
     return this.profile.module.path;
   }
 
-  private root(path = this.prodPath): Node | undefined {
+  private root(path = this.prodPath): SyntaxNode | undefined {
     return this.sources.get(path)?.root;
   }
 
@@ -50,7 +50,7 @@ export class SettingsEditor {
     return this.sources.fs;
   }
 
-  rootOf(path: string): Node | undefined {
+  rootOf(path: string): SyntaxNode | undefined {
     return this.sources.get(path)?.root;
   }
 
@@ -204,7 +204,7 @@ export class SettingsEditor {
   }
 
   /** A module-level `if not DEBUG:` (the seeds' production block), without elif/else. */
-  private productionBlock(): Node | undefined {
+  private productionBlock(): SyntaxNode | undefined {
     const root = this.root();
     if (!root) return undefined;
     for (const stmt of root.namedChildren) {
@@ -262,7 +262,7 @@ export class SettingsEditor {
 }
 
 /** Names assigned by the direct statements of a block (or module). */
-function assignedIn(block: Node): Set<string> {
+function assignedIn(block: SyntaxNode): Set<string> {
   const out = new Set<string>();
   for (const stmt of block.namedChildren) {
     const expr = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
@@ -273,7 +273,7 @@ function assignedIn(block: Node): Set<string> {
   return out;
 }
 
-function hasImport(root: Node, imp: string): boolean {
+function hasImport(root: SyntaxNode, imp: string): boolean {
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
   const target = norm(imp);
   const m = /^from (\S+) import (.+)$/.exec(target);

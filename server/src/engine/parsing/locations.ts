@@ -1,15 +1,15 @@
 // Tree-sitter nodes → engine ranges and locations (the units already match: UTF-16, 0-based).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax';
 import type { Location, Position, Range } from '../types';
 
-export function nodeRange(n: Node): Range {
+export function nodeRange(n: SyntaxNode): Range {
   return {
     start: { line: n.startPosition.row, character: n.startPosition.column },
     end: { line: n.endPosition.row, character: n.endPosition.column },
   };
 }
 
-export function nodeLocation(file: string, n: Node): Location {
+export function nodeLocation(file: string, n: SyntaxNode): Location {
   return { file, range: nodeRange(n) };
 }
 

@@ -69,16 +69,12 @@ export class PythonSources {
   /** Forget a file (changed or deleted on disk); the next `get` rereads it. */
   invalidate(path: string): void {
     const file = this.files.get(path);
-    if (file) {
-      file.tree.delete();
-      this.files.delete(path);
-    }
+    if (file) this.files.delete(path);
     this.names.clear();
     this.generation++;
   }
 
   dispose(): void {
-    for (const f of this.files.values()) f.tree.delete();
     this.files.clear();
   }
 

@@ -141,7 +141,7 @@ export interface ThrottleInfo {
   /** The class parses rates with DRF's own parser ("<n>/<s|m|h|d...>"). */
   standardParser: boolean;
   /** Its own `rate` attribute, when it has one. */
-  rate?: { value: string; node: import('web-tree-sitter').Node; file: string };
+  rate?: { value: string; node: import('../parsing/syntax').SyntaxNode; file: string };
 }
 
 const BUILTIN_THROTTLES: Record<string, ThrottleInfo | 'views' | 'none'> = {
@@ -226,7 +226,7 @@ export function throttleInfo(ctx: SettingsContext, dotted: string, depth = 0): T
   return s ? { scope: s, standardParser: parser && (inherited?.standardParser ?? true) } : undefined;
 }
 
-function stringValue(node: import('web-tree-sitter').Node | null | undefined): string | undefined {
+function stringValue(node: import('../parsing/syntax').SyntaxNode | null | undefined): string | undefined {
   if (!node || node.type !== 'string') return undefined;
   const m = /^([A-Za-z]*)("""|'''|"|')([\s\S]*)\2$/.exec(node.text);
   return m && !/[fF]/.test(m[1]!) ? m[3] : undefined;

@@ -1,5 +1,5 @@
 // Adds a middleware entry to the MIDDLEWARE list literal production uses, in the right position.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { Fix, TextEdit } from '../types';
 import type { SettingsContext } from './types';
 
@@ -16,11 +16,11 @@ export function middlewareInsertFix(ctx: SettingsContext, entry: string, where: 
     }
     return [];
   }
-  const items = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const items = list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
   const quote = items.find((i) => i.type === 'string')?.text.startsWith("'") ? "'" : '"';
   const literal = `${quote}${entry}${quote}`;
   const multiline = list.startPosition.row !== list.endPosition.row;
-  let anchor: Node | undefined;
+  let anchor: SyntaxNode | undefined;
   let before = false;
   if (where === 'first') {
     anchor = items[0];
@@ -60,11 +60,11 @@ export function middlewareInsertFix(ctx: SettingsContext, entry: string, where: 
   return [{ title: `Add ${short} to MIDDLEWARE`, edits: [edit], safe: true }];
 }
 
-function findListNode(ctx: SettingsContext, file: string, line: number, character: number): Node | undefined {
+function findListNode(ctx: SettingsContext, file: string, line: number, character: number): SyntaxNode | undefined {
   const root = ctx.edit.rootOf(file);
   if (!root) return undefined;
   const node = root.descendantForPosition({ row: line, column: character });
-  let cur: Node | null = node;
+  let cur: SyntaxNode | null = node;
   while (cur && cur.type !== 'list' && cur.type !== 'tuple') {
     if (cur.startPosition.row !== line || cur.startPosition.column !== character) {
       cur = null;

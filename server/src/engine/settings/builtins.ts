@@ -3,7 +3,7 @@
 // through (json, ast.literal_eval, strtobool), pydantic's config dicts, django-split-settings,
 // django-configurations values, str/list/dict methods, pathlib and os.path. Anything not listed
 // evaluates to unknown.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { Location } from '../types';
 import { type Frame, PyRaise, braceFormat, classAttr, envHeuristic, iterableItems, joinPath, normalizePath, pyStr } from './evaluator';
 import {
@@ -24,8 +24,8 @@ import {
 export interface CallArgs {
   positional: Value[];
   keywords: Map<string, Value>;
-  nodes: Node[];
-  keywordNodes: Map<string, Node>;
+  nodes: SyntaxNode[];
+  keywordNodes: Map<string, SyntaxNode>;
   starred: boolean;
 }
 
@@ -116,7 +116,7 @@ function withType(v: Value, setType: PyType, ...from: (Value | undefined)[]): Va
 }
 
 /** Call a modelled library function or method. */
-export function callBuiltin(frame: Frame, callee: Value, args: CallArgs, src: Location, node: Node): Value {
+export function callBuiltin(frame: Frame, callee: Value, args: CallArgs, src: Location, node: SyntaxNode): Value {
   if (callee.kind === 'envreader') return envReaderGet(frame, callee, 'raw', args, src);
   if (callee.kind === 'module') return unknown(`call of module ${callee.name}`, { src });
   if (callee.kind !== 'builtin') return unknown('call', { src });
@@ -669,7 +669,7 @@ function strMethod(method: string, s: Extract<Value, { kind: 'str' }>, args: Cal
   }
 }
 
-function listMethod(frame: Frame, method: string, list: Extract<Value, { kind: 'list' | 'tuple' | 'set' }>, args: CallArgs, src: Location, node: Node): Value {
+function listMethod(frame: Frame, method: string, list: Extract<Value, { kind: 'list' | 'tuple' | 'set' }>, args: CallArgs, src: Location, node: SyntaxNode): Value {
   const objNode = node.childForFieldName('function')?.childForFieldName('object');
   const rebind = (items: Value[], partial?: boolean) => {
     if (objNode) frame.mutate(objNode, { ...list, items, partial: partial || list.partial || undefined });
@@ -735,7 +735,7 @@ function listMethod(frame: Frame, method: string, list: Extract<Value, { kind: '
   }
 }
 
-function dictMethod(frame: Frame, method: string, d: Extract<Value, { kind: 'dict' }>, args: CallArgs, src: Location, node: Node): Value {
+function dictMethod(frame: Frame, method: string, d: Extract<Value, { kind: 'dict' }>, args: CallArgs, src: Location, node: SyntaxNode): Value {
   const objNode = node.childForFieldName('function')?.childForFieldName('object');
   const a0 = args.positional[0];
   switch (method) {

@@ -6,10 +6,13 @@
 // is the value model's REQ. Nothing here executes project code: calls into workspace functions
 // are interpreted from their source, everything else is unknown.
 import { dirname } from 'node:path';
-import { Parser, type Node, type Tree } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
+import { recreateParser } from '../parsing/grammars';
+import { copyTree, type SyntaxNode, SyntaxTree } from '../parsing/syntax';
 import type { Location, Range } from '../types';
 import { decodeEscapes, parseIntLiteral, plainStringValue, stringPrefix } from './literals';
 import { callBuiltin, attributeOf, libraryValue, parseCacheUrl, parseDatabaseUrl, type CallArgs } from './builtins';
+import { Recorder, RecordingMap, readingModule, readingOtherModule, recording, recordsFor, replay, reuseEqualWrites, type StatementRecord } from './statementMemo';
 import {
   type Binding,
   type ClassInfo,
@@ -39,7 +42,7 @@ export interface ModuleSourceText {
   path: string;
   moduleName: string;
   isPackage: boolean;
-  root: Node;
+  root: SyntaxNode;
 }
 
 /** What the evaluator needs from the project: import resolution and parsed files. */
@@ -121,7 +124,7 @@ export class Evaluation {
    * (`os.environ.setdefault`, `os.environ["X"] = ...`) or, as unknown required values, by the
    * operator once a required read or a guard showed that the program cannot go on without them.
    */
-  readonly processEnv = new Map<string, Value>();
+  readonly processEnv = new RecordingMap<Value>();
   readonly notes: EvalNote[] = [];
   /** Every workspace file whose text this evaluation read. */
   readonly filesRead = new Set<string>();
@@ -138,6 +141,7 @@ export class Evaluation {
 
   /** Evaluate a module by path; cached, cycle-safe (a module in progress yields what it has so far). */
   evaluateModule(path: string): Scope | undefined {
+    readingOtherModule();
     const cached = this.modules.get(path);
     if (cached) return cached.scope;
     // A module evaluated from a clean start gives the same namespace every time in this analysis.
@@ -168,14 +172,25 @@ export class Evaluation {
     const mod = this.host.load(path);
     if (!mod) return undefined;
     this.filesRead.add(path);
-    const scope: Scope = new Map();
+    const scope = new RecordingMap<Binding>();
+    memoScopes.add(scope);
     const entry = { scope, done: false };
     this.modules.set(path, entry);
     const frame = new Frame(this, mod, scope, undefined);
+    // Statement records are valid for a module run at the top of an import chain, not from inside
+    // an undecided branch, a function call or a split-settings include (whose effects differ).
+    const records = this.undecided === 0 && this.callDepth === 0 && this.including.length === 0 && !mod.root.hasError ? recordsFor(mod.root, mod.moduleName) : undefined;
+    // The same `__file__` binding object as last time, so statements reading it can be replayed.
+    const header = records?.get(mod.root);
+    const file = header?.writes[0]?.[2] as Binding | undefined;
     frame.define('__name__', { kind: 'str', value: mod.moduleName });
-    frame.define('__file__', { kind: 'str', value: path });
+    if (file?.value.kind === 'str' && file.value.value === path) scope.put('__file__', file);
+    else frame.define('__file__', { kind: 'str', value: path });
     try {
-      frame.execBlock(mod.root, true);
+      if (records) {
+        records.set(mod.root, { row: -1, reads: [], writes: [[0, '__file__', scope.peek('__file__')]], notes: [] });
+        frame.execModuleRecorded(mod.root, records);
+      } else frame.execBlock(mod.root, true);
     } catch (e) {
       if (e instanceof PyRaise) {
         this.note('aborted', `this module raises ${e.type} when the environment is empty`, e.location ?? frame.loc(mod.root));
@@ -199,16 +214,21 @@ export class Evaluation {
   callFunction(fn: Extract<Value, { kind: 'function' }>, args: CallArgs, callSite: Location): Value {
     if (this.callDepth >= MAX_CALL_DEPTH) return unknown('call depth exceeded');
     const def = fn.fn.node;
+    readingModule(fn.fn.file);
     const mod = this.host.load(fn.fn.file);
     if (!mod) return unknown('function source unavailable');
     const locals: Scope = new Map();
-    const frame = new Frame(this, mod, fn.fn.globals, locals);
+    // A function from a replayed statement still points at its module's namespace of an earlier
+    // evaluation: Python looks its globals up in the module as it is now.
+    const current = this.modules.get(fn.fn.file)?.scope;
+    const globals = current && memoScopes.has(fn.fn.globals) ? current : fn.fn.globals;
+    const frame = new Frame(this, mod, globals, locals);
     const params = def.childForFieldName('parameters');
     let positional = 0;
     for (const p of params?.namedChildren ?? []) {
       if (!p) continue;
       let name: string | undefined;
-      let defaultNode: Node | null = null;
+      let defaultNode: SyntaxNode | null = null;
       if (p.type === 'identifier') name = p.text;
       else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
         name = p.childForFieldName('name')?.text;
@@ -402,8 +422,23 @@ function configurationSetting(ev: Evaluation, name: string, v: Value): Value {
   return { ...value, env: { names: [full], fallback: def.src, setType } };
 }
 
+/**
+ * A binding as seen through an import: one object per imported binding, so that importing an
+ * unchanged module again binds the very same objects and the importer's statements replay.
+ */
+const importedBindings = new WeakMap<Binding, Binding>();
+function importedBinding(binding: Binding): Binding {
+  if (binding.imported) return binding;
+  let b = importedBindings.get(binding);
+  if (!b) importedBindings.set(binding, (b = { ...binding, imported: true }));
+  return b;
+}
+
+/** Module namespaces of evaluations that record their statements (see callFunction). */
+const memoScopes = new WeakSet<Scope>();
+
 /** Reparses of files with top-level syntax errors, per file, for the tree they were made from. */
-const recoveredTrees = new Map<string, { source: Tree; tree: Tree }>();
+const recoveredTrees = new Map<string, { sourceText: string; tree: SyntaxTree }>();
 let recoveryParser: Parser | undefined;
 const MAX_RECOVERY_PASSES = 50;
 
@@ -413,27 +448,34 @@ const MAX_RECOVERY_PASSES = 50;
  * user is typing (or the file is a cookiecutter template) and the settings after the error still
  * matter: blank the broken lines (keeping every offset) and reparse until the top level parses.
  */
-function statementsAfterError(mod: ModuleSourceText, error: Node): Node[] {
+function statementsAfterError(mod: ModuleSourceText, error: SyntaxNode): SyntaxNode[] {
   const source = mod.root.tree;
   let entry = recoveredTrees.get(mod.path);
-  if (entry?.source !== source) {
-    entry?.tree.delete();
-    recoveryParser ??= new Parser();
-    recoveryParser.setLanguage(source.language);
-    const lines = mod.root.text.split('\n');
-    let tree = recoveryParser.parse(lines.join('\n'))!;
+  if (entry?.sourceText !== source.text) {
+    recoveryParser ??= recreateParser('python');
+    const parse = (text: string) => {
+      const tsTree = recoveryParser!.parse(text)!;
+      try {
+        const tree = new SyntaxTree(text);
+        tree.rootNode = copyTree(tsTree, text, tree);
+        return tree;
+      } finally {
+        tsTree.delete();
+      }
+    };
+    const lines = source.text.split('\n');
+    let tree = parse(lines.join('\n'));
     for (let pass = 0; pass < MAX_RECOVERY_PASSES; pass++) {
-      const bad = tree.rootNode.namedChildren.find((c) => c?.type === 'ERROR');
+      const bad = tree.rootNode.namedChildren.find((c) => c.type === 'ERROR');
       if (!bad) break;
       const row = bad.startPosition.row;
       lines[row] = lines[row]!.replace(/[^\r]/g, ' ');
-      tree.delete();
-      tree = recoveryParser.parse(lines.join('\n'))!;
+      tree = parse(lines.join('\n'));
     }
-    entry = { source, tree };
+    entry = { sourceText: source.text, tree };
     recoveredTrees.set(mod.path, entry);
   }
-  return entry.tree.rootNode.namedChildren.filter((c): c is Node => !!c && c.type !== 'ERROR' && c.startIndex >= error.startIndex);
+  return entry.tree.rootNode.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'ERROR' && c.startIndex >= error.startIndex);
 }
 
 function sameRange(a: Range, b: Range): boolean {
@@ -465,7 +507,7 @@ export class Frame {
     return this.locals ?? this.globals;
   }
 
-  loc(node: Node): Location {
+  loc(node: SyntaxNode): Location {
     return {
       file: this.mod.path,
       range: {
@@ -485,7 +527,7 @@ export class Frame {
 
   // ---------------------------------------------------------------- statements
 
-  execBlock(block: Node, moduleLevel: boolean): void {
+  execBlock(block: SyntaxNode, moduleLevel: boolean): void {
     for (const stmt of block.namedChildren) {
       if (!stmt) continue;
       if (moduleLevel && stmt.type === 'ERROR') {
@@ -497,13 +539,43 @@ export class Frame {
   }
 
   /**
+   * A module body whose top-level statements are replayed from `records` when nothing they read
+   * changed, and recorded otherwise (statementMemo.ts). `records` is replaced by this run's.
+   */
+  execModuleRecorded(root: SyntaxNode, records: Map<SyntaxNode, StatementRecord>): void {
+    const maps = [this.globals as RecordingMap<unknown>, this.ev.processEnv as RecordingMap<unknown>];
+    const previous = new Map(records);
+    records.clear();
+    records.set(root, previous.get(root)!);
+    for (const stmt of root.namedChildren) {
+      const old = previous.get(stmt);
+      if (old && replay(old, stmt, maps, this.ev.notes)) {
+        records.set(stmt, old);
+        continue;
+      }
+      const recorder = new Recorder(maps, this.mod.path);
+      const notesBefore = this.ev.notes.length;
+      let completed = false;
+      try {
+        recording(recorder, () => this.execStatement(stmt, true));
+        completed = true;
+      } finally {
+        if (completed) {
+          if (old) reuseEqualWrites(old, recorder.writes, maps);
+          records.set(stmt, { row: stmt.startRow, opaque: recorder.opaque, reads: recorder.reads, writes: recorder.writes, notes: this.ev.notes.slice(notesBefore) });
+        }
+      }
+    }
+  }
+
+  /**
    * Code that runs at import time (the module, the blocks nested in it, class bodies) goes on
    * after a required read: the operator sets the variable (see recoverFromRaise). Any other raise
    * ends the module only at its top level (we note it and go on); in a nested block it
    * propagates, so an `if` around it acts as a guard. In a `try` body every raise goes to the
    * handlers, as in Python; in a function, to the caller.
    */
-  private execStatement(stmt: Node, topLevel: boolean): void {
+  private execStatement(stmt: SyntaxNode, topLevel: boolean): void {
     if ((this.locals && !this.classBody) || this.tryDepth > 0) return this.exec(stmt);
     try {
       this.exec(stmt);
@@ -519,7 +591,7 @@ export class Frame {
    * uncaught raise means the module cannot load without the environment; we note it and go on, so
    * the findings after it still show.
    */
-  private recoverFromRaise(stmt: Node, e: PyRaise): void {
+  private recoverFromRaise(stmt: SyntaxNode, e: PyRaise): void {
     const targets = assignedNames(stmt);
     if (e.envNames.length > 0) {
       this.requireEnv(e.envNames);
@@ -535,13 +607,13 @@ export class Frame {
     this.ev.note('aborted', `raises ${e.type} when the environment is empty`, this.loc(stmt));
   }
 
-  private bindingInfo(stmt: Node): Omit<Binding, 'value'> {
+  private bindingInfo(stmt: SyntaxNode): Omit<Binding, 'value'> {
     const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
     const rhs = assign?.type === 'assignment' ? assign.childForFieldName('right') : null;
     return { stmt: this.loc(stmt), rhs: rhs ? this.loc(rhs) : undefined };
   }
 
-  exec(stmt: Node): void {
+  exec(stmt: SyntaxNode): void {
     switch (stmt.type) {
       case 'expression_statement':
         for (const child of stmt.namedChildren) if (child) this.execExpressionStatement(child, stmt);
@@ -604,7 +676,7 @@ export class Frame {
     }
   }
 
-  private raiseFrom(stmt: Node): PyRaise {
+  private raiseFrom(stmt: SyntaxNode): PyRaise {
     const expr = stmt.namedChildren[0];
     let type = 'Exception';
     if (expr) {
@@ -614,7 +686,7 @@ export class Frame {
     return new PyRaise(type, [], this.loc(stmt));
   }
 
-  private execExpressionStatement(expr: Node, stmt: Node): void {
+  private execExpressionStatement(expr: SyntaxNode, stmt: SyntaxNode): void {
     switch (expr.type) {
       case 'assignment':
         return this.execAssignment(expr, stmt);
@@ -628,11 +700,11 @@ export class Frame {
     }
   }
 
-  private execAssignment(node: Node, stmt: Node): void {
+  private execAssignment(node: SyntaxNode, stmt: SyntaxNode): void {
     // Chained assignment `a = b = 1` nests assignments on the right: evaluate the value once and
     // bind every target to it.
-    const targets: Node[] = [];
-    let cur: Node | null = node;
+    const targets: SyntaxNode[] = [];
+    let cur: SyntaxNode | null = node;
     while (cur && cur.type === 'assignment') {
       const left = cur.childForFieldName('left');
       if (left) targets.push(left);
@@ -644,7 +716,7 @@ export class Frame {
   }
 
   /** Rebinds the container a mutating call changed (`MIDDLEWARE.append`, `DATABASES["default"].update`). */
-  mutate(objNode: Node, value: Value): void {
+  mutate(objNode: SyntaxNode, value: Value): void {
     if (objNode.type === 'identifier') {
       const existing = this.scope.get(objNode.text) ?? this.globals.get(objNode.text);
       this.define(objNode.text, value, { stmt: existing?.stmt, rhs: existing?.rhs });
@@ -656,7 +728,7 @@ export class Frame {
     }
   }
 
-  assignTarget(target: Node, value: Value, stmt: Node, rhs: Node): void {
+  assignTarget(target: SyntaxNode, value: Value, stmt: SyntaxNode, rhs: SyntaxNode): void {
     switch (target.type) {
       case 'identifier':
         this.define(target.text, value, { stmt: this.loc(stmt), rhs: this.loc(rhs) });
@@ -667,7 +739,7 @@ export class Frame {
       case 'tuple':
       case 'list':
       case 'expression_list': {
-        const targets = target.namedChildren.filter((c): c is Node => !!c);
+        const targets = target.namedChildren.filter((c): c is SyntaxNode => !!c);
         const items = isSequence(value) && !value.partial && value.items.length === targets.length ? value.items : undefined;
         targets.forEach((t, i) => this.assignTarget(t, items ? items[i]! : unknown('unpacking'), stmt, rhs));
         return;
@@ -684,9 +756,9 @@ export class Frame {
   }
 
   /** `D["a"]["b"] = v`: rebuild the nested dict functionally and rebind the root name. */
-  private assignSubscript(target: Node, value: Value, stmt: Node): void {
-    const path: Node[] = [];
-    let cur: Node | null = target;
+  private assignSubscript(target: SyntaxNode, value: Value, stmt: SyntaxNode): void {
+    const path: SyntaxNode[] = [];
+    let cur: SyntaxNode | null = target;
     while (cur && cur.type === 'subscript') {
       const key = cur.childForFieldName('subscript');
       if (!key) return;
@@ -715,7 +787,7 @@ export class Frame {
     this.define(name, updated, { stmt: existing?.stmt ?? this.loc(stmt), rhs: existing?.rhs });
   }
 
-  private execAugmented(node: Node, stmt: Node): void {
+  private execAugmented(node: SyntaxNode, stmt: SyntaxNode): void {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     const op = node.childForFieldName('operator')?.type ?? '';
@@ -732,7 +804,7 @@ export class Frame {
     }
   }
 
-  private execImport(stmt: Node): void {
+  private execImport(stmt: SyntaxNode): void {
     for (const name of stmt.childrenForFieldName('name')) {
       if (!name) continue;
       const dotted = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
@@ -758,13 +830,15 @@ export class Frame {
     return { kind: 'module', name };
   }
 
-  private resolve(level: number, dotted: string, stmt: Node): Exclude<ImportTarget, { kind: 'missing' }> {
+  private resolve(level: number, dotted: string, stmt: SyntaxNode): Exclude<ImportTarget, { kind: 'missing' }> {
+    // Whether an import resolves depends on the files on disk, which no record can see.
+    readingOtherModule();
     const target = this.ev.host.resolveModule({ path: this.mod.path, moduleName: this.mod.moduleName, isPackage: this.mod.isPackage }, level, dotted);
     if (target.kind === 'missing') throw new PyRaise('ImportError', [], this.loc(stmt));
     return target;
   }
 
-  private execImportFrom(stmt: Node): void {
+  private execImportFrom(stmt: SyntaxNode): void {
     const moduleNode = stmt.childForFieldName('module_name');
     if (!moduleNode) return;
     let level = 0;
@@ -799,7 +873,7 @@ export class Frame {
       const allNames = all && isSequence(all) ? all.items.filter((i) => i.kind === 'str').map((i) => (i as { value: string }).value) : undefined;
       for (const [name, binding] of ns) {
         if (allNames ? !allNames.includes(name) : name.startsWith('_')) continue;
-        this.scope.set(name, { ...binding, imported: true });
+        this.scope.set(name, importedBinding(binding));
       }
       return;
     }
@@ -810,7 +884,7 @@ export class Frame {
       if (!orig || !alias) continue;
       const found = ns.get(orig);
       if (found) {
-        this.scope.set(alias, { ...found, imported: true });
+        this.scope.set(alias, importedBinding(found));
         continue;
       }
       // `from . import production` imports a submodule.
@@ -820,9 +894,9 @@ export class Frame {
     }
   }
 
-  private execIf(stmt: Node): void {
+  private execIf(stmt: SyntaxNode): void {
     // Collect the chain of (condition, block) with the final else.
-    const branches: { cond: Node | null; body: Node }[] = [];
+    const branches: { cond: SyntaxNode | null; body: SyntaxNode }[] = [];
     const cond = stmt.childForFieldName('condition');
     const body = stmt.childForFieldName('consequence');
     if (body) branches.push({ cond, body });
@@ -835,7 +909,7 @@ export class Frame {
     this.execBranches(branches, 0);
   }
 
-  private execBranches(branches: { cond: Node | null; body: Node }[], index: number): void {
+  private execBranches(branches: { cond: SyntaxNode | null; body: SyntaxNode }[], index: number): void {
     const branch = branches[index];
     if (!branch) return;
     if (!branch.cond) {
@@ -867,7 +941,7 @@ export class Frame {
   }
 
   /** The scopes after each side of an undecided branch; a side that raised has none. */
-  private execBothSides(branches: { cond: Node | null; body: Node }[], index: number): { then?: Scope; else?: Scope } {
+  private execBothSides(branches: { cond: SyntaxNode | null; body: SyntaxNode }[], index: number): { then?: Scope; else?: Scope } {
     const branch = branches[index]!;
     const before = new Map(this.scope);
     const sides: { then?: Scope; else?: Scope } = {};
@@ -905,7 +979,7 @@ export class Frame {
    * SECRET_KEY == DEFAULT`, a conjunct that only tests a bool flag (`not DEBUG`, `not TEST`) says
    * when the guard applies, not what must be set, so it keeps its value.
    */
-  private execGuarded(body: Node, test: Value, condNode: Node): void {
+  private execGuarded(body: SyntaxNode, test: Value, condNode: SyntaxNode): void {
     if (this.locals) {
       this.execBlock(body, false);
       return;
@@ -937,8 +1011,8 @@ export class Frame {
   }
 
   /** `DEBUG` / `not TEST`: a bare name (possibly negated) holding a bool. */
-  private isFlagTest(node: Node): boolean {
-    let n: Node | null = node;
+  private isFlagTest(node: SyntaxNode): boolean {
+    let n: SyntaxNode | null = node;
     while (n && (n.type === 'not_operator' || n.type === 'parenthesized_expression')) n = n.type === 'not_operator' ? n.childForFieldName('argument') : n.namedChildren[0] ?? null;
     return n?.type === 'identifier' && this.lookup(n.text)?.kind === 'bool';
   }
@@ -968,9 +1042,9 @@ export class Frame {
     for (const [k, v] of next) target.set(k, v);
   }
 
-  private execTry(stmt: Node): void {
+  private execTry(stmt: SyntaxNode): void {
     const body = stmt.childForFieldName('body');
-    const handlers = stmt.namedChildren.filter((c): c is Node => c?.type === 'except_clause' || c?.type === 'except_group_clause');
+    const handlers = stmt.namedChildren.filter((c): c is SyntaxNode => c?.type === 'except_clause' || c?.type === 'except_group_clause');
     const elseClause = stmt.namedChildren.find((c) => c?.type === 'else_clause');
     const finallyClause = stmt.namedChildren.find((c) => c?.type === 'finally_clause');
     let raised: PyRaise | undefined;
@@ -1004,19 +1078,19 @@ export class Frame {
     }
   }
 
-  private handlerCatches(handler: Node, raised: PyRaise): boolean {
+  private handlerCatches(handler: SyntaxNode, raised: PyRaise): boolean {
     const typeNode = handler.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
     if (!typeNode) return true; // bare except
     const expr = typeNode.type === 'as_pattern' ? typeNode.namedChildren[0] : typeNode;
     if (!expr) return true;
     const names =
       expr.type === 'tuple' || expr.type === 'parenthesized_expression'
-        ? expr.namedChildren.filter((c): c is Node => !!c).map((c) => c.text)
+        ? expr.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => c.text)
         : [expr.text];
     return names.some((n) => exceptionMatches(raised.type, n.split('.').pop()!));
   }
 
-  private execFor(stmt: Node): void {
+  private execFor(stmt: SyntaxNode): void {
     const left = stmt.childForFieldName('left');
     const right = stmt.childForFieldName('right');
     const body = stmt.childForFieldName('body');
@@ -1060,6 +1134,7 @@ export class Frame {
       }
       const path = joinPath(dirname(this.mod.path), pattern.value);
       if (path === this.mod.path || this.ev.including.includes(path)) continue;
+      readingModule(path);
       const mod = this.ev.host.load(path);
       if (!mod) {
         if (!optional) throw new PyRaise('OSError', [], src);
@@ -1078,14 +1153,14 @@ export class Frame {
   }
 
   /** Every name assigned inside `node` becomes unknown (loops we do not unroll). */
-  private havocAssigned(node: Node, reason: string): void {
+  private havocAssigned(node: SyntaxNode, reason: string): void {
     for (const name of assignedNamesDeep(node)) {
       const existing = this.scope.get(name);
       this.define(name, unknown(reason), { stmt: existing?.stmt ?? this.loc(node), rhs: existing?.rhs });
     }
   }
 
-  private defineFunction(def: Node, stmt: Node): void {
+  private defineFunction(def: SyntaxNode, stmt: SyntaxNode): void {
     const name = def.childForFieldName('name')?.text;
     if (!name) return;
     this.define(
@@ -1100,10 +1175,10 @@ export class Frame {
    * attributes can be read (`Config.DEBUG`, django-configurations) and annotated attributes become
    * pydantic fields with their defaults.
    */
-  private defineClass(def: Node, stmt: Node): void {
+  private defineClass(def: SyntaxNode, stmt: SyntaxNode): void {
     const name = def.childForFieldName('name')?.text;
     if (!name) return;
-    const bases = (def.childForFieldName('superclasses')?.namedChildren ?? []).filter((b): b is Node => !!b && b.type !== 'keyword_argument' && b.type !== 'comment').map((b) => this.eval(b));
+    const bases = (def.childForFieldName('superclasses')?.namedChildren ?? []).filter((b): b is SyntaxNode => !!b && b.type !== 'keyword_argument' && b.type !== 'comment').map((b) => this.eval(b));
     const cls: ClassInfo = { name, bases, attrs: new Map(), fields: [] };
     const body = def.childForFieldName('body');
     if (body) {
@@ -1120,7 +1195,7 @@ export class Frame {
   }
 
   /** `name: type = default` in a class body, as pydantic reads it. */
-  private fieldOf(assign: Node, stmt: Node): FieldInfo | undefined {
+  private fieldOf(assign: SyntaxNode, stmt: SyntaxNode): FieldInfo | undefined {
     const left = assign.childForFieldName('left');
     const typeNode = assign.childForFieldName('type');
     if (left?.type !== 'identifier' || !typeNode || left.text.startsWith('_') || left.text === 'model_config') return undefined;
@@ -1135,7 +1210,7 @@ export class Frame {
       return field;
     }
     // Field(default, env="X") / Field(default=..., alias="X") / Field(default_factory=...)
-    let defaultNode: Node | undefined;
+    let defaultNode: SyntaxNode | undefined;
     for (const a of right.childForFieldName('arguments')?.namedChildren ?? []) {
       if (!a || a.type === 'comment') continue;
       if (a.type !== 'keyword_argument') {
@@ -1158,7 +1233,7 @@ export class Frame {
 
   // ---------------------------------------------------------------- expressions
 
-  eval(node: Node): Value {
+  eval(node: SyntaxNode): Value {
     const src = this.loc(node);
     switch (node.type) {
       case 'integer': {
@@ -1238,7 +1313,7 @@ export class Frame {
       case 'comparison_operator':
         return this.evalComparison(node, src);
       case 'conditional_expression': {
-        const [a, cond, b] = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+        const [a, cond, b] = node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
         if (!a || !cond || !b) return unknown('conditional');
         const c = this.eval(cond);
         const t = truthy(c);
@@ -1271,7 +1346,7 @@ export class Frame {
     }
   }
 
-  private evalString(node: Node, src: Location): Value {
+  private evalString(node: SyntaxNode, src: Location): Value {
     const prefix = stringPrefix(node);
     if (!prefix.includes('f')) {
       if (prefix.includes('b')) return unknown('bytes literal', { src });
@@ -1314,7 +1389,7 @@ export class Frame {
     return { kind: 'builtin', name: `builtins.${name}` };
   }
 
-  private evalSequence(node: Node, kind: 'list' | 'tuple' | 'set', src: Location): Value {
+  private evalSequence(node: SyntaxNode, kind: 'list' | 'tuple' | 'set', src: Location): Value {
     const items: Value[] = [];
     let partial = false;
     for (const child of node.namedChildren) {
@@ -1338,7 +1413,7 @@ export class Frame {
    * (`"PASSWORD": os.environ["DB_PASSWORD"]`) means the operator sets that one value: it becomes
    * an unknown element, and the rest of the container stays known for the rules.
    */
-  private evalElement(node: Node): Value {
+  private evalElement(node: SyntaxNode): Value {
     try {
       return this.eval(node);
     } catch (e) {
@@ -1348,7 +1423,7 @@ export class Frame {
     }
   }
 
-  private evalDict(node: Node, src: Location): Value {
+  private evalDict(node: SyntaxNode, src: Location): Value {
     let dict: Extract<Value, { kind: 'dict' }> = { kind: 'dict', entries: [], src };
     for (const child of node.namedChildren) {
       if (!child || child.type === 'comment') continue;
@@ -1375,7 +1450,7 @@ export class Frame {
     return dict;
   }
 
-  private evalSubscript(node: Node, src: Location): Value {
+  private evalSubscript(node: SyntaxNode, src: Location): Value {
     const valueNode = node.childForFieldName('value');
     const keyNode = node.childForFieldName('subscript');
     if (!valueNode || !keyNode) return unknown('subscript', { src });
@@ -1405,7 +1480,7 @@ export class Frame {
     return { ...fv, src: fallback?.src ?? src, env: { names: [key.value], fallback: fallback?.src, setType: 'str' } };
   }
 
-  private evalCall(node: Node, src: Location): Value {
+  private evalCall(node: SyntaxNode, src: Location): Value {
     const fnNode = node.childForFieldName('function');
     const argsNode = node.childForFieldName('arguments');
     if (!fnNode) return unknown('call', { src });
@@ -1444,7 +1519,7 @@ export class Frame {
     return unknown('call of unknown value', { src, required: callee.kind === 'unknown' ? callee.required : undefined });
   }
 
-  private evalBoolOp(node: Node, src: Location): Value {
+  private evalBoolOp(node: SyntaxNode, src: Location): Value {
     const l = node.childForFieldName('left');
     const r = node.childForFieldName('right');
     const op = node.childForFieldName('operator')?.type;
@@ -1467,8 +1542,8 @@ export class Frame {
     return merged.env && !rv.env && lv.env ? { ...merged, env: { ...merged.env, fallback: rv.src } } : merged;
   }
 
-  private evalComparison(node: Node, src: Location): Value {
-    const operands: Node[] = [];
+  private evalComparison(node: SyntaxNode, src: Location): Value {
+    const operands: SyntaxNode[] = [];
     const ops: string[] = [];
     for (let i = 0; i < node.childCount; i++) {
       const c = node.child(i);
@@ -1502,9 +1577,9 @@ export class Frame {
     return { kind: 'bool', value: result, src, env: mergeEnv('bool', ...all) };
   }
 
-  private evalComprehension(node: Node, kind: 'list' | 'set', src: Location): Value {
+  private evalComprehension(node: SyntaxNode, kind: 'list' | 'set', src: Location): Value {
     const body = node.childForFieldName('body');
-    const clauses = node.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause' || c?.type === 'if_clause');
+    const clauses = node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'for_in_clause' || c?.type === 'if_clause');
     if (!body) return unknown('comprehension', { src });
     const saved = this.locals;
     const scope: Scope = new Map(this.locals ?? []);
@@ -1575,23 +1650,23 @@ function withEnv(v: Value, from: Value): Value {
 }
 
 /** Names bound by a statement (targets of assignments, imports, defs). */
-export function assignedNames(stmt: Node): string[] {
+export function assignedNames(stmt: SyntaxNode): string[] {
   const out: string[] = [];
   const expr = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : stmt;
   if (!expr) return out;
-  const collect = (t: Node | null) => {
+  const collect = (t: SyntaxNode | null) => {
     if (!t) return;
     if (t.type === 'identifier') out.push(t.text);
     else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'expression_list'].includes(t.type))
       for (const c of t.namedChildren) collect(c);
     else if (t.type === 'subscript' || t.type === 'attribute') {
-      let base: Node | null = t;
+      let base: SyntaxNode | null = t;
       while (base && (base.type === 'subscript' || base.type === 'attribute')) base = base.childForFieldName(base.type === 'subscript' ? 'value' : 'object');
       if (base?.type === 'identifier') out.push(base.text);
     }
   };
   if (expr.type === 'assignment') {
-    let cur: Node | null = expr;
+    let cur: SyntaxNode | null = expr;
     while (cur && cur.type === 'assignment') {
       collect(cur.childForFieldName('left'));
       cur = cur.childForFieldName('right');
@@ -1605,9 +1680,9 @@ export function assignedNames(stmt: Node): string[] {
   return out;
 }
 
-function assignedNamesDeep(node: Node): Set<string> {
+function assignedNamesDeep(node: SyntaxNode): Set<string> {
   const names = new Set<string>();
-  const visit = (n: Node) => {
+  const visit = (n: SyntaxNode) => {
     if (n.type === 'expression_statement') for (const name of assignedNames(n)) names.add(name);
     if (n.type === 'for_statement') {
       const left = n.childForFieldName('left');
@@ -1621,7 +1696,7 @@ function assignedNamesDeep(node: Node): Set<string> {
 }
 
 /** The operands of an `a and b and c` chain (the node itself when it is not one). */
-function flattenAnd(node: Node): Node[] {
+function flattenAnd(node: SyntaxNode): SyntaxNode[] {
   if (node.type === 'parenthesized_expression' && node.namedChildren.length === 1) return flattenAnd(node.namedChildren[0]!);
   if (node.type === 'boolean_operator' && node.childForFieldName('operator')?.type === 'and') {
     const l = node.childForFieldName('left');
@@ -1631,9 +1706,9 @@ function flattenAnd(node: Node): Node[] {
   return [node];
 }
 
-function identifiersIn(node: Node): Set<string> {
+function identifiersIn(node: SyntaxNode): Set<string> {
   const out = new Set<string>();
-  const visit = (n: Node) => {
+  const visit = (n: SyntaxNode) => {
     if (n.type === 'identifier') out.add(n.text);
     for (const c of n.namedChildren) if (c) visit(c);
   };

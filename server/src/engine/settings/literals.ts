@@ -1,7 +1,7 @@
 // Python literal text → JS values (string prefixes, escapes, numbers).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 
-export function stringPrefix(node: Node): string {
+export function stringPrefix(node: SyntaxNode): string {
   const start = node.firstChild;
   if (!start || start.type !== 'string_start') return '';
   return start.text.replace(/['"]+$/, '').toLowerCase();
@@ -24,7 +24,7 @@ export function decodeEscapes(raw: string): string {
 }
 
 /** Text between the quotes of a non-f string node, decoded unless raw. */
-export function plainStringValue(node: Node): string {
+export function plainStringValue(node: SyntaxNode): string {
   const start = node.firstChild;
   const end = node.lastChild;
   if (!start || !end || start.type !== 'string_start' || end.type !== 'string_end') return '';

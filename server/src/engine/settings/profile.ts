@@ -84,7 +84,7 @@ function productionClassRank(className: string): number | undefined {
   return /(^|_)prod(uction)?(_|$)/.test(snake) ? 0 : 1;
 }
 
-function firstLineAfterImports(file: string, root: import('web-tree-sitter').Node): Location {
+function firstLineAfterImports(file: string, root: import('../parsing/syntax').SyntaxNode): Location {
   let line = 0;
   let text = '';
   for (const stmt of root.namedChildren) {

@@ -3,7 +3,7 @@
 // which variables it came from and what type it has once they are set. `unknown` covers anything
 // we cannot decide (calls into unknown code, required variables the operator sets) and never
 // produces a finding.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { Location } from '../types';
 
 export type PyType = 'none' | 'bool' | 'int' | 'float' | 'str' | 'path' | 'list' | 'tuple' | 'set' | 'dict' | 'unknown';
@@ -23,7 +23,7 @@ export interface DictEntry {
 }
 
 export interface FunctionRef {
-  node: Node;
+  node: SyntaxNode;
   name: string;
   /** The live namespace of the defining module (Python closures see later module-level changes). */
   globals: Scope;

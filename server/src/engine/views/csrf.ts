@@ -2,7 +2,7 @@
 // function (bare, aliased, dotted, re-exported through a project module), on a method,
 // `@method_decorator(csrf_exempt, name=...)` on a class (also in a list of decorators),
 // `csrf_exempt(view)` calls (typically in urls.py), and django-braces' CsrfExemptMixin.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { PyModule } from './imports';
 import type { Decorator, View, ViewIndex } from './model';
 import { decoratorInfo } from './model';
@@ -15,15 +15,15 @@ export interface CsrfSite {
   kind: CsrfSiteKind;
   module: PyModule;
   /** What is underlined: the decorator, the call or the base class expression. */
-  node: Node;
+  node: SyntaxNode;
   /** The expression naming csrf_exempt (`csrf_exempt`, `ce`, `csrf.csrf_exempt`), not for mixins. */
-  ref?: Node;
+  ref?: SyntaxNode;
   /** The decorator, for decorator kinds. */
   decorator?: Decorator;
   /** For method_decorator with a list: the element to drop. */
-  listElement?: { list: Node; element: Node };
+  listElement?: { list: SyntaxNode; element: SyntaxNode };
   /** For calls: the wrapped argument. */
-  argument?: Node;
+  argument?: SyntaxNode;
   /** The view the exemption applies to, when it can be resolved. */
   view?: View;
   /** The method it decorates (`dispatch`, `post`), for method-level decorators. */
@@ -83,9 +83,9 @@ export function findCsrfExemptions(index: ViewIndex): CsrfSite[] {
 }
 
 /** The view a decorated definition belongs to: itself, or the class of a decorated method. */
-function targetOf(index: ViewIndex, mod: PyModule, def: Node): { view?: View; method?: string } {
+function targetOf(index: ViewIndex, mod: PyModule, def: SyntaxNode): { view?: View; method?: string } {
   if (def.type === 'class_definition') return { view: index.viewAt(mod, def) };
-  let p: Node | null = def.parent;
+  let p: SyntaxNode | null = def.parent;
   while (p && p.type !== 'class_definition' && p.type !== 'function_definition' && p.type !== 'module') p = p.parent;
   if (p?.type === 'class_definition') return { view: index.viewAt(mod, p), method: def.childForFieldName('name')?.text };
   if (p?.type === 'module') return { view: index.viewAt(mod, def) };
@@ -93,7 +93,7 @@ function targetOf(index: ViewIndex, mod: PyModule, def: Node): { view?: View; me
 }
 
 /** `views.hook`, `HookView.as_view()`, `login_required(views.x)` → the project view. */
-export function viewOfExpression(index: ViewIndex, mod: PyModule, expr: Node): View | undefined {
+export function viewOfExpression(index: ViewIndex, mod: PyModule, expr: SyntaxNode): View | undefined {
   let e = unparen(expr);
   for (let i = 0; i < 6 && e.type === 'call'; i++) {
     const fn = e.childForFieldName('function')!;

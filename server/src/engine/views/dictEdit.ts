@@ -1,13 +1,13 @@
 // Inserting an entry into a Python dict (or list) literal (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) while
 // keeping the layout: a new line before the closing brace of a multi-line dict (adding the missing
 // comma after the previous entry), or inline for one-line dicts.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { TextEdit } from '../types';
 import { lineIndent, named, nodeRange, stringValue, unparen } from './py';
 
 /** The dictionary node exactly covering a location (a settings binding's right-hand side). */
-export function dictAt(root: Node, range: { start: { line: number; character: number }; end: { line: number; character: number } }): Node | undefined {
-  let n: Node | null = root.descendantForPosition({ row: range.start.line, column: range.start.character }, { row: range.end.line, column: Math.max(0, range.end.character - 1) });
+export function dictAt(root: SyntaxNode, range: { start: { line: number; character: number }; end: { line: number; character: number } }): SyntaxNode | undefined {
+  let n: SyntaxNode | null = root.descendantForPosition({ row: range.start.line, column: range.start.character }, { row: range.end.line, column: Math.max(0, range.end.character - 1) });
   while (n && n.type !== 'dictionary') {
     if (n.startPosition.row < range.start.line) return undefined;
     n = n.parent;
@@ -16,7 +16,7 @@ export function dictAt(root: Node, range: { start: { line: number; character: nu
 }
 
 /** The value node of a string key in a dict literal. */
-export function dictValue(dict: Node, key: string): Node | undefined {
+export function dictValue(dict: SyntaxNode, key: string): SyntaxNode | undefined {
   for (const pair of named(dict)) {
     if (pair.type !== 'pair') continue;
     if (stringValue(pair.childForFieldName('key')) === key) return pair.childForFieldName('value') ?? undefined;
@@ -25,7 +25,7 @@ export function dictValue(dict: Node, key: string): Node | undefined {
 }
 
 /** Insert `entry` (e.g. `"login": "5/min"`) as the last item of a dict or list literal. */
-export function dictInsertEdits(file: string, text: string, dict: Node, entry: string): TextEdit[] {
+export function dictInsertEdits(file: string, text: string, dict: SyntaxNode, entry: string): TextEdit[] {
   const items = named(dict).filter((n) => n.type !== 'comment');
   const close = dict.children[dict.children.length - 1]!;
   const closeRange = nodeRange(close);

@@ -2,26 +2,26 @@
 // literal pieces and interpolated expressions, so SQL and HTML rules can tell literal text from data
 // and rewrite the string into a parameterised form (`cursor.execute("... %s", [x])`,
 // `format_html("... {}", x)`).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import { callParts, descendants, interpolations, isFString, named, stringPrefix, unparen } from './py';
 
-export type Piece = { lit: string } | { expr: Node };
+export type Piece = { lit: string } | { expr: SyntaxNode };
 
 export interface Formatted {
   form: 'fstring' | 'percent' | 'format' | 'concat';
-  node: Node;
+  node: SyntaxNode;
   /** Literal raw source text and expressions, in order; undefined when the shape is not simple. */
   pieces?: Piece[];
   /** The string delimiters (`"`, `'''`) and prefix without `f` (`r`, ``), for rebuilding a literal. */
   quote?: string;
   prefix?: string;
   /** Interpolated expressions (always known). */
-  exprs: Node[];
+  exprs: SyntaxNode[];
   /** For %-formatting: whether placeholders used %(name)s (dict) forms. */
   simple: boolean;
 }
 
-function delimiters(str: Node): { quote: string; prefix: string } | undefined {
+function delimiters(str: SyntaxNode): { quote: string; prefix: string } | undefined {
   const start = str.children.find((c) => c?.type === 'string_start')?.text;
   if (!start) return undefined;
   const m = /^([A-Za-z]*)("""|'''|"|')$/.exec(start);
@@ -30,14 +30,14 @@ function delimiters(str: Node): { quote: string; prefix: string } | undefined {
 }
 
 /** Raw text between the delimiters of a plain string literal. */
-function rawContent(str: Node): string {
+function rawContent(str: SyntaxNode): string {
   const start = str.children.find((c) => c?.type === 'string_start')!;
   const end = str.children.find((c) => c?.type === 'string_end')!;
   return str.text.slice(start.endIndex - str.startIndex, end.startIndex - str.startIndex);
 }
 
 /** Is an expression a literal (string, number) rather than data? */
-function isLiteral(n: Node): boolean {
+function isLiteral(n: SyntaxNode): boolean {
   const u = unparen(n);
   if (u.type === 'string') return !isFString(u) || interpolations(u).length === 0;
   if (u.type === 'concatenated_string') return named(u).every(isLiteral);
@@ -45,7 +45,7 @@ function isLiteral(n: Node): boolean {
 }
 
 /** Classify an expression as a formatted string, or undefined for literals and anything else. */
-export function formattedString(node: Node): Formatted | undefined {
+export function formattedString(node: SyntaxNode): Formatted | undefined {
   const n = unparen(node);
   if (n.type === 'string' && isFString(n)) {
     const exprs = interpolations(n).map((i) => i.childForFieldName('expression') ?? i);
@@ -100,8 +100,8 @@ export function formattedString(node: Node): Formatted | undefined {
       return { form: 'percent', node: n, pieces: simple ? mergeLits(pieces) : undefined, exprs, quote: d?.quote, prefix: d?.prefix, simple };
     }
     if (op === '+') {
-      const parts: Node[] = [];
-      const flatten = (x: Node) => {
+      const parts: SyntaxNode[] = [];
+      const flatten = (x: SyntaxNode) => {
         const u = unparen(x);
         if (u.type === 'binary_operator' && u.children.find((c) => c && !c.isNamed)?.text === '+') {
           flatten(u.childForFieldName('left')!);
@@ -169,7 +169,7 @@ export function formattedString(node: Node): Formatted | undefined {
 }
 
 /** `str(x)` → `x` (a parameter does its own conversion). */
-function unwrapStr(n: Node): Node {
+function unwrapStr(n: SyntaxNode): SyntaxNode {
   if (n.type === 'call' && n.childForFieldName('function')?.text === 'str') {
     const a = callParts(n)!.positional;
     if (a.length === 1) return unparen(a[0]!);
@@ -178,7 +178,7 @@ function unwrapStr(n: Node): Node {
 }
 
 /** Raw text for a literal inlined into a string (numbers; simple strings without quotes). */
-function literalText(n: Node): string | undefined {
+function literalText(n: SyntaxNode): string | undefined {
   const u = unparen(n);
   if (u.type === 'integer' || u.type === 'float') return u.text;
   if (u.type === 'string' && !isFString(u) && !stringPrefix(u).includes('b')) {
@@ -208,9 +208,9 @@ export function literalSkeleton(f: Formatted): string {
  * Follow a name to the formatted strings assigned to it earlier in the same function
  * (`sql = f"..."`, `html += f"<li>{x}</li>"`).
  */
-export function tracedFormatted(name: Node, scope: Node | undefined): { assignment: Node; formatted: Formatted }[] {
+export function tracedFormatted(name: SyntaxNode, scope: SyntaxNode | undefined): { assignment: SyntaxNode; formatted: Formatted }[] {
   if (name.type !== 'identifier' || !scope) return [];
-  const out: { assignment: Node; formatted: Formatted }[] = [];
+  const out: { assignment: SyntaxNode; formatted: Formatted }[] = [];
   for (const n of descendants(scope, ['assignment', 'augmented_assignment'])) {
     if (n.startIndex >= name.startIndex || n.childForFieldName('left')?.text !== name.text) continue;
     const right = n.childForFieldName('right');
@@ -221,14 +221,14 @@ export function tracedFormatted(name: Node, scope: Node | undefined): { assignme
 }
 
 /** The function (or module) a node is in. */
-export function enclosingFunction(node: Node): Node | undefined {
+export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
   let p = node.parent;
   while (p && p.type !== 'function_definition') p = p.parent;
   return p ?? undefined;
 }
 
 /** Names assigned from `request.*` in a function (one hop), for taint messages. */
-export function requestDerivedNames(fn: Node | undefined): Set<string> {
+export function requestDerivedNames(fn: SyntaxNode | undefined): Set<string> {
   const out = new Set<string>();
   if (!fn || !REQUEST_DATA.test(fn.text)) return out;
   for (const n of descendants(fn, 'assignment')) {
@@ -242,7 +242,7 @@ export function requestDerivedNames(fn: Node | undefined): Set<string> {
 const REQUEST_DATA = /\brequest\.(GET|POST|data|query_params|body|COOKIES|META|headers|FILES)\b/;
 
 /** Does an expression use request data (directly or through a name assigned from it)? */
-export function usesRequestData(expr: Node, derived: Set<string>): boolean {
+export function usesRequestData(expr: SyntaxNode, derived: Set<string>): boolean {
   if (REQUEST_DATA.test(expr.text)) return true;
   if (derived.size === 0) return false;
   if (expr.type === 'identifier') return derived.has(expr.text);

@@ -3,7 +3,7 @@
 // function) or comes from the request, and `format_html(f"...")`, whose interpolations bypass the
 // escaping format_html exists for. Values already escaped (`escape()`, `conditional_escape()`,
 // `format_html()`...) or numeric (`int()`, `len()`) are not data for this purpose.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import { enclosingFunction, type Formatted, formattedString, requestDerivedNames, tracedFormatted, usesRequestData } from './formatted';
 import type { PyModule } from './imports';
 import type { ViewIndex } from './model';
@@ -14,19 +14,19 @@ export const FORMAT_HTML = 'django.utils.html.format_html';
 
 export interface HtmlSite {
   module: PyModule;
-  call: Node;
-  arg: Node;
+  call: SyntaxNode;
+  arg: SyntaxNode;
   api: 'mark_safe' | 'SafeString' | 'format_html';
   /** The name the call uses (`mark_safe`, `safestring.mark_safe`). */
-  callee: Node;
+  callee: SyntaxNode;
   formatted?: Formatted;
-  via?: Node;
+  via?: SyntaxNode;
   fromRequest: boolean;
 }
 
 const ESCAPED = /^(escape|conditional_escape|format_html|format_html_join|escapejs|urlencode|quote|quote_plus|iri_to_uri|json_script|intcomma|int|len|float|round|str\(int|mark_safe|strip_tags|bleach\.clean|clean|nh3\.clean|sanitize\w*|linebreaks|urlize|naturaltime|naturalday|date_format|number_format|static|reverse|reverse_lazy)\b/;
 
-function isEscaped(expr: Node): boolean {
+function isEscaped(expr: SyntaxNode): boolean {
   const e = unparen(expr);
   if (e.type === 'integer' || e.type === 'float') return true;
   if (e.type === 'call') {
@@ -40,7 +40,7 @@ function isEscaped(expr: Node): boolean {
  * A local variable whose every assignment in the function is a literal, an escaping call, or a
  * string formatted only from escaped values (`html = ""`, `html += format_html(...)`).
  */
-function builtFromEscaped(expr: Node, scope: Node | undefined): boolean {
+function builtFromEscaped(expr: SyntaxNode, scope: SyntaxNode | undefined): boolean {
   const e = unparen(expr);
   if (e.type !== 'identifier' || !scope) return false;
   let seen = 0;
@@ -79,7 +79,7 @@ export function findHtmlSites(index: ViewIndex): HtmlSite[] {
       const scope = enclosingFunction(call);
       const derived = requestDerivedNames(scope);
       let formatted = formattedString(arg);
-      let via: Node | undefined;
+      let via: SyntaxNode | undefined;
       if (!formatted && api !== 'format_html') {
         const traced = tracedFormatted(unparen(arg), scope).filter((t) => t.formatted.exprs.some((e) => !isEscaped(e)));
         const lastT = traced[traced.length - 1];

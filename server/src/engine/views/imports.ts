@@ -2,7 +2,7 @@
 // become a table `local name → qualified name` (`ce` → `django.views.decorators.csrf.csrf_exempt`,
 // `views` → `accounts.views`), and qualified names are followed through the project's own modules
 // (re-exports, `from .base import BaseView`) until they reach a definition or a library name.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { ParsedFile } from '../parsing/documents';
 import { moduleFile } from '../project/model';
 import type { PythonSources } from '../project/sources';
@@ -14,18 +14,18 @@ export interface ImportBinding {
   /** Fully qualified target: a module (`accounts.views`) or a name in one (`django.urls.path`). */
   qualified: string;
   /** The import statement. */
-  stmt: Node;
+  stmt: SyntaxNode;
   /** The imported element inside the statement (dotted_name or aliased_import). */
-  element: Node;
+  element: SyntaxNode;
   kind: 'from' | 'import';
 }
 
 export class PyModule {
   readonly imports = new Map<string, ImportBinding>();
   /** Top-level (and conditionally defined) functions and classes by name; the last one wins. */
-  readonly defs = new Map<string, Node>();
+  readonly defs = new Map<string, SyntaxNode>();
   /** Module-level `name = expression` (last one wins). */
-  readonly assigns = new Map<string, Node>();
+  readonly assigns = new Map<string, SyntaxNode>();
   /** Modules star-imported (`from x import *`), qualified. */
   readonly starImports: string[] = [];
 
@@ -38,7 +38,7 @@ export class PyModule {
     for (const stmt of topLevelStatements(file.root)) this.index(stmt);
   }
 
-  get root(): Node {
+  get root(): SyntaxNode {
     return this.file.root;
   }
 
@@ -46,7 +46,7 @@ export class PyModule {
     return this.file.text;
   }
 
-  private index(stmt: Node): void {
+  private index(stmt: SyntaxNode): void {
     if (stmt.type === 'import_statement') {
       for (const el of stmt.childrenForFieldName('name')) {
         if (!el) continue;
@@ -91,7 +91,7 @@ export class PyModule {
   }
 
   /** The absolute module a `from X import` names (relative imports climb from this module). */
-  private resolveFromModule(modNode: Node): string | undefined {
+  private resolveFromModule(modNode: SyntaxNode): string | undefined {
     if (modNode.type === 'dotted_name') return modNode.text;
     if (modNode.type !== 'relative_import') return undefined;
     const prefix = named(modNode).find((c) => c.type === 'import_prefix')?.text ?? '';
@@ -107,7 +107,7 @@ export class PyModule {
    * The qualified name an expression refers to (`ce` → `django.views.decorators.csrf.csrf_exempt`,
    * `views.login` → `accounts.views.login`), or undefined for names the module does not bind.
    */
-  qualify(node: Node | null | undefined): string | undefined {
+  qualify(node: SyntaxNode | null | undefined): string | undefined {
     const dotted = dottedName(node);
     if (!dotted) return undefined;
     return this.qualifyDotted(dotted);
@@ -162,16 +162,16 @@ export class PyModule {
    * Identifiers that use a local name (not in import statements, not attribute names, not keyword
    * argument names).
    */
-  references(local: string): Node[] {
+  references(local: string): SyntaxNode[] {
     this.identifierIndex ??= this.indexIdentifiers();
-    const out: Node[] = [];
+    const out: SyntaxNode[] = [];
     for (const n of this.identifierIndex.get(local) ?? []) {
       const p = n.parent;
       if (!p) continue;
       if (p.type === 'attribute' && p.childForFieldName('attribute')?.startIndex === n.startIndex) continue;
       if (p.type === 'keyword_argument' && p.childForFieldName('name')?.startIndex === n.startIndex) continue;
       if ((p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name')?.startIndex === n.startIndex) continue;
-      let q: Node | null = p;
+      let q: SyntaxNode | null = p;
       let inImport = false;
       while (q && q.type !== 'module') {
         if (q.type === 'import_statement' || q.type === 'import_from_statement') {
@@ -186,10 +186,10 @@ export class PyModule {
     return out;
   }
 
-  private identifierIndex?: Map<string, Node[]>;
+  private identifierIndex?: Map<string, SyntaxNode[]>;
 
-  private indexIdentifiers(): Map<string, Node[]> {
-    const map = new Map<string, Node[]>();
+  private indexIdentifiers(): Map<string, SyntaxNode[]> {
+    const map = new Map<string, SyntaxNode[]>();
     for (const n of this.root.descendantsOfType('identifier')) {
       if (!n) continue;
       const list = map.get(n.text);
@@ -201,7 +201,7 @@ export class PyModule {
 }
 
 export type Resolved =
-  | { kind: 'def'; module: PyModule; node: Node; qualified: string; rest: string[] }
+  | { kind: 'def'; module: PyModule; node: SyntaxNode; qualified: string; rest: string[] }
   | { kind: 'module'; module: PyModule; qualified: string }
   | { kind: 'external'; qualified: string };
 
@@ -297,7 +297,7 @@ export class ModuleResolver {
   }
 
   /** The canonical qualified name of an expression in a module (following project re-exports). */
-  canonical(mod: PyModule, node: Node | null | undefined): string | undefined {
+  canonical(mod: PyModule, node: SyntaxNode | null | undefined): string | undefined {
     const q = mod.qualify(node);
     if (!q) return undefined;
     const r = this.resolve(q, mod.path);
@@ -306,7 +306,7 @@ export class ModuleResolver {
 }
 
 /** Where new top-level imports go: after the last top-level import (or docstring). */
-function importInsertLine(root: Node): number {
+function importInsertLine(root: SyntaxNode): number {
   let line = 0;
   for (const stmt of named(root)) {
     if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') line = stmt.endPosition.row + 1;
@@ -368,7 +368,7 @@ export function ensureName(mod: PyModule, qualified: string, alias?: string): { 
 /** The edit removing one imported name (the whole statement when it is the only one). */
 export function removeImportEdit(mod: PyModule, binding: ImportBinding): TextEdit | undefined {
   const stmt = binding.stmt;
-  const elems = stmt.childrenForFieldName('name').filter((n): n is Node => !!n);
+  const elems = stmt.childrenForFieldName('name').filter((n): n is SyntaxNode => !!n);
   if (elems.length <= 1) {
     if (!ownsLines(mod.text, stmt)) return undefined;
     return deleteLinesEdit(mod.path, mod.text, stmt);
@@ -378,7 +378,7 @@ export function removeImportEdit(mod: PyModule, binding: ImportBinding): TextEdi
   const el = elems[i]!;
   const next = elems[i + 1];
   const prev = elems[i - 1];
-  const pos = (n: Node, end = false) => (end ? { line: n.endPosition.row, character: n.endPosition.column } : { line: n.startPosition.row, character: n.startPosition.column });
+  const pos = (n: SyntaxNode, end = false) => (end ? { line: n.endPosition.row, character: n.endPosition.column } : { line: n.startPosition.row, character: n.startPosition.column });
   if (next) return { file: mod.path, range: { start: pos(el), end: pos(next) }, newText: '' };
   return { file: mod.path, range: { start: pos(prev!, true), end: pos(el, true) }, newText: '' };
 }

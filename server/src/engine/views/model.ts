@@ -4,7 +4,7 @@
 // Django or DRF views. Each view knows its decorators (resolved through imports and aliases), its
 // bases, its own methods and class attributes. Pure: built from parsed files only, once per analysis.
 import { basename, relative, sep } from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { DjangoProject } from '../project/model';
 import type { PythonSources } from '../project/sources';
 import { ModuleResolver, type PyModule } from './imports';
@@ -13,23 +13,23 @@ import { callParts, decoratorExpr, decoratorsOf, dottedName, named, nodeKey, str
 import { buildUrlIndex, type UrlIndex } from './urls';
 
 export interface Decorator {
-  node: Node;
-  expr: Node;
+  node: SyntaxNode;
+  expr: SyntaxNode;
   /** The decorator's callee (`login_required` in `@login_required()`), or the expression. */
-  callee: Node;
-  call?: Node;
+  callee: SyntaxNode;
+  call?: SyntaxNode;
   /** Canonical qualified name of the callee, when the module can resolve it. */
   qualified?: string;
   /** Last name of the callee as written (`csrf_exempt`, `ce`, `ratelimit`). */
   name: string;
   /** For `@method_decorator(x, name=...)`: the decorators it applies and the method name. */
-  applies?: { expr: Node; qualified?: string; name: string }[];
+  applies?: { expr: SyntaxNode; qualified?: string; name: string }[];
   methodName?: string;
 }
 
 interface ViewBase {
   module: PyModule;
-  node: Node;
+  node: SyntaxNode;
   name: string;
   decorators: Decorator[];
   key: string;
@@ -49,9 +49,9 @@ export interface ClassView extends ViewBase {
   /** Canonical qualified names of every library ancestor (`django.contrib.auth.views.LoginView`). */
   externalBases: string[];
   /** Project classes it derives from (nearest first), for attribute and method lookup. */
-  projectBases: { module: PyModule; node: Node }[];
+  projectBases: { module: PyModule; node: SyntaxNode }[];
   /** Base expressions as written, with their resolution. */
-  bases: { expr: Node; qualified?: string }[];
+  bases: { expr: SyntaxNode; qualified?: string }[];
 }
 
 export type View = FunctionView | ClassView;
@@ -63,7 +63,7 @@ export interface ViewIndex {
   views: View[];
   viewModules: PyModule[];
   urls: UrlIndex;
-  viewAt(module: PyModule, def: Node): View | undefined;
+  viewAt(module: PyModule, def: SyntaxNode): View | undefined;
 }
 
 export interface ViewIndexInput {
@@ -128,7 +128,7 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
       }
     }
   }
-  const viewAt = (module: PyModule, def: Node): View | undefined => {
+  const viewAt = (module: PyModule, def: SyntaxNode): View | undefined => {
     const key = nodeKey(module.path, def);
     let v = byKey.get(key);
     if (!v) {
@@ -144,7 +144,7 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
 }
 
 /** Decorators of a definition, resolved. */
-export function decoratorInfo(resolver: ModuleResolver, mod: PyModule, def: Node): Decorator[] {
+export function decoratorInfo(resolver: ModuleResolver, mod: PyModule, def: SyntaxNode): Decorator[] {
   const out: Decorator[] = [];
   for (const node of decoratorsOf(def)) {
     const expr = decoratorExpr(node);
@@ -168,7 +168,7 @@ export function decoratorInfo(resolver: ModuleResolver, mod: PyModule, def: Node
   return out;
 }
 
-export function lastName(node: Node): string {
+export function lastName(node: SyntaxNode): string {
   const d = dottedName(node);
   if (d) return d.split('.').pop()!;
   if (node.type === 'call') return lastName(node.childForFieldName('function') ?? node);
@@ -177,7 +177,7 @@ export function lastName(node: Node): string {
 
 const VIEW_DECORATOR = /^(api_view|require_(GET|POST|safe|http_methods)|login_required|permission_required|csrf_exempt|csrf_protect|ratelimit|never_cache|cache_page|user_passes_test|staff_member_required)$/;
 
-function functionView(resolver: ModuleResolver, mod: PyModule, def: Node, routed: boolean): FunctionView | undefined {
+function functionView(resolver: ModuleResolver, mod: PyModule, def: SyntaxNode, routed: boolean): FunctionView | undefined {
   const name = def.childForFieldName('name')?.text;
   if (!name) return undefined;
   const params = named(def.childForFieldName('parameters'));
@@ -193,12 +193,12 @@ function functionView(resolver: ModuleResolver, mod: PyModule, def: Node, routed
 
 interface Ancestry {
   external: string[];
-  project: { module: PyModule; node: Node }[];
+  project: { module: PyModule; node: SyntaxNode }[];
   isView: boolean;
 }
 
 /** Walk a class's bases through the project's modules (cycle-safe, bounded). */
-function ancestry(resolver: ModuleResolver, mod: PyModule, def: Node, seen = new Set<string>(), depth = 0): Ancestry {
+function ancestry(resolver: ModuleResolver, mod: PyModule, def: SyntaxNode, seen = new Set<string>(), depth = 0): Ancestry {
   const out: Ancestry = { external: [], project: [], isView: false };
   const key = nodeKey(mod.path, def);
   if (seen.has(key) || depth > 10) return out;
@@ -222,7 +222,7 @@ function ancestry(resolver: ModuleResolver, mod: PyModule, def: Node, seen = new
   return out;
 }
 
-function classView(resolver: ModuleResolver, mod: PyModule, def: Node, routed = false): ClassView | undefined {
+function classView(resolver: ModuleResolver, mod: PyModule, def: SyntaxNode, routed = false): ClassView | undefined {
   const name = def.childForFieldName('name')?.text;
   if (!name) return undefined;
   const a = ancestry(resolver, mod, def);
@@ -248,8 +248,8 @@ function classView(resolver: ModuleResolver, mod: PyModule, def: Node, routed = 
 // ------------------------------------------------------------------ queries on views
 
 /** Own methods of a class definition by name. */
-export function classMethods(def: Node): Map<string, Node> {
-  const out = new Map<string, Node>();
+export function classMethods(def: SyntaxNode): Map<string, SyntaxNode> {
+  const out = new Map<string, SyntaxNode>();
   for (const stmt of named(def.childForFieldName('body'))) {
     const fn = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (fn?.type === 'function_definition') {
@@ -261,8 +261,8 @@ export function classMethods(def: Node): Map<string, Node> {
 }
 
 /** Class-body assignments `name = value` by name. */
-export function classAttributes(def: Node): Map<string, { stmt: Node; value: Node }> {
-  const out = new Map<string, { stmt: Node; value: Node }>();
+export function classAttributes(def: SyntaxNode): Map<string, { stmt: SyntaxNode; value: SyntaxNode }> {
+  const out = new Map<string, { stmt: SyntaxNode; value: SyntaxNode }>();
   for (const stmt of named(def.childForFieldName('body'))) {
     if (stmt.type !== 'expression_statement') continue;
     const a = stmt.namedChildren[0];
@@ -275,7 +275,7 @@ export function classAttributes(def: Node): Map<string, { stmt: Node; value: Nod
 }
 
 /** A class attribute looked up through the class and its project bases (nearest first). */
-export function lookupAttribute(view: ClassView, attr: string): { module: PyModule; value: Node } | undefined {
+export function lookupAttribute(view: ClassView, attr: string): { module: PyModule; value: SyntaxNode } | undefined {
   const own = classAttributes(view.node).get(attr);
   if (own) return { module: view.module, value: own.value };
   for (const b of view.projectBases) {
@@ -286,7 +286,7 @@ export function lookupAttribute(view: ClassView, attr: string): { module: PyModu
 }
 
 /** A method looked up through the class and its project bases. */
-export function lookupMethod(view: ClassView, method: string): { module: PyModule; node: Node } | undefined {
+export function lookupMethod(view: ClassView, method: string): { module: PyModule; node: SyntaxNode } | undefined {
   const own = classMethods(view.node).get(method);
   if (own) return { module: view.module, node: own };
   for (const b of view.projectBases) {

@@ -1,22 +1,22 @@
 // Small, pure helpers over tree-sitter Python nodes used by the view and URL analysis: literal
 // strings, dotted names, call arguments, ranges and a few text-edit builders that keep Python valid
 // (whole-line deletions, insertions at a statement's indentation).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { Location, Range, TextEdit } from '../types';
 
-export function nodeRange(node: Node): Range {
+export function nodeRange(node: SyntaxNode): Range {
   return {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: node.endPosition.row, character: node.endPosition.column },
   };
 }
 
-export function nodeLocation(file: string, node: Node): Location {
+export function nodeLocation(file: string, node: SyntaxNode): Location {
   return { file, range: nodeRange(node) };
 }
 
 /** A range covering only the first line of a node (long definitions underline their header). */
-export function headRange(node: Node, text?: string): Range {
+export function headRange(node: SyntaxNode, text?: string): Range {
   const r = nodeRange(node);
   if (r.end.line === r.start.line) return r;
   const first = (text ?? node.text).split('\n')[0] ?? '';
@@ -24,23 +24,23 @@ export function headRange(node: Node, text?: string): Range {
 }
 
 /** A stable key for a node inside one file. */
-export function nodeKey(file: string, node: Node): string {
+export function nodeKey(file: string, node: SyntaxNode): string {
   return `${file}:${node.startIndex}:${node.endIndex}:${node.type}`;
 }
 
-export function named(node: Node | null | undefined): Node[] {
+export function named(node: SyntaxNode | null | undefined): SyntaxNode[] {
   if (!node) return [];
-  return node.namedChildren.filter((n): n is Node => !!n);
+  return node.namedChildren.filter((n): n is SyntaxNode => !!n);
 }
 
-export function children(node: Node | null | undefined): Node[] {
+export function children(node: SyntaxNode | null | undefined): SyntaxNode[] {
   if (!node) return [];
-  return node.children.filter((n): n is Node => !!n);
+  return node.children.filter((n): n is SyntaxNode => !!n);
 }
 
 /** Depth-first walk; return false from `visit` to skip a node's children. */
-export function walk(node: Node, visit: (n: Node) => boolean | void): void {
-  const stack: Node[] = [node];
+export function walk(node: SyntaxNode, visit: (n: SyntaxNode) => boolean | void): void {
+  const stack: SyntaxNode[] = [node];
   while (stack.length) {
     const n = stack.pop()!;
     if (visit(n) === false) continue;
@@ -50,33 +50,33 @@ export function walk(node: Node, visit: (n: Node) => boolean | void): void {
 }
 
 /** Every descendant (including the node) of one of the given types. */
-export function descendants(node: Node, types: string | string[]): Node[] {
+export function descendants(node: SyntaxNode, types: string | string[]): SyntaxNode[] {
   // Done inside the parser runtime: far cheaper than walking node objects from JavaScript.
-  const out = node.descendantsOfType(types).filter((n): n is Node => !!n);
+  const out = node.descendantsOfType(types).filter((n): n is SyntaxNode => !!n);
   const set = new Set(Array.isArray(types) ? types : [types]);
   if (set.has(node.type) && !out.some((n) => n.startIndex === node.startIndex && n.endIndex === node.endIndex && n.type === node.type)) out.unshift(node);
   return out;
 }
 
 /** Strip wrapping parentheses. */
-export function unparen(node: Node): Node {
+export function unparen(node: SyntaxNode): SyntaxNode {
   let n = node;
   while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChildren[0]!;
   return n;
 }
 
 /** The string prefix letters (`f`, `rb`...), lower-cased. */
-export function stringPrefix(node: Node): string {
+export function stringPrefix(node: SyntaxNode): string {
   const start = node.children.find((c) => c?.type === 'string_start');
   return (start?.text ?? '').replace(/["']/g, '').toLowerCase();
 }
 
-export function isFString(node: Node): boolean {
+export function isFString(node: SyntaxNode): boolean {
   return node.type === 'string' && stringPrefix(node).includes('f');
 }
 
 /** Interpolations of an f-string (directly inside it). */
-export function interpolations(node: Node): Node[] {
+export function interpolations(node: SyntaxNode): SyntaxNode[] {
   return named(node).filter((c) => c.type === 'interpolation');
 }
 
@@ -84,7 +84,7 @@ export function interpolations(node: Node): Node[] {
  * The value of a string literal without interpolation (plain, raw, implicitly concatenated), or
  * undefined for anything else. Escape sequences are decoded for the common cases only.
  */
-export function stringValue(node: Node | null | undefined): string | undefined {
+export function stringValue(node: SyntaxNode | null | undefined): string | undefined {
   if (!node) return undefined;
   node = unparen(node);
   if (node.type === 'concatenated_string') {
@@ -113,7 +113,7 @@ function decodeEscapes(s: string): string {
 }
 
 /** `a.b.c` for identifiers and attribute chains, else undefined. */
-export function dottedName(node: Node | null | undefined): string | undefined {
+export function dottedName(node: SyntaxNode | null | undefined): string | undefined {
   if (!node) return undefined;
   if (node.type === 'identifier') return node.text;
   if (node.type === 'attribute') {
@@ -125,19 +125,19 @@ export function dottedName(node: Node | null | undefined): string | undefined {
 }
 
 export interface CallParts {
-  fn: Node;
-  positional: Node[];
-  keywords: Map<string, Node>;
-  args: Node | null;
+  fn: SyntaxNode;
+  positional: SyntaxNode[];
+  keywords: Map<string, SyntaxNode>;
+  args: SyntaxNode | null;
 }
 
-export function callParts(call: Node): CallParts | undefined {
+export function callParts(call: SyntaxNode): CallParts | undefined {
   if (call.type !== 'call') return undefined;
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;
   const args = call.childForFieldName('arguments');
-  const positional: Node[] = [];
-  const keywords = new Map<string, Node>();
+  const positional: SyntaxNode[] = [];
+  const keywords = new Map<string, SyntaxNode>();
   if (args?.type === 'argument_list') {
     for (const a of named(args)) {
       if (a.type === 'keyword_argument') {
@@ -174,7 +174,7 @@ export function endOfText(text: string): { line: number; character: number } {
 }
 
 /** Does the node start its line (only whitespace before it) and end it (only whitespace/comment after)? */
-export function ownsLines(text: string, node: Node): boolean {
+export function ownsLines(text: string, node: SyntaxNode): boolean {
   const lines = text.split('\n');
   const before = (lines[node.startPosition.row] ?? '').slice(0, node.startPosition.column);
   const after = (lines[node.endPosition.row] ?? '').slice(node.endPosition.column);
@@ -182,7 +182,7 @@ export function ownsLines(text: string, node: Node): boolean {
 }
 
 /** Delete the whole lines a node spans (it must own them, see ownsLines). */
-export function deleteLinesEdit(file: string, text: string, node: Node): TextEdit {
+export function deleteLinesEdit(file: string, text: string, node: SyntaxNode): TextEdit {
   const last = node.endPosition.row + 1;
   if (last >= lineCount(text)) {
     // Last line of the file without a trailing newline: delete from the previous line's end.
@@ -193,7 +193,7 @@ export function deleteLinesEdit(file: string, text: string, node: Node): TextEdi
   return { file, range: { start: { line: node.startPosition.row, character: 0 }, end: { line: last, character: 0 } }, newText: '' };
 }
 
-export function replaceEdit(file: string, node: Node, newText: string): TextEdit {
+export function replaceEdit(file: string, node: SyntaxNode, newText: string): TextEdit {
   return { file, range: nodeRange(node), newText };
 }
 
@@ -204,7 +204,7 @@ export function insertLinesBefore(file: string, line: number, lines: string[], i
 }
 
 /** Insert full lines after the line a node ends on. */
-export function insertLinesAfter(file: string, text: string, node: Node, lines: string[], indent: string): TextEdit {
+export function insertLinesAfter(file: string, text: string, node: SyntaxNode, lines: string[], indent: string): TextEdit {
   const body = lines.map((l) => (l === '' ? '' : indent + l)).join('\n') + '\n';
   const next = node.endPosition.row + 1;
   if (next >= lineCount(text)) {
@@ -218,7 +218,7 @@ export function insertLinesAfter(file: string, text: string, node: Node, lines: 
  * Remove one element from a comma-separated list node (argument_list, list, tuple, superclasses),
  * taking the separating comma with it.
  */
-export function removeListElementEdit(file: string, list: Node, element: Node): TextEdit {
+export function removeListElementEdit(file: string, list: SyntaxNode, element: SyntaxNode): TextEdit {
   const elems = named(list).filter((n) => n.type !== 'comment');
   const i = elems.findIndex((e) => e.startIndex === element.startIndex && e.endIndex === element.endIndex);
   const next = elems[i + 1];
@@ -236,19 +236,19 @@ export function removeListElementEdit(file: string, list: Node, element: Node): 
 }
 
 /** The first statement of a block after its docstring, or undefined for an empty block. */
-export function firstBodyStatement(block: Node): Node | undefined {
+export function firstBodyStatement(block: SyntaxNode): SyntaxNode | undefined {
   const stmts = named(block).filter((n) => n.type !== 'comment');
   return stmts[0];
 }
 
-export function isDocstring(stmt: Node | undefined): boolean {
+export function isDocstring(stmt: SyntaxNode | undefined): boolean {
   return !!stmt && stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string';
 }
 
 /** Module-level statements, looking into `if`/`try`/`with` blocks (conditional definitions). */
-export function topLevelStatements(root: Node): Node[] {
-  const out: Node[] = [];
-  const visit = (block: Node) => {
+export function topLevelStatements(root: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const visit = (block: SyntaxNode) => {
     for (const stmt of named(block)) {
       out.push(stmt);
       if (stmt.type === 'if_statement' || stmt.type === 'try_statement' || stmt.type === 'with_statement') {
@@ -266,24 +266,24 @@ export function topLevelStatements(root: Node): Node[] {
 }
 
 /** The definition node behind a decorated_definition (or the node itself). */
-export function definitionOf(node: Node): Node {
+export function definitionOf(node: SyntaxNode): SyntaxNode {
   if (node.type === 'decorated_definition') return node.childForFieldName('definition') ?? node;
   return node;
 }
 
 /** Decorator nodes of a function/class definition (top to bottom). */
-export function decoratorsOf(def: Node): Node[] {
+export function decoratorsOf(def: SyntaxNode): SyntaxNode[] {
   const parent = def.parent;
   if (parent?.type !== 'decorated_definition') return [];
   return named(parent).filter((n) => n.type === 'decorator');
 }
 
 /** The decorator's expression (after `@`). */
-export function decoratorExpr(dec: Node): Node | undefined {
+export function decoratorExpr(dec: SyntaxNode): SyntaxNode | undefined {
   return named(dec).find((n) => n.type !== 'comment');
 }
 
 /** The statement (`decorated_definition` or the def) that holds a definition. */
-export function outerOf(def: Node): Node {
+export function outerOf(def: SyntaxNode): SyntaxNode {
   return def.parent?.type === 'decorated_definition' ? def.parent : def;
 }

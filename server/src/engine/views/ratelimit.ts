@@ -3,7 +3,7 @@
 // (decorator, method_decorator, wrapping in urls.py), DRF throttles (on the view, a project base
 // class, or globally), django-axes / django-defender, allauth's built-in limits, a rate-limiting
 // middleware, or the project's own limiter called in the body.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import { classDecorators, classAcceptsPost, decoratorInfo, type Decorator, lookupAttribute, lookupMethod, type View, type ViewIndex } from './model';
 import { ALLAUTH_PREFIX, AUTH_VIEW_NAME, externalAuthView, isRateLimitName, SAFE_ONLY_DECORATORS } from './patterns';
 import { callParts, descendants, named, snakeCase, stringValue, unparen } from './py';
@@ -103,7 +103,7 @@ function isRateLimitDecorator(d: Decorator): boolean {
 }
 
 /** A non-empty literal list/tuple (or anything non-literal, which we trust). */
-function nonEmpty(value: Node): boolean {
+function nonEmpty(value: SyntaxNode): boolean {
   const v = unparen(value);
   if (v.type === 'list' || v.type === 'tuple') return named(v).some((n) => n.type !== 'comment');
   return v.type !== 'none';

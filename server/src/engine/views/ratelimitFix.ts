@@ -13,7 +13,7 @@
 // scope's rate in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (a scope without a rate raises
 // ImproperlyConfigured on the first request); when no REST_FRAMEWORK dict every environment reads can be
 // edited safely they get the method_decorator form instead.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { Fix, TextEdit } from '../types';
 import { dictAt, dictInsertEdits, dictValue } from './dictEdit';
 import { ensureName, importEdits, type PyModule } from './imports';
@@ -100,7 +100,7 @@ export function drfThrottleEdits(view: ClassView, scope: string, globalScoped: b
  */
 export function drfRateEdits(
   scope: string,
-  rest: { file: string; text: string; root: Node; range: { start: { line: number; character: number }; end: { line: number; character: number } } },
+  rest: { file: string; text: string; root: SyntaxNode; range: { start: { line: number; character: number }; end: { line: number; character: number } } },
 ): TextEdit[] | undefined {
   const dict = dictAt(rest.root, rest.range);
   if (!dict) return undefined;

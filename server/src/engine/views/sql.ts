@@ -2,7 +2,7 @@
 // `.extra(where=[...])` and `RawSQL(...)` whose SQL is an f-string, `%`-formatted, `.format()`-ed or
 // `+`-concatenated (directly, or through a variable assigned so in the same function), and the
 // rewrite into the parameterised form when the shape is simple.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import { enclosingFunction, type Formatted, formattedString, literalSkeleton, requestDerivedNames, tracedFormatted, usesRequestData } from './formatted';
 import type { PyModule } from './imports';
 import type { ViewIndex } from './model';
@@ -10,14 +10,14 @@ import { callParts, descendants, named, unparen } from './py';
 
 export interface SqlSite {
   module: PyModule;
-  call: Node;
+  call: SyntaxNode;
   /** The SQL argument as written. */
-  arg: Node;
+  arg: SyntaxNode;
   api: 'execute' | 'raw' | 'extra' | 'RawSQL';
   /** The formatted string (direct, or the assignment a variable comes from). */
   formatted: Formatted;
   /** When the SQL comes through a variable: the assignment that formats it. */
-  via?: Node;
+  via?: SyntaxNode;
   fromRequest: boolean;
   /** Other arguments already given (params): no rewrite then. */
   hasParams: boolean;
@@ -26,7 +26,7 @@ export interface SqlSite {
 const SQL_WORDS = /\b(select|insert|update|delete|from|where|values|set|create|drop|alter|with|join|order\s+by|group\s+by|limit)\b/i;
 
 /** Interpolations that are not data: table names from _meta, constants, quoted identifiers, placeholder lists. */
-function isStructural(expr: Node): boolean {
+function isStructural(expr: SyntaxNode): boolean {
   const t = expr.text;
   if (/^[A-Z][A-Z0-9_]*$/.test(t)) return true;
   if (/_meta\b|db_table|quote_name\(|\bqn\(|placeholder|\.join\(\s*\[?\s*["']%s["']|["']%s["']\s*\*|\bcolumns?\b|\btable(_name)?\b|\bfields?\b/.test(t)) return true;
@@ -34,10 +34,10 @@ function isStructural(expr: Node): boolean {
   return false;
 }
 
-function siteFor(mod: PyModule, call: Node, arg: Node, api: SqlSite['api'], hasParams: boolean, requireSqlWords: boolean): SqlSite | undefined {
+function siteFor(mod: PyModule, call: SyntaxNode, arg: SyntaxNode, api: SqlSite['api'], hasParams: boolean, requireSqlWords: boolean): SqlSite | undefined {
   const fn = enclosingFunction(call);
   let formatted = formattedString(arg);
-  let via: Node | undefined;
+  let via: SyntaxNode | undefined;
   if (!formatted) {
     const traced = tracedFormatted(unparen(arg), fn);
     const last = traced[traced.length - 1];
@@ -73,7 +73,7 @@ export function findSqlSites(index: ViewIndex): SqlSite[] {
           const v = parts.keywords.get(key);
           if (!v) continue;
           const u = unparen(v);
-          const items = u.type === 'dictionary' ? named(u).map((p) => p.childForFieldName('value')).filter((x): x is Node => !!x) : u.type === 'list' || u.type === 'tuple' ? named(u) : [u];
+          const items = u.type === 'dictionary' ? named(u).map((p) => p.childForFieldName('value')).filter((x): x is SyntaxNode => !!x) : u.type === 'list' || u.type === 'tuple' ? named(u) : [u];
           for (const item of items) {
             const s = siteFor(mod, call, item, 'extra', parts.keywords.has('params') || parts.keywords.has('select_params'), false);
             if (s) out.push(s);

@@ -1,12 +1,12 @@
 // Edits on urls modules: add an entry to urlpatterns, move entries under `if settings.DEBUG:`.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { TextEdit } from '../types';
 import { listInsertEdits } from './dictEdit';
 import type { PyModule } from './imports';
 import { endOfText, lineIndent, named, unparen } from './py';
 
 /** The first module-level `urlpatterns = [...]` and its list. */
-export function urlpatternsList(mod: PyModule): { stmt: Node; list: Node } | undefined {
+export function urlpatternsList(mod: PyModule): { stmt: SyntaxNode; list: SyntaxNode } | undefined {
   for (const stmt of named(mod.root)) {
     if (stmt.type !== 'expression_statement') continue;
     const a = stmt.namedChildren[0];
@@ -25,7 +25,7 @@ export function urlpatternsList(mod: PyModule): { stmt: Node; list: Node } | und
 }
 
 /** The first module-level statement assigning urlpatterns (what findings about the module point at). */
-export function urlpatternsStatement(mod: PyModule): Node | undefined {
+export function urlpatternsStatement(mod: PyModule): SyntaxNode | undefined {
   for (const stmt of named(mod.root)) {
     const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
     if (a?.type === 'assignment' && a.childForFieldName('left')?.text === 'urlpatterns') return stmt;
@@ -43,7 +43,7 @@ export function addUrlPatternEdits(mod: PyModule, entry: string): TextEdit[] {
 }
 
 /** Wrap a whole module-level statement in `if <settingsExpr>.DEBUG:`. */
-export function wrapStatementInDebugEdit(mod: PyModule, stmt: Node, settingsExpr: string): TextEdit {
+export function wrapStatementInDebugEdit(mod: PyModule, stmt: SyntaxNode, settingsExpr: string): TextEdit {
   const indent = lineIndent(mod.text, stmt.startPosition.row);
   const lines = mod.text.split('\n').slice(stmt.startPosition.row, stmt.endPosition.row + 1);
   const body = lines.map((l) => (l.trim() === '' ? l : '    ' + l)).join('\n');

@@ -5,14 +5,14 @@
 // urls.py that nothing includes are read too, marked unreachable, so "is there a route like X
 // anywhere" questions never give a false negative.
 import { basename } from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { DjangoProject } from '../project/model';
 import type { ModuleResolver, PyModule } from './imports';
 import type { View } from './model';
 import { callParts, dottedName, named, stringValue, unparen } from './py';
 
 export interface UrlWrapper {
-  call: Node;
+  call: SyntaxNode;
   qualified?: string;
   name: string;
 }
@@ -20,18 +20,18 @@ export interface UrlWrapper {
 export interface UrlPattern {
   module: PyModule;
   /** The `path(...)` call (kind route), `static(...)` call, or `router.register(...)` call. */
-  node: Node;
+  node: SyntaxNode;
   kind: 'route' | 'static' | 'router';
   /** `path`, `re_path` or `url`. */
   fn?: string;
   /** This entry's own route, when it is a literal. */
   route?: string;
-  routeNode?: Node;
+  routeNode?: SyntaxNode;
   /** Route including every include() prefix, when all of them are literal (regex anchors removed). */
   fullRoute?: string;
-  viewArg?: Node;
+  viewArg?: SyntaxNode;
   /** The view expression after unwrapping `as_view()` and wrapper calls. */
-  viewExpr?: Node;
+  viewExpr?: SyntaxNode;
   asView: boolean;
   wrappers: UrlWrapper[];
   target?: View;
@@ -43,9 +43,9 @@ export interface UrlPattern {
   name?: string;
   debugGuarded: boolean;
   /** The list literal the entry is an element of, if any. */
-  container?: Node;
+  container?: SyntaxNode;
   /** The module-level statement the entry belongs to. */
-  statement: Node;
+  statement: SyntaxNode;
   /** Reached from ROOT_URLCONF. */
   reachable: boolean;
 }
@@ -64,7 +64,7 @@ interface UrlInput {
   resolver: ModuleResolver;
   project: DjangoProject;
   rootUrlconf?: string;
-  viewAt(module: PyModule, def: Node): View | undefined;
+  viewAt(module: PyModule, def: SyntaxNode): View | undefined;
   modules: PyModule[];
 }
 
@@ -96,7 +96,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
     const routers = routerRegistrations(mod);
     const seenVars = new Set<string>();
 
-    const addRoute = (call: Node, fnName: string, pfx: string | undefined, g: boolean, container: Node | undefined, statement: Node) => {
+    const addRoute = (call: SyntaxNode, fnName: string, pfx: string | undefined, g: boolean, container: SyntaxNode | undefined, statement: SyntaxNode) => {
       const parts = callParts(call)!;
       const routeArg = parts.positional[0] ?? parts.keywords.get('route');
       const viewArg = parts.positional[1] ?? parts.keywords.get('view');
@@ -136,7 +136,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       unwrapView(p, v);
     };
 
-    const includeTarget = (call: Node, p: UrlPattern, full: string | undefined, g: boolean, statement: Node) => {
+    const includeTarget = (call: SyntaxNode, p: UrlPattern, full: string | undefined, g: boolean, statement: SyntaxNode) => {
       const parts = callParts(call)!;
       let arg = parts.positional[0] ? unparen(parts.positional[0]) : undefined;
       if (arg && arg.type === 'tuple') arg = named(arg)[0];
@@ -182,7 +182,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       complete = false;
     };
 
-    const unwrapView = (p: UrlPattern, start: Node) => {
+    const unwrapView = (p: UrlPattern, start: SyntaxNode) => {
       let v = start;
       for (let i = 0; i < 8 && v.type === 'call'; i++) {
         const fn = v.childForFieldName('function')!;
@@ -233,7 +233,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       }
     };
 
-    const routerPatterns = (routerVar: string, pfx: string | undefined, g: boolean, statement: Node) => {
+    const routerPatterns = (routerVar: string, pfx: string | undefined, g: boolean, statement: SyntaxNode) => {
       for (const reg of routers.get(routerVar) ?? []) {
         const parts = callParts(reg)!;
         const prefixArg = parts.positional[0] ?? parts.keywords.get('prefix');
@@ -260,7 +260,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       }
     };
 
-    const collect = (expr: Node, pfx: string | undefined, g: boolean, statement: Node, container?: Node) => {
+    const collect = (expr: SyntaxNode, pfx: string | undefined, g: boolean, statement: SyntaxNode, container?: SyntaxNode) => {
       const e = unparen(expr);
       switch (e.type) {
         case 'list':
@@ -318,7 +318,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       }
     };
 
-    const visitBlock = (block: Node, g: boolean) => {
+    const visitBlock = (block: SyntaxNode, g: boolean) => {
       for (const stmt of named(block)) {
         if (stmt.type === 'if_statement') {
           const cond = stmt.childForFieldName('condition')?.text ?? '';
@@ -376,25 +376,25 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
   return { rootName: input.rootUrlconf, root, modules, patterns, complete, byView };
 }
 
-function lastName(node: Node): string {
+function lastName(node: SyntaxNode): string {
   const d = dottedName(node);
   return d ? d.split('.').pop()! : node.text;
 }
 
-function lastCallee(call: Node): string | undefined {
+function lastCallee(call: SyntaxNode): string | undefined {
   const fn = call.childForFieldName('function');
   return fn ? dottedName(fn)?.split('.').pop() : undefined;
 }
 
 /** `router = DefaultRouter()` and `router.register(...)` calls of a module. */
-function routerRegistrations(mod: PyModule): Map<string, Node[]> {
-  const out = new Map<string, Node[]>();
+function routerRegistrations(mod: PyModule): Map<string, SyntaxNode[]> {
+  const out = new Map<string, SyntaxNode[]>();
   for (const [name, value] of mod.assigns) {
     const v = unparen(value);
     if (v.type === 'call' && /Router$/.test(lastCallee(v) ?? '')) out.set(name, []);
   }
   if (out.size === 0) return out;
-  const visit = (block: Node) => {
+  const visit = (block: SyntaxNode) => {
     for (const stmt of named(block)) {
       if (stmt.type === 'if_statement' || stmt.type === 'try_statement') {
         for (const c of named(stmt)) if (c.type === 'block') visit(c);

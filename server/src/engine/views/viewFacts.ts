@@ -1,7 +1,7 @@
 // Facts about a view's body and wrapping that several rules share: does it rely on the session
 // cookie, authenticate with a header token, verify a webhook signature, speak JSON, which routes
 // reach it, and the name used for pattern matching.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../parsing/syntax';
 import type { ModuleResolver } from './imports';
 import { classDecorators, type Decorator, type View, type ViewIndex } from './model';
 import { snakeCase } from './py';
@@ -71,6 +71,6 @@ export function routeWords(route: string): string {
 }
 
 /** The definition's name identifier (what findings about a whole view underline). */
-export function nameNode(view: View): Node {
+export function nameNode(view: View): SyntaxNode {
   return view.node.childForFieldName('name') ?? view.node;
 }

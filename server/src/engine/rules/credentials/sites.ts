@@ -2,9 +2,10 @@
 // and keyword arguments count as well as module-level assignments (spec DJ-SEC-009 "assignment (module
 // level, class attribute, dict key, keyword argument)"). Function bodies are skipped: a helper's
 // parameter defaults are not settings.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { plainStringValue, stringPrefix } from '../../settings/literals';
 import { nodeLocation } from '../../parsing/locations';
+import { perStatement } from '../../parsing/perStatement';
 import type { Location } from '../../types';
 
 export interface CredentialSite {
@@ -28,7 +29,7 @@ export interface CredentialSite {
 const loc = nodeLocation;
 
 /** The text of a plain (non-f, non-bytes) string literal or concatenation of them. */
-export function literalText(n: Node): string | undefined {
+export function literalText(n: SyntaxNode): string | undefined {
   if (n.type === 'string') {
     const prefix = stringPrefix(n);
     if (prefix.includes('f') || prefix.includes('b')) return undefined;
@@ -51,14 +52,14 @@ export function literalText(n: Node): string | undefined {
 const ENV_CALL = /(^|\.)(getenv|get|env|config|str|getenv_or_default)$/;
 
 /** `os.getenv("X", "lit")`, `env("X", default="lit")`, `config("X", default="lit")`: name and default. */
-export function envDefault(n: Node): { envName: string; literal: string; node: Node } | undefined {
+export function envDefault(n: SyntaxNode): { envName: string; literal: string; node: SyntaxNode } | undefined {
   if (n.type !== 'call') return undefined;
   const fn = n.childForFieldName('function')?.text ?? '';
   if (!ENV_CALL.test(fn) || (fn.endsWith('.get') && !/environ\.get$/.test(fn))) return undefined;
-  const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== 'comment') ?? [];
   const first = args[0] ? literalText(args[0]) : undefined;
   if (!first || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(first)) return undefined;
-  let def: Node | undefined = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'default')?.childForFieldName('value') ?? undefined;
+  let def: SyntaxNode | undefined = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'default')?.childForFieldName('value') ?? undefined;
   if (!def && args[1] && args[1].type !== 'keyword_argument') def = args[1];
   if (!def) return undefined;
   const literal = literalText(def);
@@ -66,13 +67,13 @@ export function envDefault(n: Node): { envName: string; literal: string; node: N
 }
 
 /** Inside a function or lambda body (whose parameter defaults and locals are not settings). */
-function inFunction(n: Node): boolean {
+function inFunction(n: SyntaxNode): boolean {
   for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return true;
   return false;
 }
 
 /** The setting a dict display is assigned to (`DATABASES = {...}`), looking up through nesting. */
-function enclosingSetting(n: Node): string | undefined {
+function enclosingSetting(n: SyntaxNode): string | undefined {
   for (let p = n.parent; p; p = p.parent) {
     if (p.type === 'assignment') {
       const left = p.childForFieldName('left');
@@ -82,9 +83,13 @@ function enclosingSetting(n: Node): string | undefined {
   return undefined;
 }
 
-export function credentialSites(file: string, root: Node): CredentialSite[] {
+export function credentialSites(file: string, root: SyntaxNode): CredentialSite[] {
+  return perStatement('credential-sites', file, root, (stmt) => sitesIn(file, stmt));
+}
+
+function sitesIn(file: string, root: SyntaxNode): CredentialSite[] {
   const out: CredentialSite[] = [];
-  const add = (name: string, kind: CredentialSite['kind'], value: Node, parent?: string) => {
+  const add = (name: string, kind: CredentialSite['kind'], value: SyntaxNode, parent?: string) => {
     const lit = literalText(value);
     if (lit !== undefined) {
       out.push({ name, parent, kind, literal: lit, literalAt: loc(file, value), valueAt: loc(file, value), fallback: false });
@@ -93,9 +98,8 @@ export function credentialSites(file: string, root: Node): CredentialSite[] {
     const env = envDefault(value);
     if (env) out.push({ name, parent, kind, literal: env.literal, literalAt: loc(file, env.node), valueAt: loc(file, value), fallback: true, envName: env.envName });
   };
-  // descendantsOfType walks the tree natively: visiting every node from JavaScript costs far more
-  // on a large settings module, and this runs on every keystroke.
-  for (const n of root.descendantsOfType(['assignment', 'pair', 'keyword_argument'])) {
+  const types = ['assignment', 'pair', 'keyword_argument'];
+  for (const n of [...(types.includes(root.type) ? [root] : []), ...root.descendantsOfType(types)]) {
     if (!n || inFunction(n)) continue;
     if (n.type === 'assignment') {
       const left = n.childForFieldName('left');
@@ -105,7 +109,7 @@ export function credentialSites(file: string, root: Node): CredentialSite[] {
       else if (left?.type === 'subscript') {
         const key = left.childForFieldName('subscript');
         const keyText = key ? literalText(key) : undefined;
-        let base: Node | null = left;
+        let base: SyntaxNode | null = left;
         while (base?.type === 'subscript') base = base.childForFieldName('value');
         if (keyText) add(keyText, 'dict-key', right, base?.type === 'identifier' ? base.text : undefined);
       }
@@ -125,9 +129,13 @@ export function credentialSites(file: string, root: Node): CredentialSite[] {
 }
 
 /** Every plain string literal outside function bodies, with its location. */
-export function stringLiterals(file: string, root: Node): { text: string; at: Location; node: Node }[] {
-  const out: { text: string; at: Location; node: Node }[] = [];
-  for (const n of root.descendantsOfType('string')) {
+export function stringLiterals(file: string, root: SyntaxNode): { text: string; at: Location; node: SyntaxNode }[] {
+  return perStatement('string-literals', file, root, (stmt) => literalsIn(file, stmt));
+}
+
+function literalsIn(file: string, root: SyntaxNode): { text: string; at: Location; node: SyntaxNode }[] {
+  const out: { text: string; at: Location; node: SyntaxNode }[] = [];
+  for (const n of [...(root.type === 'string' ? [root] : []), ...root.descendantsOfType('string')]) {
     if (!n || inFunction(n)) continue;
     const t = literalText(n);
     if (t !== undefined) out.push({ text: t, at: loc(file, n), node: n });
@@ -140,7 +148,7 @@ const CREDENTIAL_WORDS = /PASS|PWD|SECRET|TOKEN|KEY|DSN|CREDENTIAL/i;
 const TOKEN_HINTS = /AKIA|ASIA|_live_|_test_|rzp_|xox[baprs]-|gh[pousr]_|github_pat_|AIza|SG\.|\bSK[0-9a-fA-F]{32}|key-|PRIVATE KEY|eyJ|:\/\/[^\s"'/]*@/;
 
 /** Sites and literals of a settings file, computed once per analysis for all credential rules. */
-export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { get(path: string): { root: Node; text: string } | undefined } }, file: string): { sites: CredentialSite[]; literals: { text: string; at: Location; node: Node }[] } | undefined {
+export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { get(path: string): { root: SyntaxNode; text: string } | undefined } }, file: string): { sites: CredentialSite[]; literals: { text: string; at: Location; node: SyntaxNode }[] } | undefined {
   return ctx.shared(`credential-sites:${file}`, () => {
     const parsed = ctx.sources.get(file);
     if (!parsed) return undefined;

@@ -1,5 +1,5 @@
 // DATABASES aliases and the edits that add keys to one (spec DJ-OPS-009..013, Q8).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { appendEntries, findPair, keywordArgument, quoteOf } from '../../fixes/dictEdit';
 import type { Setting } from '../../settings/profile';
 import { type Value, dictGetStr } from '../../settings/value';
@@ -41,7 +41,7 @@ export function aliasRef(ctx: SettingsContext, alias: Alias): string {
 }
 
 /** The `dj_database_url.config(...)` / `.parse(...)` call the alias came from, in the production module. */
-export function dbUrlCall(ctx: SettingsContext, alias: Alias): Node | undefined {
+export function dbUrlCall(ctx: SettingsContext, alias: Alias): SyntaxNode | undefined {
   const call = callAt(ctx, alias.value.src);
   if (!call || alias.value.src?.file !== prodPath(ctx)) return undefined;
   const fn = call.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
@@ -49,7 +49,7 @@ export function dbUrlCall(ctx: SettingsContext, alias: Alias): Node | undefined 
 }
 
 /** The alias's own dict literal, when the production module writes it. */
-export function aliasLiteral(ctx: SettingsContext, alias: Alias): Node | undefined {
+export function aliasLiteral(ctx: SettingsContext, alias: Alias): SyntaxNode | undefined {
   if (alias.value.src?.file !== prodPath(ctx)) return undefined;
   return dictAt(ctx, alias.value.src);
 }
@@ -93,7 +93,7 @@ export function addAliasOptions(ctx: SettingsContext, alias: Alias, entries: [st
 }
 
 /** Edits adding keyword arguments to a `dj_database_url.config(...)` call. */
-export function addCallKeywords(ctx: SettingsContext, call: Node, kwargs: [string, string][]): TextEdit[] {
+export function addCallKeywords(ctx: SettingsContext, call: SyntaxNode, kwargs: [string, string][]): TextEdit[] {
   const missing = kwargs.filter(([k]) => !keywordArgument(call, k));
   const args = call.childForFieldName('arguments');
   if (!args || missing.length === 0) return [];

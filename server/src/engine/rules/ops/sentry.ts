@@ -1,16 +1,17 @@
 // Finding `sentry_sdk.init(...)` calls in the project (spec DJ-OPS-007/008).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { type OpsContext, callsIn, underDebugOnly } from './support';
+import { mentions } from '../../textMemo';
 
 export interface SentryInit {
   file: string;
-  call: Node;
+  call: SyntaxNode;
   /** The file is one of the settings modules production evaluates. */
   inSettings: boolean;
 }
 
 /** Names `sentry_sdk.init` goes by in a module (`import sentry_sdk as s`, `from sentry_sdk import init`). */
-function initNames(root: Node): Set<string> {
+function initNames(root: SyntaxNode): Set<string> {
   const names = new Set(['sentry_sdk.init']);
   for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
     if (!stmt) continue;
@@ -43,7 +44,7 @@ function findInits(ctx: OpsContext): SentryInit[] {
   for (const file of ctx.files) {
     if (!file.endsWith('.py') || devModules.has(file) || /(^|\/)(tests?|test_[^/]*\.py|[^/]*_tests?\.py|conftest\.py)(\/|$)/.test(file)) continue;
     const text = ctx.fs.readFile(file);
-    if (!text || !text.includes('sentry_sdk')) continue;
+    if (!text || !mentions(file, text, /sentry_sdk/)) continue;
     const parsed = ctx.sources.get(file);
     if (!parsed) continue;
     const names = initNames(parsed.root);

@@ -1,7 +1,7 @@
 // Shared vocabulary of the DJ-OPS rules (logging, Sentry, database, cache, email, static files):
 // a settings-style context for the rules that also need the workspace (requirements, other files,
 // expression evaluation), environment-read idioms beyond the editor's, and syntactic scans.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { addRequirementEdits } from '../../fixes/requirementsEdit';
 import { locOf, nodeAt, type Quote, quoteOf, removeElement, requote, stringText } from '../../fixes/dictEdit';
 import type { SettingsEditor } from '../../fixes/settingsEditor';
@@ -42,7 +42,7 @@ export interface OpsContext extends SettingsContext {
   /** Does the project declare this distribution (requirements, pyproject, Pipfile)? */
   requires(name: string): boolean;
   /** Evaluate an expression of a workspace file against that file's module namespace. */
-  evaluate(file: string, node: Node): Value;
+  evaluate(file: string, node: SyntaxNode): Value;
   /** A value computed once per analysis and shared by the rules (ProjectContext.shared). */
   shared<T>(key: string, compute: () => T): T;
 }
@@ -151,7 +151,7 @@ export function prodPath(ctx: SettingsContext): string {
   return ctx.profile.module.path;
 }
 
-export function prodRoot(ctx: SettingsContext): Node | undefined {
+export function prodRoot(ctx: SettingsContext): SyntaxNode | undefined {
   return ctx.edit.rootOf(prodPath(ctx));
 }
 
@@ -162,7 +162,7 @@ export function prodQuote(ctx: SettingsContext): Quote {
 }
 
 /** The module-level `if not DEBUG:` block insertLines places settings in, if any. */
-export function productionBlock(root: Node): Node | undefined {
+export function productionBlock(root: SyntaxNode): SyntaxNode | undefined {
   for (const stmt of root.namedChildren) {
     if (stmt?.type !== 'if_statement') continue;
     const cond = stmt.childForFieldName('condition');
@@ -175,7 +175,7 @@ export function productionBlock(root: Node): Node | undefined {
 }
 
 /** Statements of a module, descending into if/try/with/else blocks (not functions or classes). */
-export function* statements(block: Node): Generator<Node> {
+export function* statements(block: SyntaxNode): Generator<SyntaxNode> {
   for (const child of block.namedChildren) {
     if (!child) continue;
     if (child.type === 'block' || child.type.endsWith('_clause')) {
@@ -188,7 +188,7 @@ export function* statements(block: Node): Generator<Node> {
 }
 
 /** Does the module assign `name` anywhere outside functions (even in a branch production skips)? */
-export function assignsName(root: Node, name: string): boolean {
+export function assignsName(root: SyntaxNode, name: string): boolean {
   for (const stmt of statements(root)) {
     const expr = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
     if (expr?.type !== 'assignment' && expr?.type !== 'augmented_assignment') continue;
@@ -252,10 +252,10 @@ export function styled(ctx: SettingsContext, lines: string[]): string[] {
 // ------------------------------------------------------------------ syntactic scans
 
 /** Is `node` inside the body of an `if DEBUG:` / `if settings.DEBUG:` (dev-only code)? */
-export function underDebugOnly(node: Node): boolean {
-  let cur: Node | null = node;
+export function underDebugOnly(node: SyntaxNode): boolean {
+  let cur: SyntaxNode | null = node;
   while (cur?.parent) {
-    const parent: Node = cur.parent;
+    const parent: SyntaxNode = cur.parent;
     if (parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === cur.id) {
       const cond = parent.childForFieldName('condition')?.text.replace(/\s+/g, ' ');
       if (cond === 'DEBUG' || cond === 'settings.DEBUG') return true;
@@ -266,27 +266,27 @@ export function underDebugOnly(node: Node): boolean {
 }
 
 /** Calls in a parsed module whose callee's dotted text satisfies `match`. */
-export function callsIn(root: Node, match: (callee: string) => boolean): Node[] {
-  return root.descendantsOfType('call').filter((c): c is Node => {
+export function callsIn(root: SyntaxNode, match: (callee: string) => boolean): SyntaxNode[] {
+  return root.descendantsOfType('call').filter((c): c is SyntaxNode => {
     const fn = c?.childForFieldName('function');
     return !!fn && (fn.type === 'identifier' || fn.type === 'attribute') && match(fn.text.replace(/\s+/g, ''));
   });
 }
 
 /** The call node a value was computed from (`dj_database_url.config(...)`), if its source is one. */
-export function callAt(ctx: SettingsContext, loc: Location | undefined): Node | undefined {
+export function callAt(ctx: SettingsContext, loc: Location | undefined): SyntaxNode | undefined {
   if (!loc) return undefined;
   const root = ctx.edit.rootOf(loc.file);
   return root ? nodeAt(root, loc, ['call']) : undefined;
 }
 
-export function dictAt(ctx: SettingsContext, loc: Location | undefined): Node | undefined {
+export function dictAt(ctx: SettingsContext, loc: Location | undefined): SyntaxNode | undefined {
   if (!loc) return undefined;
   const root = ctx.edit.rootOf(loc.file);
   return root ? nodeAt(root, loc, ['dictionary']) : undefined;
 }
 
-export function listAt(ctx: SettingsContext, loc: Location | undefined): Node | undefined {
+export function listAt(ctx: SettingsContext, loc: Location | undefined): SyntaxNode | undefined {
   if (!loc) return undefined;
   const root = ctx.edit.rootOf(loc.file);
   return root ? nodeAt(root, loc, ['list', 'tuple']) : undefined;
@@ -327,7 +327,7 @@ export function assignEdits(ctx: SettingsContext, pairs: [string, string][], anc
 }
 
 /** Edits removing the string `entry` from a list literal. */
-export function removeFromList(ctx: SettingsContext, list: Node, entry: string): TextEdit[] {
+export function removeFromList(ctx: SettingsContext, list: SyntaxNode, entry: string): TextEdit[] {
   const item = list.namedChildren.find((c) => !!c && c.type === 'string' && stringText(c) === entry);
   return item ? removeElement(ctx.profile.module.path, list, item) : [];
 }

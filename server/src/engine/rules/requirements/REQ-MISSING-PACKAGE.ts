@@ -78,6 +78,15 @@ function isTestOrDevFile(rel: string): boolean {
   return /(^|\/)(tests?|testing|conftest\.py|test_[^/]*\.py|[^/]*_tests?\.py)($|\/)/.test(rel) || /(^|\/)settings\/(local|dev|development|test|testing|ci)\.py$/.test(rel) || /(^|\/)(local|dev|test)_settings\.py$/.test(rel);
 }
 
+/** Project modules outside tests and dev tooling, per file list (the same array until files change). */
+const codeFilesMemo = new WeakMap<string[], string[]>();
+function codeFiles(ctx: Parameters<ProjectRule['check']>[0]): string[] {
+  const all = projectPythonFiles(ctx);
+  let files = codeFilesMemo.get(all);
+  if (!files) codeFilesMemo.set(all, (files = all.filter((f) => !isTestOrDevFile(relative(ctx.project.root, f).split('\\').join('/')))));
+  return files;
+}
+
 export const rule: ProjectRule = {
   id: 'REQ-MISSING-PACKAGE',
   name: 'used-package-not-installed',
@@ -125,7 +134,7 @@ whitenoise==6.8.2
       }
     }
     const settingsFiles = new Set(profile?.filesRead ?? []);
-    const files = [...settingsFiles, ...projectPythonFiles(ctx).filter((f) => !settingsFiles.has(f) && !isTestOrDevFile(relative(ctx.project.root, f).split('\\').join('/')))];
+    const files = [...settingsFiles, ...codeFiles(ctx).filter((f) => !settingsFiles.has(f))];
     // Parse only files that mention a package we know how to provide: on a large project almost
     // none do, and parsing every module would dominate the analysis.
     const mentions = new RegExp(`\\b(${Object.keys(PROVIDERS).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);

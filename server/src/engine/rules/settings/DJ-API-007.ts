@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { LiteralEditor, py } from '../../fixes/literalEdit';
 import { truthy, type Value } from '../../settings/value';
 import { dictSetting, headAnchor, keyState } from '../apiSettings';
@@ -92,7 +92,7 @@ function duration(ctx: SettingsContext, v: Value): { seconds: number; callee: st
   for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
     if (arg.type === 'comment') continue;
     let unit: string | undefined;
-    let expr: Node | null = arg;
+    let expr: SyntaxNode | null = arg;
     if (arg.type === 'keyword_argument') {
       unit = arg.childForFieldName('name')?.text;
       expr = arg.childForFieldName('value');
@@ -104,7 +104,7 @@ function duration(ctx: SettingsContext, v: Value): { seconds: number; callee: st
   return { seconds, callee };
 }
 
-function number(node: Node): number | undefined {
+function number(node: SyntaxNode): number | undefined {
   switch (node.type) {
     case 'integer':
     case 'float': {

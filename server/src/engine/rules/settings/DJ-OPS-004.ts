@@ -1,5 +1,5 @@
 import { basename, dirname, join, relative } from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { appendEntries, keywordArgument, nodeAt, quoteOf } from '../../fixes/dictEdit';
 import { type Value, dictGetStr } from '../../settings/value';
 import type { Fix, TextEdit } from '../../types';
@@ -30,7 +30,7 @@ function createdFolders(ctx: OpsContext): { path: string; parents: boolean }[] {
       const fn = call.childForFieldName('function')!;
       const object = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
       const method = object && object.text !== 'os' && fn.childForFieldName('attribute')?.text === 'mkdir';
-      const target: Node | null | undefined = method ? object : call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'keyword_argument' && a?.type !== 'comment');
+      const target: SyntaxNode | null | undefined = method ? object : call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'keyword_argument' && a?.type !== 'comment');
       if (!target) continue;
       const p = pathOf(ctx.evaluate(file, target));
       if (!p) continue;

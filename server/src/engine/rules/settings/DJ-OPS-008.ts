@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { appendEntries, keywordArgument, locOf, quoteOf, replaceNode, stringText } from '../../fixes/dictEdit';
 import { truthy } from '../../settings/value';
 import type { Fix, TextEdit } from '../../types';
@@ -51,9 +51,9 @@ sentry_sdk.init(
       const { file, call, inSettings } = init;
       const args = call.childForFieldName('arguments');
       if (!args) continue;
-      const value = (name: string): Node | undefined => keywordArgument(call, name)?.childForFieldName('value') ?? undefined;
+      const value = (name: string): SyntaxNode | undefined => keywordArgument(call, name)?.childForFieldName('value') ?? undefined;
       const osImport = (text: string) => ({ text, imports: ['import os'] });
-      const editsFor = (node: Node, code: Code) => [replaceNode(file, node, code.text), ...ctx.edit.importEdits(code.imports, file)];
+      const editsFor = (node: SyntaxNode, code: Code) => [replaceNode(file, node, code.text), ...ctx.edit.importEdits(code.imports, file)];
 
       const pii = value('send_default_pii');
       if (pii) {

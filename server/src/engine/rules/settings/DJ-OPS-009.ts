@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { pinnedVersion } from '../../fixes/requirementsEdit';
 import { atLeast } from '../../project/djangoVersion';
 import { dictGetStr } from '../../settings/value';
@@ -17,7 +17,7 @@ function selectorNames(ctx: OpsContext): string[] {
   const names: string[] = [];
   for (const s of statements(root)) {
     if (s.type !== 'if_statement') continue;
-    const assigns = (n: Node): boolean => n.descendantsOfType('assignment').some((a) => /^DATABASES\b/.test(a?.childForFieldName('left')?.text ?? ''));
+    const assigns = (n: SyntaxNode): boolean => n.descendantsOfType('assignment').some((a) => /^DATABASES\b/.test(a?.childForFieldName('left')?.text ?? ''));
     if (!assigns(s)) continue;
     for (const cond of [s.childForFieldName('condition'), ...s.descendantsOfType('elif_clause').map((e) => e?.childForFieldName('condition'))]) {
       for (const m of (cond?.text ?? '').matchAll(ENV_READ)) if (!names.includes(m[1]!)) names.push(m[1]!);

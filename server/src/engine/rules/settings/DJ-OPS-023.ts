@@ -23,7 +23,7 @@ function sourceText(ctx: SettingsContext, loc: Location): string | undefined {
 /** Delete a statement, leaving `pass` when it is alone in its block. */
 function removeStatement(ctx: SettingsContext, stmt: Location): TextEdit {
   const root = ctx.edit.rootOf(stmt.file)!;
-  let cur: import('web-tree-sitter').Node | null = root.descendantForPosition({ row: stmt.range.start.line, column: stmt.range.start.character });
+  let cur: import('../../parsing/syntax').SyntaxNode | null = root.descendantForPosition({ row: stmt.range.start.line, column: stmt.range.start.character });
   while (cur && cur.parent && cur.parent.type !== 'block' && cur.parent.type !== 'module') cur = cur.parent;
   const block = cur?.parent;
   if (block?.type === 'block' && block.namedChildren.filter((c) => c?.type !== 'comment').length === 1) return { ...stmt, newText: 'pass' };

@@ -4,6 +4,7 @@ import type { TextEdit } from '../../types';
 import { DEFAULT_FILE_STORAGE } from '../ops/blocks';
 import { type OpsContext, assignsName, insertNear, opsContext, prodRoot, strOf, styled, versionAtLeast } from '../ops/support';
 import type { ProjectRule } from '../types';
+import { mentions } from '../../textMemo';
 
 const PLATFORM_FILES: [RegExp, string][] = [
   [/^Procfile$/, 'Heroku-style Procfile'],
@@ -32,8 +33,8 @@ function handlesUploads(ctx: OpsContext): string | undefined {
   for (const f of ctx.files) {
     if (!f.endsWith('.py') || /\/migrations\//.test(f) || /(^|\/)(tests?|test_[^/]*\.py)(\/|$)/.test(f)) continue;
     const text = ctx.fs.readFile(f) ?? '';
-    if (/\b(FileField|ImageField)\s*\(/.test(text)) return 'FileField/ImageField models';
-    if (/request\.FILES\b/.test(text)) return 'request.FILES';
+    if (mentions(f, text, /\b(FileField|ImageField)\s*\(/)) return 'FileField/ImageField models';
+    if (mentions(f, text, /request\.FILES\b/)) return 'request.FILES';
   }
   return undefined;
 }

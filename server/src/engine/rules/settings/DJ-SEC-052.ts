@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import type { SettingsRule } from '../types';
 
 export const rule: SettingsRule = {
@@ -59,7 +59,7 @@ def csrf_failure(request, reason=""):
   },
 };
 
-function findFunction(root: Node, name: string): Node | undefined {
+function findFunction(root: SyntaxNode, name: string): SyntaxNode | undefined {
   for (const stmt of root.namedChildren) {
     const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
@@ -68,7 +68,7 @@ function findFunction(root: Node, name: string): Node | undefined {
 }
 
 /** Would `inspect.signature(view).bind(None, reason=None)` succeed? */
-function acceptsRequestAndReason(def: Node): boolean {
+function acceptsRequestAndReason(def: SyntaxNode): boolean {
   const params = def.childForFieldName('parameters')?.namedChildren ?? [];
   let positionalTaken = false;
   let reasonOk = false;

@@ -1,6 +1,6 @@
 import { viewIndex, middleware, editableFixes } from '../../views/context';
 import { type CsrfSite, findCsrfExemptions } from '../../views/csrf';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../parsing/syntax';
 import { ensureName, importEdits, type PyModule, removeImportEdit } from '../../views/imports';
 import { CSRF_PROTECT, WEBHOOK_NAME } from '../../views/patterns';
 import { callParts, deleteLinesEdit, nodeLocation, nodeRange, ownsLines, removeListElementEdit, replaceEdit, snakeCase } from '../../views/py';
@@ -10,7 +10,7 @@ import { CSRF_MIDDLEWARE } from '../helpers';
 import type { ProjectRule } from '../types';
 
 /** The import of the name a site uses, when removing the site leaves it unused. */
-function unusedImportEdit(mod: PyModule, site: CsrfSite): { edit: TextEdit; element: Node; stmt: Node } | undefined {
+function unusedImportEdit(mod: PyModule, site: CsrfSite): { edit: TextEdit; element: SyntaxNode; stmt: SyntaxNode } | undefined {
   const ref = site.kind === 'mixin' ? site.node : site.ref;
   if (!ref || ref.type !== 'identifier') return undefined;
   const binding = mod.imports.get(ref.text);

@@ -1,0 +1,351 @@
+// Syntax trees as plain JavaScript objects. web-tree-sitter's own `Node` crosses into wasm on every
+// property read (about a microsecond each), and the evaluator and the rules read a node's type,
+// fields and position many times: a settings module of 3,000 lines cost hundreds of milliseconds
+// per analysis that way. So each tree-sitter tree is copied once, with one cursor walk, into
+// `SyntaxNode`s that keep the same names (`type`, `childForFieldName`, `namedChildren`...) and is
+// then deleted: no tree outlives its parse in wasm memory, and every later read is a field access.
+import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+/** The source text a tree was parsed from; shared by every node of the tree. */
+export class SyntaxTree {
+  rootNode!: SyntaxNode;
+  constructor(public text: string) {}
+}
+
+let nextId = 1;
+
+export class SyntaxNode {
+  /** Unique per node object (tree-sitter's ids are addresses, reused after a tree is freed). */
+  readonly id = nextId++;
+  parent: SyntaxNode | null = null;
+  children: SyntaxNode[] = [];
+  /** Field name of each child, when the node has any field at all. */
+  fieldNames: (string | null)[] | undefined;
+  hasError = false;
+  private named: SyntaxNode[] | undefined;
+  /** Position in the parent's `children`. */
+  indexInParent = 0;
+
+  constructor(
+    public tree: SyntaxTree,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    public startIndex: number,
+    public endIndex: number,
+    public startRow: number,
+    public startColumn: number,
+    public endRow: number,
+    public endColumn: number,
+  ) {}
+
+  /** Replaces the children (a region reparse); module-level children carry no field names. */
+  setChildren(children: SyntaxNode[]): void {
+    this.children = children;
+    this.fieldNames = undefined;
+    this.named = undefined;
+    children.forEach((c, i) => {
+      c.parent = this;
+      c.indexInParent = i;
+    });
+  }
+
+  get text(): string {
+    return this.tree.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get startPosition(): Point {
+    return { row: this.startRow, column: this.startColumn };
+  }
+
+  get endPosition(): Point {
+    return { row: this.endRow, column: this.endColumn };
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    if (!this.named) this.named = this.children.filter((c) => c.isNamed);
+    return this.named;
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  child(i: number): SyntaxNode | null {
+    return this.children[i] ?? null;
+  }
+
+  namedChild(i: number): SyntaxNode | null {
+    return this.namedChildren[i] ?? null;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    return this.children[0] ?? null;
+  }
+
+  get lastChild(): SyntaxNode | null {
+    return this.children[this.children.length - 1] ?? null;
+  }
+
+  get firstNamedChild(): SyntaxNode | null {
+    return this.namedChildren[0] ?? null;
+  }
+
+  get lastNamedChild(): SyntaxNode | null {
+    const named = this.namedChildren;
+    return named[named.length - 1] ?? null;
+  }
+
+  get nextSibling(): SyntaxNode | null {
+    return this.parent?.children[this.indexInParent + 1] ?? null;
+  }
+
+  get previousSibling(): SyntaxNode | null {
+    return this.parent?.children[this.indexInParent - 1] ?? null;
+  }
+
+  get nextNamedSibling(): SyntaxNode | null {
+    const siblings = this.parent?.children ?? [];
+    for (let i = this.indexInParent + 1; i < siblings.length; i++) if (siblings[i]!.isNamed) return siblings[i]!;
+    return null;
+  }
+
+  get previousNamedSibling(): SyntaxNode | null {
+    const siblings = this.parent?.children ?? [];
+    for (let i = this.indexInParent - 1; i >= 0; i--) if (siblings[i]!.isNamed) return siblings[i]!;
+    return null;
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    const fields = this.fieldNames;
+    if (!fields) return null;
+    for (let i = 0; i < fields.length; i++) if (fields[i] === name) return this.children[i]!;
+    return null;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const fields = this.fieldNames;
+    if (!fields) return [];
+    const out: SyntaxNode[] = [];
+    for (let i = 0; i < fields.length; i++) if (fields[i] === name) out.push(this.children[i]!);
+    return out;
+  }
+
+  fieldNameForChild(i: number): string | null {
+    return this.fieldNames?.[i] ?? null;
+  }
+
+  /** Descendants (this node excluded) of the given types, in document order. */
+  descendantsOfType(types: string | string[]): SyntaxNode[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    if (this.parent !== null || this.children.length < 16) return this.walkForTypes(wanted);
+    // A module: rules ask it for its imports, calls or strings on every analysis. Each top-level
+    // statement keeps an index of its descendants by type, and statements survive edits elsewhere
+    // (region reparse), so a keystroke re-indexes only the statements it touched.
+    const out: SyntaxNode[] = [];
+    for (const child of this.children) {
+      if (wanted.includes(child.type)) out.push(child);
+      const index = child.typeIndex();
+      let hits: SyntaxNode[] | undefined;
+      let kinds = 0;
+      for (const t of wanted) {
+        const h = index.get(t);
+        if (h) {
+          hits = h;
+          kinds++;
+        }
+      }
+      if (kinds === 1) for (const h of hits!) out.push(h);
+      else if (kinds > 1) for (const h of child.walkForTypes(wanted)) out.push(h);
+    }
+    return out;
+  }
+
+  private byType: Map<string, SyntaxNode[]> | undefined;
+
+  private typeIndex(): Map<string, SyntaxNode[]> {
+    if (!this.byType) {
+      const index = new Map<string, SyntaxNode[]>();
+      const stack: SyntaxNode[] = [];
+      for (let i = this.children.length - 1; i >= 0; i--) stack.push(this.children[i]!);
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        const list = index.get(n.type);
+        if (list) list.push(n);
+        else index.set(n.type, [n]);
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+      }
+      this.byType = index;
+    }
+    return this.byType;
+  }
+
+  private walkForTypes(wanted: string[]): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [];
+    for (let i = this.children.length - 1; i >= 0; i--) stack.push(this.children[i]!);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (wanted.includes(n.type)) out.push(n);
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+    return out;
+  }
+
+  /**
+   * The smallest node (named or not) containing the range from `start` to `end`, by tree-sitter's
+   * rule: a child is entered when it starts at or before `start`, ends at or after `end` and ends
+   * after `start`.
+   */
+  descendantForPosition(start: Point, end: Point = start): SyntaxNode {
+    const before = (r1: number, c1: number, r2: number, c2: number) => r1 < r2 || (r1 === r2 && c1 < c2);
+    let node: SyntaxNode = this;
+    for (;;) {
+      let next: SyntaxNode | undefined;
+      for (const c of node.children) {
+        if (before(c.endRow, c.endColumn, end.row, end.column)) continue;
+        if (!before(start.row, start.column, c.endRow, c.endColumn)) continue;
+        if (before(start.row, start.column, c.startRow, c.startColumn)) break;
+        next = c;
+        break;
+      }
+      if (!next) return node;
+      node = next;
+    }
+  }
+
+  /** The innermost named node spanning [start, end). */
+  namedDescendantForIndex(start: number, end = start): SyntaxNode {
+    let node: SyntaxNode = this;
+    for (;;) {
+      const inner = node.namedChildren.find((c) => c.startIndex <= start && end <= c.endIndex);
+      if (!inner) return node;
+      node = inner;
+    }
+  }
+
+  /** The S-expression tree-sitter prints for a node (named nodes, fields, MISSING). */
+  toString(): string {
+    const parts: string[] = [];
+    const visit = (n: SyntaxNode, field: string | null) => {
+      if (!n.isNamed && !n.isMissing) return;
+      if (field) parts.push(`${field}: `);
+      if (n.isMissing) {
+        parts.push(n.isNamed ? `(MISSING ${n.type})` : `(MISSING "${n.type}")`);
+        return;
+      }
+      parts.push(`(${n.type}`);
+      n.children.forEach((c, i) => {
+        if (!c.isNamed && !c.isMissing) return;
+        parts.push(' ');
+        visit(c, n.fieldNames?.[i] ?? null);
+      });
+      parts.push(')');
+    };
+    visit(this, null);
+    return parts.join('');
+  }
+}
+
+/** Per-language tables the copy needs, read from wasm once. */
+interface LanguageTables {
+  types: string[];
+  named: boolean[];
+  fields: (string | null)[];
+}
+const tables = new WeakMap<Language, LanguageTables>();
+
+function tablesOf(language: Language): LanguageTables {
+  let t = tables.get(language);
+  if (!t) {
+    const types = [...language.types];
+    t = { types, named: types.map((_, i) => language.nodeTypeIsNamed(i)), fields: [...language.fields] };
+    tables.set(language, t);
+  }
+  return t;
+}
+
+/** Offsets of the start of each line, counting rows as tree-sitter does (by "\n" only). */
+function rowStarts(text: string): number[] {
+  const starts = [0];
+  let i = text.indexOf('\n');
+  while (i >= 0) {
+    starts.push(i + 1);
+    i = text.indexOf('\n', i + 1);
+  }
+  return starts;
+}
+
+function rowOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Copies a tree-sitter tree into `SyntaxNode`s. `text` is the text that was parsed; `offset` and
+ * `rowOffset` place it in a larger file (a region reparsed on its own starts at a line start, so
+ * columns need no offset). The nodes share `into`, the file's text holder.
+ */
+export function copyTree(tree: Tree, text: string, into: SyntaxTree, offset = 0, rowOffset = 0): SyntaxNode {
+  const t = tablesOf(tree.language);
+  const starts = rowStarts(text);
+  const cursor: TreeCursor = tree.walk();
+  const make = (): SyntaxNode => {
+    const typeId = cursor.nodeTypeId;
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const type = typeId === 65535 ? 'ERROR' : (t.types[typeId] ?? 'ERROR');
+    const missing = start === end && cursor.nodeIsMissing;
+    const sr = rowOf(starts, start);
+    const er = end === start ? sr : rowOf(starts, end);
+    const node = new SyntaxNode(into, type, typeId === 65535 || (t.named[typeId] ?? false), missing, start + offset, end + offset, sr + rowOffset, start - starts[sr]!, er + rowOffset, end - starts[er]!);
+    node.hasError = missing || type === 'ERROR';
+    return node;
+  };
+  try {
+    const root = make();
+    const stack: SyntaxNode[] = [root];
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const parent = stack[stack.length - 1]!;
+      const node = make();
+      const fieldId = cursor.currentFieldId;
+      node.parent = parent;
+      node.indexInParent = parent.children.length;
+      if (fieldId !== 0 || parent.fieldNames) {
+        parent.fieldNames ??= new Array<string | null>(parent.children.length).fill(null);
+        parent.fieldNames.push(fieldId === 0 ? null : (t.fields[fieldId] ?? null));
+      }
+      parent.children.push(node);
+      if (cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      // A leaf is complete; a node is complete when the walk climbs back out of it.
+      if (node.hasError) parent.hasError = true;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return root;
+        const done = stack.pop()!;
+        if (stack.length === 0) return root;
+        if (done.hasError) stack[stack.length - 1]!.hasError = true;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}

@@ -1,0 +1,20 @@
+// Results of pure functions of a file's text, kept while the file's text is the same string. Rules
+// that look at every file of a project (does any module accept uploads? call sentry_sdk.init?) run
+// again whenever the settings change, which is every keystroke in a settings module: with this,
+// a rerun costs a map lookup per file instead of a scan of the whole project.
+const tables = new Map<string, Map<string, { text: string; value: unknown }>>();
+
+export function memoByText<T>(kind: string, file: string, text: string, compute: (text: string) => T): T {
+  let table = tables.get(kind);
+  if (!table) tables.set(kind, (table = new Map()));
+  const hit = table.get(file);
+  if (hit && hit.text === text) return hit.value as T;
+  const value = compute(text);
+  table.set(file, { text, value });
+  return value;
+}
+
+/** `re.test(text)`, remembered per file text (`re` must not be global or sticky). */
+export function mentions(file: string, text: string, re: RegExp): boolean {
+  return memoByText(`re:${re.source}:${re.flags}`, file, text, (t) => re.test(t));
+}
