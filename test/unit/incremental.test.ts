@@ -4,13 +4,13 @@
 // ones a fresh analysis of the same text gives. Checked here on real-shaped settings modules: the
 // example project and the differential fixtures (cookiecutter, Wagtail, Saleor, PostHog styles).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Analyzer, type AnalyzerOptions } from '../../server/src/engine/analyzer';
 import { computeLineStarts } from '../../server/src/engine/parsing/documents';
 import type { Finding } from '../../server/src/engine/types';
-import { FIXTURES, REPO_ROOT } from '../helpers/engine';
+import { FIXTURES, REPO_ROOT, writeProject } from '../helpers/engine';
 
 function positionOf(text: string, offset: number) {
   const starts = computeLineStarts(text);
@@ -23,7 +23,7 @@ const summary = (findings: Finding[]) => findings.map((f) => `${f.file}:${f.rang
 
 /** Edits a user makes while typing: in values, in names, new settings, removed lines, newlines. */
 function nextEdit(text: string, rand: (n: number) => number): { start: number; end: number; insert: string } {
-  const kind = rand(7);
+  const kind = rand(8);
   const lines = text.split('\n');
   const row = rand(lines.length);
   const lineStart = lines.slice(0, row).reduce((n, l) => n + l.length + 1, 0);
@@ -41,6 +41,11 @@ function nextEdit(text: string, rand: (n: number) => number): { start: number; e
   if (kind === 3) {
     const q = line.indexOf('"');
     if (q >= 0) return { start: lineStart + q + 1, end: lineStart + q + 1, insert: 'x' };
+  }
+  if (kind === 7) {
+    // What a fix does: a literal becomes a required environment read.
+    const m = /"[^"\n]*"/.exec(line);
+    if (m && !line.trimStart().startsWith('#')) return { start: lineStart + m.index, end: lineStart + m.index + m[0].length, insert: 'os.environ["FROM_ENV"]' };
   }
   if (kind === 4) return { start: lineStart + line.length, end: lineStart + line.length, insert: '  # note' };
   if (kind === 5) return { start: lineStart, end: lineStart, insert: '\n' };
@@ -100,4 +105,20 @@ test('incremental analysis of the differential fixtures equals a fresh analysis 
   assert.ok(cases.length > 30);
   let seed = 11;
   for (const c of cases) await checkProject(join(dir, c.name), 8, seed++, { settingsOverride: c.settings, djangoVersion: { major: 5, minor: 2, source: 'test' } });
+});
+
+test('incremental analysis of every rule fixture equals a fresh analysis after every edit', async () => {
+  const dir = join(FIXTURES, 'rules');
+  let seed = 101;
+  let checked = 0;
+  for (const id of readdirSync(dir)) {
+    for (const name of ['fires.py', 'passes.py']) {
+      const path = join(dir, id, name);
+      if (!existsSync(path)) continue;
+      const root = writeProject({ 'settings.py': readFileSync(path, 'utf8') });
+      await checkProject(root, 3, seed++, { settingsOverride: 'settings.py', djangoVersion: { major: 5, minor: 2, source: 'test' } });
+      checked++;
+    }
+  }
+  assert.ok(checked > 100, `${checked} fixtures`);
 });

@@ -12,7 +12,9 @@ import { RULES } from './rules/index';
 import type { ProjectContext, Rule, SettingsContext } from './rules/types';
 import { evaluateProfile, type SettingsProfile } from './settings/profile';
 import { type Dependencies, emptyDependencies, mergeDependencies, RuleResultCache, recordingFs, recordingProfile, recordingSources } from './ruleCache';
+import { importsOf } from './deploy/pyimports';
 import { applySuppressions } from './suppress';
+import { mentions } from './textMemo';
 import type { Finding, Severity } from './types';
 import { CachingFileSystem, DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
 
@@ -256,6 +258,15 @@ export class Analyzer {
     const shared = new Map<string, { value: unknown; deps: Dependencies }>();
     const files = this.projectFiles(project);
     const silenced = profile?.silencedChecks ?? new Set<string>();
+    // Dependencies are recorded into the innermost frame: the running rule's, or a shared model's
+    // while it is computed (whoever uses the model inherits what it read). The recording views are
+    // the same for every rule, so a shared model that holds one (a profile, an editor) records
+    // into whichever rule uses it later, not into the rule that first built it.
+    const frames: Dependencies[] = [];
+    const deps = () => frames[frames.length - 1] ?? emptyDependencies();
+    const fs = recordingFs(this.fs, deps);
+    const sources = recordingSources(this.sources, fs, deps);
+    const recordedProfile = profile ? recordingProfile(profile, deps) : undefined;
     for (const rule of RULES) {
       if (rule.family !== 'project' || !this.ruleEnabled(rule)) continue;
       const key = `${project.root}\0${rule.id}`;
@@ -264,23 +275,37 @@ export class Analyzer {
         out.push(...cached);
         continue;
       }
-      // Dependencies are recorded into the innermost frame: the rule's, or a shared model's while
-      // it is computed (whoever uses the model inherits what it read).
-      const frames: Dependencies[] = [emptyDependencies()];
-      const deps = () => frames[frames.length - 1]!;
-      const fs = recordingFs(this.fs, deps);
-      const sources = recordingSources(this.sources, fs, deps);
+      const own = emptyDependencies();
+      frames.length = 0;
+      frames.push(own);
       const findings: Finding[] = [];
       const ctx: ProjectContext = {
         project,
-        profile: profile ? recordingProfile(profile, deps) : undefined,
+        profile: recordedProfile,
         edit: profile ? new SettingsEditor(profile, sources) : undefined,
         files,
         fs,
         sources,
         profileOf: (m) => {
-          deps().wholeProfile = true;
-          return profileOf(m);
+          // Another module's profile is made of the files its evaluation read.
+          const p = profileOf(m);
+          for (const f of p.filesRead) deps().files.add(f);
+          return p;
+        },
+        mentions: (file, re) => {
+          const check = () => {
+            const text = this.fs.readFile(file);
+            return text !== undefined && mentions(file, text, re) ? 'y' : 'n';
+          };
+          const value = check();
+          deps().facts.set(`${file}\0${re.source}\0${re.flags}`, { file, value, recompute: check });
+          return value === 'y';
+        },
+        imports: (file) => {
+          const list = importsOf(this.sources, file);
+          const recompute = () => JSON.stringify(importsOf(this.sources, file));
+          deps().facts.set(`${file}\0imports`, { file, value: JSON.stringify(list), recompute });
+          return list;
         },
         shared: <T>(name: string, compute: () => T): T => {
           let entry = shared.get(name);
@@ -314,7 +339,7 @@ export class Analyzer {
       };
       try {
         rule.check(ctx);
-        this.ruleCache.set(key, frames[0]!, profile, findings);
+        this.ruleCache.set(key, own, profile, findings);
       } catch (err) {
         findings.push(internalError(rule, err, project.managePy ?? project.production?.path ?? project.root, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }));
       }

@@ -10,28 +10,52 @@ import type { Value } from './settings/value';
 import type { Finding, Location } from './types';
 import type { FileSystem } from './workspace';
 
+/**
+ * Something a rule derived from a file (does it mention sentry_sdk? which packages does it
+ * import?), recorded instead of the file itself: when the file changes, the fact is computed again
+ * and the rule's findings stay valid if it came out the same (early cutoff). A keystroke in a
+ * settings module then leaves alone the rules that only asked whether it mentions something.
+ */
+export interface Fact {
+  file: string;
+  value: string;
+  recompute: () => string;
+}
+
+/** Pseudo-setting: the list of files a profile's evaluation read. */
+const FILES_READ = '\0filesRead';
+/** Pseudo-setting: the profile's environment-reading habits (what fixes imitate). */
+const ENV_STYLE = '\0envStyle';
+/** Pseudo-setting: where findings about unassigned settings go (after the imports). */
+const MISSING_ANCHOR = '\0missingAnchor';
+
 export interface Dependencies {
   files: Set<string>;
+  facts: Map<string, Fact>;
   settings: Set<string>;
   /** The rule read the profile as a whole (its scope, notes, other modules): never cached. */
   wholeProfile: boolean;
 }
 
 export function emptyDependencies(): Dependencies {
-  return { files: new Set(), settings: new Set(), wholeProfile: false };
+  return { files: new Set(), facts: new Map(), settings: new Set(), wholeProfile: false };
 }
 
 export function mergeDependencies(into: Dependencies, from: Dependencies): void {
   for (const f of from.files) into.files.add(f);
+  for (const [k, f] of from.facts) into.facts.set(k, f);
   for (const s of from.settings) into.settings.add(s);
   into.wholeProfile ||= from.wholeProfile;
 }
 
 interface Entry {
   epoch: number;
-  files: Map<string, number>;
+  files: Set<string>;
+  facts: Map<string, Fact[]>;
   settings: Map<string, string>;
   findings: Finding[];
+  /** Length of the change log when the entry was last known valid. */
+  seen: number;
 }
 
 function loc(l: Location | undefined): string {
@@ -73,11 +97,14 @@ export function fingerprint(v: Value, depth = 0): string {
 export class RuleResultCache {
   private entries = new Map<string, Entry>();
   private versions = new Map<string, number>();
+  /** Every file change, in order: an entry checks only the changes made since it last did. */
+  private changes: string[] = [];
   /** Bumped when the workspace listing or the project model changes: every entry is stale. */
   private epoch = 0;
 
   touch(path: string): void {
     this.versions.set(path, (this.versions.get(path) ?? 0) + 1);
+    this.changes.push(path);
   }
 
   invalidateAll(): void {
@@ -103,6 +130,9 @@ export class RuleResultCache {
 
   settingFingerprint(profile: SettingsProfile | undefined, name: string): string {
     if (!profile) return 'no-profile';
+    if (name === FILES_READ) return [...profile.filesRead].join('\n');
+    if (name === ENV_STYLE) return JSON.stringify(profile.envStyle);
+    if (name === MISSING_ANCHOR) return loc(profile.missingAnchor);
     const s = profile.setting(name);
     return `${fingerprint(s.value)}#${loc(s.binding?.rhs)}`;
   }
@@ -110,8 +140,16 @@ export class RuleResultCache {
   get(key: string, profile: SettingsProfile | undefined): Finding[] | undefined {
     const e = this.entries.get(key);
     if (!e || e.epoch !== this.epoch) return undefined;
-    for (const [path, v] of e.files) if (this.version(path) !== v) return undefined;
     for (const [name, fp] of e.settings) if (this.settingFingerprint(profile, name) !== fp) return undefined;
+    const checked = new Set<string>();
+    for (let i = e.seen; i < this.changes.length; i++) {
+      const path = this.changes[i]!;
+      if (e.files.has(path)) return undefined;
+      if (checked.has(path)) continue;
+      checked.add(path);
+      for (const f of e.facts.get(path) ?? []) if (f.recompute() !== f.value) return undefined;
+    }
+    e.seen = this.changes.length;
     return e.findings;
   }
 
@@ -120,11 +158,18 @@ export class RuleResultCache {
       this.entries.delete(key);
       return;
     }
-    const files = new Map<string, number>();
-    for (const f of deps.files) files.set(f, this.version(f));
+    const files = new Set(deps.files);
     const settings = new Map<string, string>();
     for (const n of deps.settings) settings.set(n, this.settingFingerprint(profile, n));
-    this.entries.set(key, { epoch: this.epoch, files, settings, findings });
+    // A file read as a whole makes facts about it redundant.
+    const facts = new Map<string, Fact[]>();
+    for (const f of deps.facts.values()) {
+      if (files.has(f.file)) continue;
+      const list = facts.get(f.file);
+      if (list) list.push(f);
+      else facts.set(f.file, [f]);
+    }
+    this.entries.set(key, { epoch: this.epoch, files, facts, settings, findings, seen: this.changes.length });
   }
 }
 
@@ -157,9 +202,17 @@ export function recordingProfile(profile: SettingsProfile, deps: () => Dependenc
       if (prop === 'setting') return (name: string) => (deps().settings.add(name), target.setting(name));
       if (prop === 'project' || prop === 'module' || prop === 'version') return Reflect.get(target, prop, receiver);
       if (prop === 'filesRead') {
-        // The files the settings are made of: a change to any of them reruns the rule.
-        for (const f of target.filesRead) deps().files.add(f);
+        // The list of files the settings are made of (a rule that reads one of them records that).
+        deps().settings.add(FILES_READ);
         return target.filesRead;
+      }
+      if (prop === 'missingAnchor') {
+        deps().settings.add(MISSING_ANCHOR);
+        return target.missingAnchor;
+      }
+      if (prop === 'envStyle') {
+        deps().settings.add(ENV_STYLE);
+        return target.envStyle;
       }
       if (prop === 'silencedChecks') {
         deps().settings.add('SILENCED_SYSTEM_CHECKS');

@@ -76,23 +76,17 @@ export class SettingsEditor {
 
   /** The name of a django-environ `Env()` instance the production settings can use, if any. */
   get environName(): string | undefined {
-    for (const [name, b] of this.profile.scope) if (b.value.kind === 'envreader') return name;
-    return undefined;
+    return this.profile.envStyle.environName;
   }
 
   get idiom(): EnvIdiom {
-    if (this.environName) return 'environ';
-    const config = this.profile.scope.get('config')?.value;
-    if (config?.kind === 'builtin' && config.name === 'decouple.config') return 'decouple';
-    return 'os';
+    const style = this.profile.envStyle;
+    return style.environName ? 'environ' : style.decouple ? 'decouple' : 'os';
   }
 
   /** The environment-variable name for a setting, following the project's prefix habit. */
   envName(setting: string): string {
-    const names: string[] = [];
-    for (const b of this.profile.scope.values()) if (b.value.env) names.push(...b.value.env.names);
-    const prefixed = names.filter((n) => n.startsWith('DJANGO_')).length;
-    return prefixed * 2 >= names.length && names.length > 0 ? `DJANGO_${setting}` : names.length === 0 ? `DJANGO_${setting}` : setting;
+    return this.profile.envStyle.djangoPrefix ? `DJANGO_${setting}` : setting;
   }
 
   /** Expression reading a boolean from the environment with a default, plus the imports it needs. */

@@ -6,6 +6,7 @@ import type { DjangoProject, SettingsModule } from '../project/model';
 import type { PythonSources } from '../project/sources';
 import type { Fix, Location, Range, RelatedInformation, Severity } from '../types';
 import type { FileSystem } from '../workspace';
+import type { ImportUse } from '../deploy/pyimports';
 
 export interface RuleMeta {
   /** Stable code, e.g. "DJ-SEC-001"; also the file name. */
@@ -80,6 +81,13 @@ export interface ProjectContext {
    * the list of view modules...). `key` names it; `compute` runs on first use.
    */
   shared<T>(key: string, compute: () => T): T;
+  /**
+   * Does the file's text match `re`? Prefer this to reading the file when that is all a rule
+   * needs: the rule then depends on the answer, not on every character of the file.
+   */
+  mentions(file: string, re: RegExp): boolean;
+  /** The top-level modules a Python file imports (a dependency on the list, not the text). */
+  imports(file: string): ImportUse[];
   report(r: ProjectReport): void;
 }
 

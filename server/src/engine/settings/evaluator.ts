@@ -377,7 +377,8 @@ const CONFIGURATION_TYPES: Record<string, PyType> = {
  * any setting may come from one: noted as dynamic.
  */
 export function applyConfiguration(ev: Evaluation, scope: Scope, isProduction: (className: string) => number | undefined, location: Location): void {
-  const classes = [...scope.values()].flatMap((b) => (b.value.kind === 'class' && b.value.cls && derivesFrom(b.value.cls, CONFIGURATION) ? [b.value.cls] : []));
+  const classes: ClassInfo[] = [];
+  for (const b of scope.values()) if (b.value.kind === 'class' && b.value.cls && derivesFrom(b.value.cls, CONFIGURATION)) classes.push(b.value.cls);
   if (classes.length === 0) return;
   const selected = ev.processEnv.get('DJANGO_CONFIGURATION');
   const byName = selected?.kind === 'str' ? classes.find((c) => c.name === selected.value) : undefined;

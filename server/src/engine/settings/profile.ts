@@ -17,6 +17,16 @@ export interface Setting {
   mayBeDefinedElsewhere?: boolean;
 }
 
+/** The environment-reading habits of a settings module. */
+export interface EnvStyle {
+  /** Name of a django-environ `Env()` instance, if the settings have one. */
+  environName?: string;
+  /** `config` is python-decouple's. */
+  decouple: boolean;
+  /** Most variables read carry a DJANGO_ prefix (or none are read). */
+  djangoPrefix: boolean;
+}
+
 export class SettingsProfile {
   readonly notes: EvalNote[];
   readonly filesRead: Set<string>;
@@ -46,6 +56,27 @@ export class SettingsProfile {
     if (binding) return { name, value: binding.value, binding, isDefault: false };
     const def = djangoDefault(name, this.version);
     return { name, value: def ?? unknown('not a Django setting in this version'), isDefault: true, mayBeDefinedElsewhere: this.mayDefineMore || undefined };
+  }
+
+  private style: EnvStyle | undefined;
+
+  /** How the settings read the environment, which fixes imitate (computed once per profile). */
+  get envStyle(): EnvStyle {
+    if (!this.style) {
+      let environName: string | undefined;
+      let names = 0;
+      let prefixed = 0;
+      for (const [name, b] of this.scope) {
+        if (environName === undefined && b.value.kind === 'envreader') environName = name;
+        const env = b.value.env;
+        if (!env) continue;
+        names += env.names.length;
+        for (const n of env.names) if (n.startsWith('DJANGO_')) prefixed++;
+      }
+      const config = this.scope.get('config')?.value;
+      this.style = { environName, decouple: config?.kind === 'builtin' && config.name === 'decouple.config', djangoPrefix: names === 0 || prefixed * 2 >= names };
+    }
+    return this.style;
   }
 
   /** An optional `local.py` or dynamic code could define settings we cannot see. */

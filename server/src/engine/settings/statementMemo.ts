@@ -171,6 +171,13 @@ export function replay(record: StatementRecord, stmt: SyntaxNode, maps: Recordin
  */
 export function reuseEqualWrites(previous: StatementRecord, writes: Access[], maps: RecordingMap<unknown>[]): void {
   if (previous.writes.length === 0) return;
+  // Usually the statement wrote the same keys in the same order, many of them the very same
+  // objects (an unchanged star import): compare in step before building an index.
+  const same = previous.writes.length === writes.length && writes.every((w, i) => {
+    const o = previous.writes[i]!;
+    return o[0] === w[0] && o[1] === w[1] && o[2] === w[2];
+  });
+  if (same) return;
   const before = new Map<string, unknown>();
   for (const [map, key, value] of previous.writes) before.set(`${map}\0${key}`, value);
   for (const w of writes) {

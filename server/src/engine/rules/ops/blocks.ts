@@ -21,7 +21,7 @@ export function loggingLines(ctx: SettingsContext, variant: LoggingVariant, proj
   const withFile = variant !== 'console';
   let filename = '';
   if (withFile) {
-    const taken = ctx.profile.scope.has('LOG_DIR');
+    const taken = !!ctx.profile.setting('LOG_DIR').binding;
     const dirName = taken ? 'DJANGO_LOG_DIR' : 'LOG_DIR';
     const dir = baseDirPath(ctx, 'logs');
     if (!dir) return undefined;
@@ -85,7 +85,7 @@ function topLevelImport(ctx: SettingsContext, statement: string): boolean {
 }
 
 export function sentryLines(ctx: SettingsContext): Lines {
-  const dsnDefined = ctx.profile.scope.has('SENTRY_DSN');
+  const dsnDefined = !!ctx.profile.setting('SENTRY_DSN').binding;
   const dsn = envGet(ctx.edit, 'SENTRY_DSN');
   const environment = envGet(ctx.edit, 'SENTRY_ENVIRONMENT', '"production"');
   const rate = envFloat(ctx.edit, 'SENTRY_TRACES_SAMPLE_RATE', 0.1);

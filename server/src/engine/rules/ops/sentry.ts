@@ -1,7 +1,6 @@
 // Finding `sentry_sdk.init(...)` calls in the project (spec DJ-OPS-007/008).
 import type { SyntaxNode } from '../../parsing/syntax';
 import { type OpsContext, callsIn, underDebugOnly } from './support';
-import { mentions } from '../../textMemo';
 
 export interface SentryInit {
   file: string;
@@ -43,8 +42,7 @@ function findInits(ctx: OpsContext): SentryInit[] {
   const out: SentryInit[] = [];
   for (const file of ctx.files) {
     if (!file.endsWith('.py') || devModules.has(file) || /(^|\/)(tests?|test_[^/]*\.py|[^/]*_tests?\.py|conftest\.py)(\/|$)/.test(file)) continue;
-    const text = ctx.fs.readFile(file);
-    if (!text || !mentions(file, text, /sentry_sdk/)) continue;
+    if (!ctx.mentions(file, /sentry_sdk/)) continue;
     const parsed = ctx.sources.get(file);
     if (!parsed) continue;
     const names = initNames(parsed.root);

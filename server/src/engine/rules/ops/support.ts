@@ -45,6 +45,8 @@ export interface OpsContext extends SettingsContext {
   evaluate(file: string, node: SyntaxNode): Value;
   /** A value computed once per analysis and shared by the rules (ProjectContext.shared). */
   shared<T>(key: string, compute: () => T): T;
+  /** Does the file's text match `re`? (ProjectContext.mentions) */
+  mentions(file: string, re: RegExp): boolean;
 }
 
 /**
@@ -87,6 +89,7 @@ export function opsContext(pctx: ProjectContext): OpsContext | undefined {
     requirement: (name, version) => addRequirementEdits(pctx.fs, pctx.project, name, version),
     requires: (name) => pctx.project.requirementNames.has(normalizeDistName(name)),
     shared: (key, compute) => pctx.shared(key, compute),
+    mentions: (file, re) => pctx.mentions(file, re),
     evaluate(file, node) {
       let scope = scopes.get(file);
       if (!scope) {
@@ -219,7 +222,7 @@ export function insertNear(ctx: SettingsContext, anchors: string[], lines: strin
 
 /** Python source for a path under BASE_DIR in the project's style, undefined without BASE_DIR. */
 export function baseDirPath(ctx: SettingsContext, ...parts: string[]): { text: string; imports: string[]; kind: 'path' | 'str' } | undefined {
-  const base = ctx.profile.scope.get('BASE_DIR')?.value;
+  const base = ctx.profile.setting('BASE_DIR').binding?.value;
   if (!base) return undefined;
   if (base.kind === 'path') return { text: ['BASE_DIR', ...parts.map((p) => JSON.stringify(p))].join(' / '), imports: [], kind: 'path' };
   if (base.kind === 'str') return { text: `os.path.join(BASE_DIR, ${parts.map((p) => JSON.stringify(p)).join(', ')})`, imports: ['import os'], kind: 'str' };

@@ -1,6 +1,5 @@
 import { basename, relative } from 'node:path';
 import { models, projectPythonFiles } from '../../deploy/context';
-import { importsOf } from '../../deploy/pyimports';
 import { moduleFile } from '../../project/model';
 import { pinFor } from '../../requirements/rulekit';
 import { isSequence, type Value } from '../../settings/value';
@@ -8,16 +7,6 @@ import type { Location } from '../../types';
 import type { ProjectRule } from '../types';
 
 /** Import name → distribution, and distributions that also provide it. */
-/** Per-file memo of the text scan, reused while the file's text is the same string. */
-const mentionMemo = new Map<string, { text: string; hit: boolean }>();
-function mentionsProvider(file: string, text: string, re: RegExp): boolean {
-  const memo = mentionMemo.get(file);
-  if (memo && memo.text === text) return memo.hit;
-  const hit = re.test(text);
-  mentionMemo.set(file, { text, hit });
-  return hit;
-}
-
 const PROVIDERS: Record<string, { dist: string; also?: string[] }> = {
   whitenoise: { dist: 'whitenoise' },
   sentry_sdk: { dist: 'sentry-sdk' },
@@ -62,6 +51,9 @@ const PROVIDERS: Record<string, { dist: string; also?: string[] }> = {
   boto3: { dist: 'boto3', also: ['django-storages'] },
   PIL: { dist: 'Pillow' },
 };
+
+/** Text pre-check: a module that names no provided package has no import this rule counts. */
+const MENTIONS_PROVIDER = new RegExp(`\\b(${Object.keys(PROVIDERS).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
 
 /** Settings whose string values name modules to import. */
 const MODULE_SETTINGS = ['INSTALLED_APPS', 'MIDDLEWARE', 'STATICFILES_STORAGE', 'DEFAULT_FILE_STORAGE', 'EMAIL_BACKEND', 'SESSION_ENGINE', 'AUTHENTICATION_BACKENDS', 'PASSWORD_HASHERS'];
@@ -137,12 +129,10 @@ whitenoise==6.8.2
     const files = [...settingsFiles, ...codeFiles(ctx).filter((f) => !settingsFiles.has(f))];
     // Parse only files that mention a package we know how to provide: on a large project almost
     // none do, and parsing every module would dominate the analysis.
-    const mentions = new RegExp(`\\b(${Object.keys(PROVIDERS).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
     for (const file of files) {
       if (ctx.project.settingsModules.some((m) => m.path === file && (m.role === 'dev' || m.role === 'test'))) continue;
-      const text = ctx.fs.readFile(file);
-      if (text === undefined || !mentionsProvider(file, text, mentions)) continue;
-      for (const imp of importsOf(ctx.sources, file)) {
+      if (!ctx.mentions(file, MENTIONS_PROVIDER)) continue;
+      for (const imp of ctx.imports(file)) {
         if (imp.optional) continue;
         note(imp.module, { file, range: imp.range }, `import in ${basename(file)}`);
       }

@@ -4,7 +4,6 @@ import type { TextEdit } from '../../types';
 import { DEFAULT_FILE_STORAGE } from '../ops/blocks';
 import { type OpsContext, assignsName, insertNear, opsContext, prodRoot, strOf, styled, versionAtLeast } from '../ops/support';
 import type { ProjectRule } from '../types';
-import { mentions } from '../../textMemo';
 
 const PLATFORM_FILES: [RegExp, string][] = [
   [/^Procfile$/, 'Heroku-style Procfile'],
@@ -32,9 +31,8 @@ function ephemeralDeployment(ctx: OpsContext): string | undefined {
 function handlesUploads(ctx: OpsContext): string | undefined {
   for (const f of ctx.files) {
     if (!f.endsWith('.py') || /\/migrations\//.test(f) || /(^|\/)(tests?|test_[^/]*\.py)(\/|$)/.test(f)) continue;
-    const text = ctx.fs.readFile(f) ?? '';
-    if (mentions(f, text, /\b(FileField|ImageField)\s*\(/)) return 'FileField/ImageField models';
-    if (mentions(f, text, /request\.FILES\b/)) return 'request.FILES';
+    if (ctx.mentions(f, /\b(FileField|ImageField)\s*\(/)) return 'FileField/ImageField models';
+    if (ctx.mentions(f, /request\.FILES\b/)) return 'request.FILES';
   }
   return undefined;
 }
