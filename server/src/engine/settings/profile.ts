@@ -4,6 +4,7 @@ import { djangoDefault, type DjangoVersion } from '../project/djangoVersion';
 import { type DjangoProject, type SettingsModule, roleFromName } from '../project/model';
 import type { Location } from '../types';
 import { Evaluation, applyConfiguration, type EvalNote, type ModuleHost } from './evaluator';
+import { mentions } from '../textMemo';
 import { type Binding, type Scope, type Value, stringItems, unknown } from './value';
 
 export interface Setting {
@@ -26,6 +27,8 @@ export interface EnvStyle {
   /** Most variables read carry a DJANGO_ prefix (or none are read). */
   djangoPrefix: boolean;
 }
+
+const contributions = new WeakMap<Binding, { reader: boolean; names: number; prefixed: number }>();
 
 export class SettingsProfile {
   readonly notes: EvalNote[];
@@ -67,11 +70,17 @@ export class SettingsProfile {
       let names = 0;
       let prefixed = 0;
       for (const [name, b] of this.scope) {
-        if (environName === undefined && b.value.kind === 'envreader') environName = name;
-        const env = b.value.env;
-        if (!env) continue;
-        names += env.names.length;
-        for (const n of env.names) if (n.startsWith('DJANGO_')) prefixed++;
+        // Bindings are shared between profiles and analyses (imports, replayed statements):
+        // each one's contribution is worked out once.
+        let c = contributions.get(b);
+        if (c === undefined) {
+          const env = b.value.env;
+          c = { reader: b.value.kind === 'envreader', names: env?.names.length ?? 0, prefixed: env?.names.filter((n) => n.startsWith('DJANGO_')).length ?? 0 };
+          contributions.set(b, c);
+        }
+        if (environName === undefined && c.reader) environName = name;
+        names += c.names;
+        prefixed += c.prefixed;
       }
       const config = this.scope.get('config')?.value;
       this.style = { environName, decouple: config?.kind === 'builtin' && config.name === 'decouple.config', djangoPrefix: names === 0 || prefixed * 2 >= names };
@@ -102,7 +111,13 @@ export function evaluateProfile(project: DjangoProject, module: SettingsModule, 
   const scope = evaluation.evaluateModule(module.path) ?? new Map();
   const mod = host.load(module.path);
   const anchor = mod ? firstLineAfterImports(module.path, mod.root) : undefined;
-  applyConfiguration(evaluation, scope, productionClassRank, anchor ?? { file: module.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  // Only code that imports django-configurations can define a Configuration class: skip the walk
+  // over every binding otherwise.
+  const usesConfigurations = [...evaluation.filesRead].some((f) => {
+    const text = host.load(f)?.root.tree.text;
+    return text !== undefined && mentions(f, text, /\bconfigurations\b/);
+  });
+  if (usesConfigurations) applyConfiguration(evaluation, scope, productionClassRank, anchor ?? { file: module.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
   const profile = new SettingsProfile(project, module, scope, evaluation);
   profile.anchorAfterImports = anchor;
   return profile;

@@ -16,22 +16,22 @@ const DELETED = Symbol('deleted');
 export class RecordingMap<V> extends Map<string, V> {
   override get(key: string): V | undefined {
     const value = super.get(key);
-    if (active?.tracks(this)) active.read(this, key, value);
+    active?.read(this, key, value);
     return value;
   }
 
   override has(key: string): boolean {
-    if (active?.tracks(this)) active.read(this, key, super.get(key));
+    active?.read(this, key, super.get(key));
     return super.has(key);
   }
 
   override set(key: string, value: V): this {
-    if (active?.tracks(this)) active.write(this, key, value);
+    active?.write(this, key, value);
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
-    if (active?.tracks(this)) active.write(this, key, DELETED);
+    active?.write(this, key, DELETED);
     return super.delete(key);
   }
 
@@ -100,30 +100,35 @@ export class Recorder {
   opaque = false;
   readonly reads: Access[] = [];
   readonly writes: Access[] = [];
-  private readonly seen = new Set<string>();
+  /** Keys already read or written, per map: only the first access to a key is an input. */
+  private readonly seen: Set<string>[];
 
   constructor(
     private readonly maps: RecordingMap<unknown>[],
     /** The module whose statement this is: reading any other module's code makes it opaque. */
     readonly modulePath: string,
-  ) {}
+  ) {
+    this.seen = maps.map(() => new Set());
+  }
 
   tracks(map: Map<string, unknown>): boolean {
     return this.maps.includes(map as RecordingMap<unknown>);
   }
 
-  read(map: RecordingMap<unknown>, key: string, value: unknown): void {
+  read(map: Map<string, unknown>, key: string, value: unknown): void {
+    const index = this.maps.indexOf(map as RecordingMap<unknown>);
+    if (index < 0) return;
     // A name the statement itself bound (or already read) is not a new input.
-    const index = this.maps.indexOf(map);
-    const id = `${index}\0${key}`;
-    if (this.seen.has(id)) return;
+    const seen = this.seen[index]!;
+    if (seen.has(key)) return;
+    seen.add(key);
     this.reads.push([index, key, value]);
-    this.seen.add(id);
   }
 
-  write(map: RecordingMap<unknown>, key: string, value: unknown): void {
-    const index = this.maps.indexOf(map);
-    this.seen.add(`${index}\0${key}`);
+  write(map: Map<string, unknown>, key: string, value: unknown): void {
+    const index = this.maps.indexOf(map as RecordingMap<unknown>);
+    if (index < 0) return;
+    this.seen[index]!.add(key);
     this.writes.push([index, key, value]);
   }
 }
@@ -171,16 +176,22 @@ export function replay(record: StatementRecord, stmt: SyntaxNode, maps: Recordin
  */
 export function reuseEqualWrites(previous: StatementRecord, writes: Access[], maps: RecordingMap<unknown>[]): void {
   if (previous.writes.length === 0) return;
-  // Usually the statement wrote the same keys in the same order, many of them the very same
-  // objects (an unchanged star import): compare in step before building an index.
-  const same = previous.writes.length === writes.length && writes.every((w, i) => {
+  // Usually the statement wrote the same keys in the same order, most of them the very same
+  // objects (a star import of a module with one edited statement): compare in step, and index the
+  // previous writes only if the order differs.
+  let i = 0;
+  for (; i < writes.length && i < previous.writes.length; i++) {
+    const w = writes[i]!;
     const o = previous.writes[i]!;
-    return o[0] === w[0] && o[1] === w[1] && o[2] === w[2];
-  });
-  if (same) return;
+    if (o[0] !== w[0] || o[1] !== w[1]) break;
+    if (o[2] === w[2] || !sameValue(o[2], w[2], 0)) continue;
+    if (maps[w[0]]!.peek(w[1]) === w[2]) maps[w[0]]!.put(w[1], o[2] as never);
+    w[2] = o[2];
+  }
+  if (i === writes.length) return;
   const before = new Map<string, unknown>();
   for (const [map, key, value] of previous.writes) before.set(`${map}\0${key}`, value);
-  for (const w of writes) {
+  for (const w of writes.slice(i)) {
     const [map, key, value] = w;
     const old = before.get(`${map}\0${key}`);
     if (old === undefined || old === value || !sameValue(old, value, 0)) continue;

@@ -5,21 +5,26 @@ import type { SettingsContext } from '../types';
 
 import { nodeLocation } from '../../parsing/locations';
 import { mentions } from '../../textMemo';
+import { perStatement } from '../../parsing/perStatement';
 
 export const locOf = nodeLocation;
 
 /**
  * Every node of the given types in the production settings files (function bodies included), in
- * files whose text matches `mentions` (a cheap pre-check: most files never mention what a rule
- * looks for, and this runs on every keystroke).
+ * files whose text matches `pattern` (a cheap pre-check: most files never mention what a rule
+ * looks for, and this runs on every keystroke), and for which `keep` (a syntactic test) holds.
+ * The nodes are found per top-level statement and remembered until the statement changes, so a
+ * keystroke elsewhere in a large module costs nothing here; `keep` must depend only on the node.
  */
-export function nodesOfType(ctx: SettingsContext, types: string[], pattern?: RegExp): { file: string; node: SyntaxNode }[] {
+export function nodesOfType(ctx: SettingsContext, types: string[], pattern?: RegExp, keep?: { name: string; test: (node: SyntaxNode) => boolean }): { file: string; node: SyntaxNode }[] {
   const out: { file: string; node: SyntaxNode }[] = [];
+  const kind = `nodes:${types.join(',')}:${keep?.name ?? ''}`;
   for (const file of ctx.profile.filesRead) {
     if (pattern && !mentions(file, ctx.edit.textOf(file) ?? '', pattern)) continue;
     const root = ctx.edit.rootOf(file);
     if (!root) continue;
-    for (const node of root.descendantsOfType(types)) if (node) out.push({ file, node });
+    const found = perStatement(kind, file, root, (stmt) => [...(types.includes(stmt.type) ? [stmt] : []), ...stmt.descendantsOfType(types)].filter((n) => !keep || keep.test(n)));
+    for (const node of found) out.push({ file, node });
   }
   return out;
 }

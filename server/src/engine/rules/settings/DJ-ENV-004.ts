@@ -1,7 +1,22 @@
 import { locOf, nodesOfType } from '../environment/scan';
+import type { SyntaxNode } from '../../parsing/syntax';
 import type { SettingsRule } from '../types';
 
 const OPTIONAL_READ = /^os\.(getenv|environ\.get)$/;
+
+function readArguments(call: SyntaxNode): SyntaxNode[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+}
+
+/** `os.getenv("X").method(...)`: a method called on a one-argument optional read. */
+function isMethodOnOptionalRead(node: SyntaxNode): boolean {
+  const fn = node.childForFieldName('function');
+  if (fn?.type !== 'attribute') return false;
+  const inner = fn.childForFieldName('object');
+  if (inner?.type !== 'call' || !OPTIONAL_READ.test(inner.childForFieldName('function')?.text ?? '')) return false;
+  const real = readArguments(inner);
+  return real.length === 1 && real[0]!.type !== 'keyword_argument';
+}
 
 export const rule: SettingsRule = {
   id: 'DJ-ENV-004',
@@ -23,14 +38,10 @@ After:
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")
 \`\`\``,
   check(ctx) {
-    for (const { file, node } of nodesOfType(ctx, ['call'], /\b(getenv|environ\.get)\([^()]*\)\s*\./)) {
-      const fn = node.childForFieldName('function');
-      if (fn?.type !== 'attribute') continue;
-      const inner = fn.childForFieldName('object');
-      if (inner?.type !== 'call' || !OPTIONAL_READ.test(inner.childForFieldName('function')?.text ?? '')) continue;
-      const args = inner.childForFieldName('arguments');
-      const real = args?.namedChildren.filter((a) => a && a.type !== 'comment') ?? [];
-      if (real.length !== 1 || real[0]?.type === 'keyword_argument') continue;
+    for (const { file, node } of nodesOfType(ctx, ['call'], /\b(getenv|environ\.get)\([^()]*\)\s*\./, { name: 'DJ-ENV-004', test: isMethodOnOptionalRead })) {
+      const fn = node.childForFieldName('function')!;
+      const inner = fn.childForFieldName('object')!;
+      const real = readArguments(inner);
       const method = fn.childForFieldName('attribute')?.text;
       const name = real[0]!.text;
       const end = real[0]!.endPosition;
