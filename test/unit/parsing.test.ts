@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ParsedFile, ParserPool, computeLineStarts } from '../../server/src/engine/parsing/documents';
-import type { SyntaxNode } from '../../server/src/engine/parsing/syntax';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createParser } from '../../server/src/engine/parsing/grammars';
+import { copyPath, copyTree, copyTreePublic, SyntaxTree, type SyntaxNode } from '../../server/src/engine/parsing/syntax';
+import { FIXTURES } from '../helpers/engine';
 
 function positionOf(text: string, offset: number) {
   const starts = computeLineStarts(text);
@@ -87,3 +91,34 @@ const settings = [
   '',
 ].join('\n');
 randomEdits('random edits that keep a settings module valid reparse to the tree of a full parse', settings, ['x', 'X_1', ' ', '"é😀"', '\n', '\nY = 2\n', '1', '', '', '#'], 400, 7, 2);
+
+test('trees copied through the runtime exports equal those copied through the public cursor API', async () => {
+  const parser = await createParser('python');
+  const files: string[] = [];
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (name.endsWith('.py')) files.push(p);
+    }
+  };
+  visit(FIXTURES);
+  assert.ok(files.length > 200);
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const tree = parser.parse(text)!;
+    try {
+      const direct = new SyntaxTree(text);
+      direct.rootNode = copyTree(tree, text, direct, 0, 0, (s: string) => parser.parse(s) ?? undefined);
+      const viaApi = new SyntaxTree(text);
+      viaApi.rootNode = copyTreePublic(tree, text, viaApi);
+      assert.equal(dump(direct.rootNode), dump(viaApi.rootNode), file);
+    } finally {
+      tree.delete();
+    }
+  }
+  // The fast way is the one in use (a web-tree-sitter upgrade that breaks it would silently slow
+  // every parse down).
+  assert.equal(copyPath(), 'direct');
+  parser.delete();
+});

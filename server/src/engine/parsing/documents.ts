@@ -74,7 +74,7 @@ export class ParserPool {
         const tree = parser.parse(text);
         if (!tree) throw new Error('parser returned no tree');
         try {
-          return copyTree(tree, text, into, offset, rowOffset);
+          return copyTree(tree, text, into, offset, rowOffset, (sample) => parser.parse(sample) ?? undefined);
         } finally {
           tree.delete();
         }

@@ -29,8 +29,24 @@ function runtimeWasm(): string {
   return found;
 }
 
+/**
+ * The runtime's Emscripten module. web-tree-sitter initialises Emscripten with the options object it
+ * is given, and Emscripten makes that object the module (exports and memory views land on it); the
+ * tree copy (syntax.ts) calls the cursor exports directly through it. Undefined until initialised.
+ */
+let emscriptenModule: Record<string, unknown> | undefined;
+
+export function runtimeModule(): Record<string, unknown> | undefined {
+  return emscriptenModule;
+}
+
 export function initRuntime(): Promise<void> {
-  runtime ??= Parser.init({ locateFile: () => runtimeWasm() });
+  if (!runtime) {
+    const options: Record<string, unknown> = { locateFile: () => runtimeWasm() };
+    runtime = Parser.init(options).then(() => {
+      emscriptenModule = options;
+    });
+  }
   return runtime;
 }
 

@@ -5,6 +5,7 @@
 // `SyntaxNode`s that keep the same names (`type`, `childForFieldName`, `namedChildren`...) and is
 // then deleted: no tree outlives its parse in wasm memory, and every later read is a field access.
 import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+import { runtimeModule } from './grammars';
 
 export interface Point {
   row: number;
@@ -19,11 +20,14 @@ export class SyntaxTree {
 
 let nextId = 1;
 
+/** The children of every leaf: one shared, frozen array instead of an empty one per node. */
+const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
+
 export class SyntaxNode {
   /** Unique per node object (tree-sitter's ids are addresses, reused after a tree is freed). */
   readonly id = nextId++;
   parent: SyntaxNode | null = null;
-  children: SyntaxNode[] = [];
+  children: SyntaxNode[] = NO_CHILDREN;
   /** Field name of each child, when the node has any field at all. */
   fieldNames: (string | null)[] | undefined;
   hasError = false;
@@ -297,20 +301,157 @@ function rowOf(starts: number[], offset: number): number {
 }
 
 /**
+ * How the copy reads a tree-sitter cursor: the current node's type id, field id, extent and
+ * whether it is MISSING, and the moves.
+ */
+interface CursorReader {
+  typeId(): number;
+  fieldId(): number;
+  startIndex(): number;
+  endIndex(): number;
+  isMissing(): boolean;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+  /** Frees the cursor. */
+  done(): void;
+}
+
+/** The public TreeCursor API: every call copies the cursor into wasm memory and back. */
+function publicReader(tree: Tree): CursorReader {
+  const c = tree.walk();
+  return {
+    typeId: () => c.nodeTypeId,
+    fieldId: () => c.currentFieldId,
+    startIndex: () => c.startIndex,
+    endIndex: () => c.endIndex,
+    isMissing: () => c.nodeIsMissing,
+    firstChild: () => c.gotoFirstChild(),
+    nextSibling: () => c.gotoNextSibling(),
+    parent: () => c.gotoParent(),
+    done: () => c.delete(),
+  };
+}
+
+type Exported = (tree: number) => number;
+interface RuntimeExports {
+  typeId: Exported;
+  fieldId: Exported;
+  startIndex: Exported;
+  endIndex: Exported;
+  isMissing: Exported;
+  firstChild: Exported;
+  nextSibling: Exported;
+  parent: Exported;
+  heap: () => Int32Array;
+  transferBuffer: number;
+}
+
+let runtimeExports: RuntimeExports | null | undefined;
+
+/**
+ * The runtime's cursor functions, called directly. Each `*_wasm` export reads the cursor from the
+ * runtime's transfer buffer (and the moves write it back), so the cursor can stay there for a whole
+ * walk instead of being copied in and out around every call, which is what the public API costs.
+ * Checked against the public API on a sample tree once; null (public API only) when anything
+ * differs or is missing, as after a web-tree-sitter upgrade that changed these internals.
+ */
+function directExports(sample: (text: string) => Tree | undefined): RuntimeExports | null {
+  if (runtimeExports !== undefined) return runtimeExports;
+  const text = 'import os\nX = {"a": [1, f"{y}"]}\nif X:\n    def f(a, b=2): return a\nY = (\n';
+  const tree = sample(text);
+  // No parser at hand to check with: public API this time, decide later.
+  if (!tree) return null;
+  runtimeExports = null;
+  const m = runtimeModule();
+  const fn = (name: string) => (typeof m?.[name] === 'function' ? (m[name] as Exported) : undefined);
+  const names = ['typeId', 'fieldId', 'startIndex', 'endIndex', 'isMissing', 'firstChild', 'nextSibling', 'parent'] as const;
+  const exports = {
+    typeId: fn('_ts_tree_cursor_current_node_type_id_wasm'),
+    fieldId: fn('_ts_tree_cursor_current_field_id_wasm'),
+    startIndex: fn('_ts_tree_cursor_start_index_wasm'),
+    endIndex: fn('_ts_tree_cursor_end_index_wasm'),
+    isMissing: fn('_ts_tree_cursor_current_node_is_missing_wasm'),
+    firstChild: fn('_ts_tree_cursor_goto_first_child_wasm'),
+    nextSibling: fn('_ts_tree_cursor_goto_next_sibling_wasm'),
+    parent: fn('_ts_tree_cursor_goto_parent_wasm'),
+  };
+  const init = fn('_ts_init');
+  try {
+    if (!m || !init || names.some((n) => !exports[n]) || !(m.HEAP32 instanceof Int32Array)) return null;
+    const candidate = { ...(exports as Record<(typeof names)[number], Exported>), heap: () => m.HEAP32 as Int32Array, transferBuffer: init(0) };
+    const a = new SyntaxTree(text);
+    a.rootNode = walk(tree, text, a, 0, 0, () => directReader(tree, candidate));
+    const b = new SyntaxTree(text);
+    b.rootNode = walk(tree, text, b, 0, 0, () => publicReader(tree));
+    if (dumpForCheck(a.rootNode) === dumpForCheck(b.rootNode)) runtimeExports = candidate;
+  } catch {
+    runtimeExports = null;
+  } finally {
+    tree.delete();
+  }
+  return runtimeExports;
+}
+
+/** Which way trees are copied: through the runtime's exports directly, or the public cursor API. */
+export function copyPath(): 'direct' | 'public' | 'undecided' {
+  return runtimeExports === undefined ? 'undecided' : runtimeExports ? 'direct' : 'public';
+}
+
+/** Copies with the public cursor API only (tests compare both ways). */
+export function copyTreePublic(tree: Tree, text: string, into: SyntaxTree): SyntaxNode {
+  return walk(tree, text, into, 0, 0, () => publicReader(tree));
+}
+
+function dumpForCheck(n: SyntaxNode): string {
+  return `${n.type}${n.isMissing ? '!' : ''}${n.startIndex}-${n.endIndex}[${n.fieldNames?.join(',') ?? ''}](${n.children.map(dumpForCheck).join(' ')})`;
+}
+
+function directReader(tree: Tree, x: RuntimeExports): CursorReader {
+  const cursor = tree.walk() as unknown as Record<number, number>;
+  const t = (tree as unknown as Record<number, number>)[0]!;
+  // The cursor's four words go into the transfer buffer once; the calls below keep them there.
+  const word = x.transferBuffer >> 2;
+  for (let i = 0; i < 4; i++) x.heap()[word + i] = cursor[i]!;
+  return {
+    typeId: () => x.typeId(t),
+    fieldId: () => x.fieldId(t),
+    startIndex: () => x.startIndex(t),
+    endIndex: () => x.endIndex(t),
+    isMissing: () => x.isMissing(t) === 1,
+    firstChild: () => x.firstChild(t) === 1,
+    nextSibling: () => x.nextSibling(t) === 1,
+    parent: () => x.parent(t) === 1,
+    done: () => {
+      // The moves may have reallocated the cursor's stack: hand the current words back first.
+      for (let i = 0; i < 4; i++) cursor[i] = x.heap()[word + i]!;
+      (cursor as unknown as TreeCursor).delete();
+    },
+  };
+}
+
+/**
  * Copies a tree-sitter tree into `SyntaxNode`s. `text` is the text that was parsed; `offset` and
  * `rowOffset` place it in a larger file (a region reparsed on its own starts at a line start, so
- * columns need no offset). The nodes share `into`, the file's text holder.
+ * columns need no offset). The nodes share `into`, the file's text holder. `sample` parses a small
+ * check text, used once to validate the direct cursor calls.
  */
-export function copyTree(tree: Tree, text: string, into: SyntaxTree, offset = 0, rowOffset = 0): SyntaxNode {
+export function copyTree(tree: Tree, text: string, into: SyntaxTree, offset = 0, rowOffset = 0, sample: (text: string) => Tree | undefined = () => undefined): SyntaxNode {
+  const direct = directExports(sample);
+  return walk(tree, text, into, offset, rowOffset, () => (direct ? directReader(tree, direct) : publicReader(tree)));
+}
+
+function walk(tree: Tree, text: string, into: SyntaxTree, offset: number, rowOffset: number, reader: () => CursorReader): SyntaxNode {
   const t = tablesOf(tree.language);
   const starts = rowStarts(text);
-  const cursor: TreeCursor = tree.walk();
+  // Created last: nothing may call into the runtime between here and the end of the walk.
+  const cursor = reader();
   const make = (): SyntaxNode => {
-    const typeId = cursor.nodeTypeId;
-    const start = cursor.startIndex;
-    const end = cursor.endIndex;
+    const typeId = cursor.typeId();
+    const start = cursor.startIndex();
+    const end = cursor.endIndex();
     const type = typeId === 65535 ? 'ERROR' : (t.types[typeId] ?? 'ERROR');
-    const missing = start === end && cursor.nodeIsMissing;
+    const missing = start === end && cursor.isMissing();
     const sr = rowOf(starts, start);
     const er = end === start ? sr : rowOf(starts, end);
     const node = new SyntaxNode(into, type, typeId === 65535 || (t.named[typeId] ?? false), missing, start + offset, end + offset, sr + rowOffset, start - starts[sr]!, er + rowOffset, end - starts[er]!);
@@ -320,32 +461,33 @@ export function copyTree(tree: Tree, text: string, into: SyntaxTree, offset = 0,
   try {
     const root = make();
     const stack: SyntaxNode[] = [root];
-    if (!cursor.gotoFirstChild()) return root;
+    if (!cursor.firstChild()) return root;
     for (;;) {
       const parent = stack[stack.length - 1]!;
       const node = make();
-      const fieldId = cursor.currentFieldId;
+      const fieldId = cursor.fieldId();
       node.parent = parent;
       node.indexInParent = parent.children.length;
       if (fieldId !== 0 || parent.fieldNames) {
         parent.fieldNames ??= new Array<string | null>(parent.children.length).fill(null);
         parent.fieldNames.push(fieldId === 0 ? null : (t.fields[fieldId] ?? null));
       }
-      parent.children.push(node);
-      if (cursor.gotoFirstChild()) {
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
+      if (cursor.firstChild()) {
         stack.push(node);
         continue;
       }
       // A leaf is complete; a node is complete when the walk climbs back out of it.
       if (node.hasError) parent.hasError = true;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return root;
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent()) return root;
         const done = stack.pop()!;
         if (stack.length === 0) return root;
         if (done.hasError) stack[stack.length - 1]!.hasError = true;
       }
     }
   } finally {
-    cursor.delete();
+    cursor.done();
   }
 }
