@@ -139,7 +139,9 @@ export class LspTestClient {
   }
 
   static async start(options: StartOptions): Promise<LspTestClient> {
-    const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // DJR_SERVER_NODE_ARGS adds Node options for the server process (e.g. --cpu-prof when profiling a bench).
+    const nodeArgs = (process.env.DJR_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspTestClient(proc, options);
     const capabilities: ClientCapabilities = options.capabilities ?? {
       workspace: {

@@ -44,6 +44,7 @@ function randomEdits(name: string, initial: string, snippets: string[], count: n
       pool.update('python', file, [change]);
       text = text.slice(0, start) + insert + text.slice(end);
       assert.equal(file.text, text);
+      assert.deepEqual(file.lineStarts(text), computeLineStarts(text), `line starts after edit ${i}`);
       const fresh = pool.parse('python', text);
       assert.equal(dump(file.tree.rootNode), dump(fresh.rootNode), `after edit ${i} (${JSON.stringify(insert)} at ${start})`);
     }
@@ -54,7 +55,7 @@ function randomEdits(name: string, initial: string, snippets: string[], count: n
 randomEdits(
   'random edits, many of them breaking the syntax, reparse to the tree of a full parse',
   'import os\n\nDEBUG = os.getenv("DEBUG", "True") == "True"\nMIDDLEWARE = [\n    "a",\n    "b",\n]\nif not DEBUG:\n    X = 1\n',
-  ['x', '\n', ' = ', '"é😀"', '(', ')', '[1, 2]', '#c\n', 'if a:\n    b = 2\n', ''],
+  ['x', '\n', ' = ', '"é😀"', '(', ')', '[1, 2]', '#c\n', 'if a:\n    b = 2\n', '', '\r\n', '\r'],
   300,
   42,
   6,

@@ -3,6 +3,7 @@
 // Ruff-style `# noqa: DJ-SEC-001` on the line. Ids or rule names; an empty list means every rule.
 import { findRule } from './rules/index';
 import type { Finding } from './types';
+import { memoByText } from './textMemo';
 
 const LINE = /#\s*django-readiness:\s*ignore(?:\[([^\]]*)\])?(?!-)/;
 const FILE = /#\s*django-readiness:\s*ignore-file(?:\[([^\]]*)\])?/;
@@ -46,7 +47,8 @@ export class Suppressions {
   private lines: string[];
 
   constructor(text: string) {
-    this.lines = text.split(/\r?\n/);
+    // Most files have no directive at all: no need to split them into lines.
+    this.lines = /django-readiness|noqa/i.test(text) ? text.split(/\r?\n/) : [];
     for (const line of this.lines) {
       const m = FILE.exec(line);
       if (m && /^\s*#/.test(line)) {
@@ -86,7 +88,8 @@ export function applySuppressions(findings: Finding[], readText: (file: string) 
     let s = cache.get(f.file);
     if (s === undefined) {
       const text = readText(f.file);
-      s = text === undefined ? null : new Suppressions(text);
+      // The directives of an unchanged file are read once (this runs on every analysis).
+      s = text === undefined ? null : memoByText('suppressions', f.file, text, (t) => new Suppressions(t));
       cache.set(f.file, s);
     }
     return !s || !s.isSuppressed(f.code, f.range.start.line);

@@ -84,7 +84,12 @@ function enclosingSetting(n: SyntaxNode): string | undefined {
 }
 
 export function credentialSites(file: string, root: SyntaxNode): CredentialSite[] {
-  return perStatement('credential-sites', file, root, (stmt) => sitesIn(file, stmt));
+  // Text pre-check per statement: a credential rule wants the sites whose name says PASSWORD,
+  // SECRET, TOKEN, KEY... (always in the statement's text) or whose literal looks like a token.
+  return perStatement('credential-sites', file, root, (stmt) => {
+    const text = stmt.text;
+    return CREDENTIAL_WORDS.test(text) || TOKEN_HINTS.test(text) ? sitesIn(file, stmt) : [];
+  });
 }
 
 function sitesIn(file: string, root: SyntaxNode): CredentialSite[] {
@@ -130,7 +135,8 @@ function sitesIn(file: string, root: SyntaxNode): CredentialSite[] {
 
 /** Every plain string literal outside function bodies, with its location. */
 export function stringLiterals(file: string, root: SyntaxNode): { text: string; at: Location; node: SyntaxNode }[] {
-  return perStatement('string-literals', file, root, (stmt) => literalsIn(file, stmt));
+  // Only statements with something token-shaped have a literal worth decoding.
+  return perStatement('string-literals', file, root, (stmt) => (TOKEN_HINTS.test(stmt.text) ? literalsIn(file, stmt) : []));
 }
 
 function literalsIn(file: string, root: SyntaxNode): { text: string; at: Location; node: SyntaxNode }[] {
@@ -152,10 +158,8 @@ export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sour
   return ctx.shared(`credential-sites:${file}`, () => {
     const parsed = ctx.sources.get(file);
     if (!parsed) return undefined;
-    // Text pre-checks: a module that never says PASSWORD/SECRET/TOKEN/KEY... has no credential
-    // site, and one without anything token-shaped has no literal worth decoding.
-    const sites = CREDENTIAL_WORDS.test(parsed.text) ? credentialSites(file, parsed.root) : [];
-    const literals = TOKEN_HINTS.test(parsed.text) ? stringLiterals(file, parsed.root) : [];
+    const sites = credentialSites(file, parsed.root);
+    const literals = stringLiterals(file, parsed.root);
     return { sites, literals };
   });
 }
