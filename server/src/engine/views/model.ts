@@ -77,7 +77,15 @@ export interface ViewIndexInput {
 const EXCLUDED_DIRS = new Set(['tests', 'test', 'testing', 'migrations', 'node_modules', 'site-packages', 'dist-packages', 'venv', '.venv', 'env', 'build', 'dist', '.tox', '.nox', 'fixtures', 'docs', '__pycache__']);
 const EXCLUDED_FILES = /^(test_.*|.*_tests?|tests|conftest|manage|wsgi|asgi|setup|noxfile|fabfile|gunicorn(\.conf|_config)?|tasks_test)\.py$/;
 
-const VIEW_INDICATORS = /request|View|csrf|Csrf|urlpatterns|execute|\.raw\(|\.extra\(|RawSQL|mark_safe|SafeString|SafeText|format_html|ratelimit|throttle/;
+/**
+ * What makes a module worth parsing up front: something a view or URL rule reports on (CSRF
+ * exemptions, URL patterns, SQL, HTML building) or a function or class whose name a rule looks for
+ * (login/token/sign-up/reset/OTP views, probes). Any other view is found through the URL patterns
+ * that route to it, whose modules are parsed on demand. On a real project most modules mention
+ * `request` and only a few of these, so most are never parsed.
+ */
+const VIEW_INDICATORS =
+  /csrf|urlpatterns|execute|\.raw\(|\.extra\(|RawSQL|mark_safe|SafeString|SafeText|format_html|(def|class)\s+\w*(log_?in|sign_?in|logon|authenticat|token|obtain|password|forgot|regist|sign_?up|otp|verif|mfa|2fa|two_factor|activat|magic|health|ping|status|alive|ready|live)/i;
 
 /** Is this file application code (not tests, migrations, management commands, settings, tooling)? */
 export function isAppFile(project: DjangoProject, path: string): boolean {

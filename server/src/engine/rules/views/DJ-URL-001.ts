@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { hasApp, hasRequirement, middleware, viewIndex, editableFixes } from '../../views/context';
 import { ensureName, importEdits, type PyModule } from '../../views/imports';
-import { shortPath, type ViewIndex } from '../../views/model';
+import { isAppFile, shortPath, type ViewIndex } from '../../views/model';
 import { HEALTH_VIEW_NAME, isHealthRoute } from '../../views/patterns';
 import { endOfText, headRange, nodeLocation, snakeCase } from '../../views/py';
 import { addUrlPatternEdits, urlpatternsStatement } from '../../views/urlEdit';
@@ -149,7 +149,12 @@ urlpatterns = [
     const fixes: Fix[] = [];
     const siblingPath = join(dirname(root.path), 'views.py');
     const sibling = ctx.fs.isFile(siblingPath) ? index.resolver.module(siblingPath) : undefined;
-    const others = index.viewModules.filter((m) => m !== root && m !== sibling).sort((a, b) => a.path.localeCompare(b.path));
+    // Other places the view can go: the apps' views.py modules (parsed only now, when the rule fires).
+    const others = ctx.files
+      .filter((f) => basename(f) === 'views.py' && isAppFile(ctx.project, f))
+      .sort((a, b) => a.localeCompare(b))
+      .map((f) => index.resolver.module(f))
+      .filter((m): m is NonNullable<typeof m> => !!m && m !== root && m !== sibling);
     const home = others.find((m) => basename(m.path) === 'views.py' && HOME_APPS.test(basename(dirname(m.path))));
     const preferred = sibling ?? home ?? root;
     const main = healthFix(index, root, preferred, `Add a health-check view${preferred === root ? '' : ` to ${shortPath(ctx.project, preferred.path)}`} and route it at /${ROUTE}`, true);
