@@ -181,7 +181,7 @@ export class Analyzer {
     const findings: Finding[] = [];
     const profiles: SettingsProfile[] = [];
     for (const project of projects) {
-      const host = new ProjectModuleHost(this.sources, project.importRoots);
+      const host = this.hostFor(project);
       // A module's profile is reused until a file its evaluation read changes.
       const profileOf = (module: SettingsModule) => {
         const key = `${project.root}\0${module.path}`;
@@ -262,10 +262,8 @@ export class Analyzer {
     // while it is computed (whoever uses the model inherits what it read). The recording views are
     // the same for every rule, so a shared model that holds one (a profile, an editor) records
     // into whichever rule uses it later, not into the rule that first built it.
-    const frames: Dependencies[] = [];
-    const deps = () => frames[frames.length - 1] ?? emptyDependencies();
-    const fs = recordingFs(this.fs, deps);
-    const sources = recordingSources(this.sources, fs, deps);
+    // They also outlive the analysis, for models kept across analyses (`shared` with `persist`).
+    const { frames, deps, fs, sources } = this.recorders(project);
     const recordedProfile = profile ? recordingProfile(profile, deps) : undefined;
     for (const rule of RULES) {
       if (rule.family !== 'project' || !this.ruleEnabled(rule)) continue;
@@ -307,8 +305,13 @@ export class Analyzer {
           deps().facts.set(`${file}\0imports`, { file, value: JSON.stringify(list), recompute });
           return list;
         },
-        shared: <T>(name: string, compute: () => T): T => {
+        shared: <T>(name: string, compute: () => T, options?: { persist?: boolean }): T => {
           let entry = shared.get(name);
+          const key = `${project.root}\0shared:${name}`;
+          if (!entry && options?.persist) {
+            const kept = this.ruleCache.getValue(key, profile);
+            if (kept) shared.set(name, (entry = kept as { value: unknown; deps: Dependencies }));
+          }
           if (!entry) {
             frames.push(emptyDependencies());
             try {
@@ -317,6 +320,7 @@ export class Analyzer {
               frames.pop();
             }
             shared.set(name, entry);
+            if (options?.persist) this.ruleCache.setValue(key, entry.deps, profile, entry);
           }
           mergeDependencies(deps(), entry.deps);
           return entry.value as T;
@@ -345,7 +349,45 @@ export class Analyzer {
       }
       out.push(...findings);
     }
+    frames.length = 0;
     return out;
+  }
+
+  private hosts = new Map<string, ProjectModuleHost>();
+
+  /**
+   * A project's module host, kept across analyses: modules evaluated from a clean start stay
+   * cached until a file their evaluation read changes, so a keystroke in one settings module does
+   * not evaluate again the helper modules the settings import.
+   */
+  private hostFor(project: DjangoProject): ProjectModuleHost {
+    const key = `${project.root}\0${project.importRoots.join('\0')}`;
+    let host = this.hosts.get(key);
+    if (!host) {
+      host = new ProjectModuleHost(this.sources, project.importRoots);
+      host.stamp = (files) => this.ruleCache.snapshot(files);
+      host.isCurrent = (stamp) => this.ruleCache.isCurrent(stamp as ReturnType<RuleResultCache['snapshot']>);
+      this.hosts.set(key, host);
+    }
+    return host;
+  }
+
+  private projectRecorders = new Map<string, { frames: Dependencies[]; deps: () => Dependencies; fs: FileSystem; sources: PythonSources }>();
+
+  /**
+   * A project's recording views of the file system and the parsed sources: one set for the
+   * analyzer's life, recording into the frame of whichever rule (or shared model) runs.
+   */
+  private recorders(project: DjangoProject) {
+    let r = this.projectRecorders.get(project.root);
+    if (!r) {
+      const frames: Dependencies[] = [];
+      const deps = () => frames[frames.length - 1] ?? emptyDependencies();
+      const fs = recordingFs(this.fs, deps);
+      r = { frames, deps, fs, sources: recordingSources(this.sources, fs, deps) };
+      this.projectRecorders.set(project.root, r);
+    }
+    return r;
   }
 
   /** Findings located in one file. */

@@ -53,7 +53,7 @@ interface Entry {
   files: Set<string>;
   facts: Map<string, Fact[]>;
   settings: Map<string, string>;
-  findings: Finding[];
+  value: unknown;
   /** Length of the change log when the entry was last known valid. */
   seen: number;
 }
@@ -138,6 +138,15 @@ export class RuleResultCache {
   }
 
   get(key: string, profile: SettingsProfile | undefined): Finding[] | undefined {
+    return this.getValue(key, profile) as Finding[] | undefined;
+  }
+
+  set(key: string, deps: Dependencies, profile: SettingsProfile | undefined, findings: Finding[]): void {
+    this.setValue(key, deps, profile, findings);
+  }
+
+  /** A value computed from `deps` (a rule's findings, a model rules share), if still valid. */
+  getValue(key: string, profile: SettingsProfile | undefined): unknown {
     const e = this.entries.get(key);
     if (!e || e.epoch !== this.epoch) return undefined;
     for (const [name, fp] of e.settings) if (this.settingFingerprint(profile, name) !== fp) return undefined;
@@ -150,10 +159,10 @@ export class RuleResultCache {
       for (const f of e.facts.get(path) ?? []) if (f.recompute() !== f.value) return undefined;
     }
     e.seen = this.changes.length;
-    return e.findings;
+    return e.value;
   }
 
-  set(key: string, deps: Dependencies, profile: SettingsProfile | undefined, findings: Finding[]): void {
+  setValue(key: string, deps: Dependencies, profile: SettingsProfile | undefined, value: unknown): void {
     if (deps.wholeProfile) {
       this.entries.delete(key);
       return;
@@ -169,7 +178,7 @@ export class RuleResultCache {
       if (list) list.push(f);
       else facts.set(f.file, [f]);
     }
-    this.entries.set(key, { epoch: this.epoch, files, facts, settings, findings, seen: this.changes.length });
+    this.entries.set(key, { epoch: this.epoch, files, facts, settings, value, seen: this.changes.length });
   }
 }
 

@@ -91,6 +91,8 @@ export class PythonSources {
 /** Import resolution for one project: relative imports, the project's roots, else external. */
 export class ProjectModuleHost implements ModuleHost {
   readonly moduleCache = new Map<string, CachedModule>();
+  stamp?: (files: string[]) => unknown;
+  isCurrent?: (stamp: unknown) => boolean;
 
   constructor(
     private readonly sources: PythonSources,

@@ -78,9 +78,11 @@ export interface ProjectContext {
   profileOf(module: SettingsModule): SettingsProfile;
   /**
    * A value computed once per analysis run and shared by every rule (a parsed requirements model,
-   * the list of view modules...). `key` names it; `compute` runs on first use.
+   * the list of view modules...). `key` names it; `compute` runs on first use. With `persist`, the
+   * value is kept across analyses until a file or setting it read changes: only for values that
+   * hold no profile or other per-analysis object.
    */
-  shared<T>(key: string, compute: () => T): T;
+  shared<T>(key: string, compute: () => T, options?: { persist?: boolean }): T;
   /**
    * Does the file's text match `re`? Prefer this to reading the file when that is all a rule
    * needs: the rule then depends on the answer, not on every character of the file.

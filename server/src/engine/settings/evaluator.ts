@@ -54,9 +54,16 @@ export interface ModuleHost {
    * profile of one analysis: base.py is evaluated once, not once per settings module importing it.
    */
   moduleCache?: Map<string, CachedModule>;
+  /**
+   * When `moduleCache` outlives one analysis: a stamp of the files a module's evaluation read, and
+   * whether a stamp is still current (none of those files changed since).
+   */
+  stamp?(files: string[]): unknown;
+  isCurrent?(stamp: unknown): boolean;
 }
 
 export interface CachedModule {
+  stamp?: unknown;
   scope: Scope;
   notes: EvalNote[];
   filesRead: string[];
@@ -146,7 +153,11 @@ export class Evaluation {
     if (cached) return cached.scope;
     // A module evaluated from a clean start gives the same namespace every time in this analysis.
     const pristine = this.processEnv.size === 0 && this.undecided === 0 && this.callEnvReads.length === 0 && this.host.moduleCache !== undefined;
-    const shared = pristine ? this.host.moduleCache!.get(path) : undefined;
+    let shared = pristine ? this.host.moduleCache!.get(path) : undefined;
+    if (shared && this.host.isCurrent && !this.host.isCurrent(shared.stamp)) {
+      this.host.moduleCache!.delete(path);
+      shared = undefined;
+    }
     if (shared) {
       this.modules.set(path, { scope: shared.scope, done: true });
       for (const f of shared.filesRead) this.filesRead.add(f);
@@ -158,10 +169,12 @@ export class Evaluation {
     const filesBefore = new Set(this.filesRead);
     const result = this.evaluateFresh(path);
     if (pristine && result) {
+      const filesRead = [...this.filesRead].filter((f) => !filesBefore.has(f));
       this.host.moduleCache!.set(path, {
+        stamp: this.host.stamp?.(filesRead),
         scope: result,
         notes: this.notes.slice(notesBefore),
-        filesRead: [...this.filesRead].filter((f) => !filesBefore.has(f)),
+        filesRead,
         processEnv: [...this.processEnv],
       });
     }

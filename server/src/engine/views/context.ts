@@ -10,7 +10,9 @@ import { UNSHARED_CACHES } from './patterns';
 import type { ProtectionSettings } from './ratelimit';
 
 export function viewIndex(ctx: ProjectContext): ViewIndex {
-  return ctx.shared('views.index', () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx) }));
+  // Kept across analyses: a keystroke in a settings module leaves the app's views and URLconfs
+  // alone, and rebuilding the index was most of a keystroke's time on a large project.
+  return ctx.shared('views.index', () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx), mentions: ctx.mentions }), { persist: true });
 }
 
 /** ROOT_URLCONF from production settings, else the urls.py next to a settings module. */

@@ -249,6 +249,21 @@ export class ModuleResolver {
     return found;
   }
 
+  /**
+   * Can `qualified` be resolved without parsing a module not parsed yet? True when its longest
+   * workspace-module prefix is already parsed, or when no prefix is a workspace module (a library).
+   */
+  resolvesCheaply(qualified: string, near?: string): boolean {
+    const parts = qualified.split('.');
+    for (let i = parts.length; i >= 1; i--) {
+      const f = this.moduleFileOf(parts.slice(0, i).join('.'), near);
+      // Only this resolver's own modules count, so the answer does not depend on what other
+      // analyses happened to parse before.
+      if (f) return this.byPath.has(f);
+    }
+    return true;
+  }
+
   moduleByName(moduleName: string, near?: string): PyModule | undefined {
     const f = this.moduleFileOf(moduleName, near);
     return f ? this.module(f) : undefined;

@@ -72,6 +72,8 @@ export interface ViewIndexInput {
   sources: PythonSources;
   /** ROOT_URLCONF as a dotted module name, when known. */
   rootUrlconf?: string;
+  /** Does a file's text match? (ProjectContext.mentions: a dependency on the answer, not the text.) */
+  mentions?: (file: string, re: RegExp) => boolean;
 }
 
 const EXCLUDED_DIRS = new Set(['tests', 'test', 'testing', 'migrations', 'node_modules', 'site-packages', 'dist-packages', 'venv', '.venv', 'env', 'build', 'dist', '.tox', '.nox', 'fixtures', 'docs', '__pycache__']);
@@ -107,20 +109,24 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
   const modules: PyModule[] = [];
   for (const f of input.files) {
     if (!isAppFile(input.project, f)) continue;
-    const text = input.sources.fs.readFile(f);
-    if (text === undefined || text.length > 2_000_000) continue;
     // Only modules that can hold a view, a URL pattern, SQL or HTML building are parsed up front;
     // others (models, services) are parsed on demand when an import is resolved through them.
-    if (!VIEW_INDICATORS.test(text)) continue;
+    if (input.mentions ? !input.mentions(f, VIEW_INDICATORS) : !VIEW_INDICATORS.test(input.sources.fs.readFile(f) ?? '')) continue;
+    const text = input.sources.fs.readFile(f);
+    if (text === undefined || text.length > 2_000_000) continue;
     const mod = resolver.module(f);
     if (mod) modules.push(mod);
   }
   const views: View[] = [];
   const byKey = new Map<string, View>();
+  // `views` is complete once the URL index is built: a rule that looks a definition up later
+  // (viewAt) must not change what another rule sees when it iterates the views, or the findings
+  // would depend on which rules ran before (and on earlier analyses, the index being kept).
+  let sealed = false;
   const add = (v: View) => {
     if (byKey.has(v.key)) return;
     byKey.set(v.key, v);
-    views.push(v);
+    if (!sealed) views.push(v);
   };
   for (const mod of modules) {
     if (!/request|View|ViewSet|csrf|urls/.test(mod.text)) continue;
@@ -147,6 +153,7 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
     return v;
   };
   const urls = buildUrlIndex({ resolver, project: input.project, rootUrlconf: input.rootUrlconf, viewAt, modules });
+  sealed = true;
   const viewModules = [...new Set(views.map((v) => v.module))];
   return { resolver, modules, views, viewModules, urls, viewAt };
 }

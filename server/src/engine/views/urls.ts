@@ -50,6 +50,12 @@ export interface UrlPattern {
   reachable: boolean;
 }
 
+/**
+ * Words a route or a view name can carry that some rule looks for: login/token/sign-up/reset/OTP
+ * views (DJ-VIEW-003), probes (DJ-URL-001), webhooks (DJ-VIEW-001).
+ */
+const ROUTE_INTEREST = /log_?in|sign_?in|logon|auth|token|obtain|passw|forgot|reset|regist|sign_?up|otp|verif|mfa|2fa|two_factor|activat|magic|health|ping|status|alive|ready|live|webhook|hook|callback|ipn|notif|stripe|paypal|razorpay|twilio|github|slack/i;
+
 export interface UrlIndex {
   rootName?: string;
   root?: PyModule;
@@ -218,6 +224,10 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
         if (!q && !['serve', 'path'].includes(d)) complete = false;
       }
       if (!q) return;
+      // Parsing the module of every routed view is most of a large project's parse time, and a
+      // view only matters to a rule through its name, its route or a wrapper in the URLconf:
+      // others are resolved only if that costs no parse.
+      if (!p.wrappers.length && !ROUTE_INTEREST.test(p.fullRoute ?? p.route ?? '') && !ROUTE_INTEREST.test(q.slice(q.lastIndexOf('.') + 1)) && !resolver.resolvesCheaply(q, mod.path)) return;
       const r = resolver.resolve(q, mod.path);
       if (r.kind === 'def' && r.rest.length === 0) {
         const view = input.viewAt(r.module, r.node);
