@@ -159,6 +159,7 @@ export class Evaluation {
       shared = undefined;
     }
     if (shared) {
+      cachedScopes.add(shared.scope);
       this.modules.set(path, { scope: shared.scope, done: true });
       for (const f of shared.filesRead) this.filesRead.add(f);
       this.notes.push(...shared.notes);
@@ -169,6 +170,7 @@ export class Evaluation {
     const filesBefore = new Set(this.filesRead);
     const result = this.evaluateFresh(path);
     if (pristine && result) {
+      cachedScopes.add(result);
       const filesRead = [...this.filesRead].filter((f) => !filesBefore.has(f));
       this.host.moduleCache!.set(path, {
         stamp: this.host.stamp?.(filesRead),
@@ -227,7 +229,10 @@ export class Evaluation {
   callFunction(fn: Extract<Value, { kind: 'function' }>, args: CallArgs, callSite: Location): Value {
     if (this.callDepth >= MAX_CALL_DEPTH) return unknown('call depth exceeded');
     const def = fn.fn.node;
-    readingModule(fn.fn.file);
+    // A function of a module evaluated from a clean start and cached runs against a namespace that
+    // no longer changes: what it computes depends only on its arguments and the environment, which
+    // the statement's record sees. Any other module's function makes the statement opaque.
+    if (!cachedScopes.has(fn.fn.globals)) readingModule(fn.fn.file);
     const mod = this.host.load(fn.fn.file);
     if (!mod) return unknown('function source unavailable');
     const locals: Scope = new Map();
@@ -447,6 +452,9 @@ function importedBinding(binding: Binding): Binding {
   if (!b) importedBindings.set(binding, (b = { ...binding, imported: true }));
   return b;
 }
+
+/** Namespaces of modules evaluated from a clean start and cached: complete, never changed again. */
+const cachedScopes = new WeakSet<Scope>();
 
 /** Module namespaces of evaluations that record their statements (see callFunction). */
 const memoScopes = new WeakSet<Scope>();
