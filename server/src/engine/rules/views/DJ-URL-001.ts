@@ -149,17 +149,21 @@ urlpatterns = [
     const fixes: Fix[] = [];
     const siblingPath = join(dirname(root.path), 'views.py');
     const sibling = ctx.fs.isFile(siblingPath) ? index.resolver.module(siblingPath) : undefined;
-    // Other places the view can go: the apps' views.py modules (parsed only now, when the rule fires).
-    const others = ctx.files
-      .filter((f) => basename(f) === 'views.py' && isAppFile(ctx.project, f))
-      .sort((a, b) => a.localeCompare(b))
-      .map((f) => index.resolver.module(f))
-      .filter((m): m is NonNullable<typeof m> => !!m && m !== root && m !== sibling);
-    const home = others.find((m) => basename(m.path) === 'views.py' && HOME_APPS.test(basename(dirname(m.path))));
+    // Other places the view can go: the apps' views.py modules, chosen by path and parsed only
+    // when chosen (a large project has hundreds).
+    const others = ctx.files.filter((f) => basename(f) === 'views.py' && f !== root.path && f !== siblingPath && isAppFile(ctx.project, f)).sort((a, b) => a.localeCompare(b));
+    const first = (paths: string[]) => {
+      for (const f of paths) {
+        const m = index.resolver.module(f);
+        if (m) return m;
+      }
+      return undefined;
+    };
+    const home = first(others.filter((f) => HOME_APPS.test(basename(dirname(f)))));
     const preferred = sibling ?? home ?? root;
     const main = healthFix(index, root, preferred, `Add a health-check view${preferred === root ? '' : ` to ${shortPath(ctx.project, preferred.path)}`} and route it at /${ROUTE}`, true);
     if (main) fixes.push(main);
-    const alternative = preferred === root ? others.find((m) => basename(m.path) === 'views.py') ?? others[0] : root;
+    const alternative = preferred === root ? first(others) : root;
     if (alternative) {
       const alt = healthFix(index, root, alternative, `Add a health-check view to ${shortPath(ctx.project, alternative.path)} and route it at /${ROUTE}`, false);
       if (alt) fixes.push(alt);
