@@ -1,9 +1,14 @@
-// The VS Code side: starts the language server (server/out/server.js over IPC), shows the
+// The VS Code side: starts the language server (server/out/server.js over stdio), shows the
 // findings count in the status bar, the readiness checklist view (checklist/view.ts), and offers
 // the commands. Everything else happens in the server.
+//
+// Activation: the server process is started before vscode-languageclient (most of this bundle) is
+// loaded, so the server's own start (Node, its bundle, the parser) overlaps loading the client.
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import {
   CHECKLIST_CHANGED_NOTIFICATION,
   CONFIG_SECTION,
@@ -17,6 +22,7 @@ import {
 } from '../../server/src/protocol';
 import type { TreeNode } from './checklist/treeModel';
 import { ChecklistView, type ChecklistViewState } from './checklist/view';
+import { CACHE_DIR_ENV } from '../../server/src/lsp/codeCache';
 import { statusView } from './statusText';
 
 /** What `activate` returns; the extension-host tests read it. */
@@ -85,13 +91,52 @@ class Controller implements vscode.Disposable {
     });
   }
 
+  /** The running server process, if any (the language client does not manage a process it is handed). */
+  private process: ChildProcess | undefined;
+
+  /**
+   * Forks the server over stdio, the way vscode-languageclient forks a `module` server (Electron as
+   * Node, the client's pid to watch, the first workspace folder as working directory, `--inspect`
+   * when the extension host is being debugged).
+   */
+  private spawnServer(): ChildProcess {
+    const serverModule = this.context.asAbsolutePath(path.join('server', 'out', 'server.js'));
+    const debug = process.execArgv.some((a) => /^--(inspect|debug)(-brk)?(=|$)/.test(a));
+    const first = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const cwd = first?.scheme === 'file' && existsSync(first.fsPath) ? first.fsPath : undefined;
+    const proc = fork(serverModule, ['--stdio', `--clientProcessId=${process.pid}`], {
+      cwd,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1', ...serverEnvironment(this.context.globalStorageUri) },
+      execArgv: debug ? ['--nolazy', '--inspect=6009'] : [],
+      silent: true,
+    });
+    // Never let a failed spawn surface as an uncaught error: the client reports the closed streams.
+    proc.on('error', (err) => this.output.error(`language server process: ${err.message}`));
+    proc.on('exit', (code, signal) => {
+      if (code || signal) this.output.error(`language server process exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
+    });
+    this.process = proc;
+    return proc;
+  }
+
+  /** Ends a server process that did not exit after shutdown/exit (or never got them). */
+  private static reap(proc: ChildProcess | undefined, afterMs: number): void {
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    setTimeout(() => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill();
+    }, afterMs).unref();
+  }
+
   private async start(): Promise<void> {
     this.disposeStubs();
-    const serverModule = this.context.asAbsolutePath(path.join('server', 'out', 'server.js'));
-    const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    // The first connection takes the process started now; a restart after a crash forks a new one.
+    let started: ChildProcess | undefined = this.spawnServer();
+    const serverOptions: ServerOptions = async () => {
+      const proc = started ?? this.spawnServer();
+      started = undefined;
+      return proc;
     };
+    const { LanguageClient } = await import('vscode-languageclient/node');
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: 'file', language: 'python' },
@@ -125,7 +170,13 @@ class Controller implements vscode.Disposable {
           next(document, range, { ...context, diagnostics: context.diagnostics.filter((d) => d.source === SOURCE) }, token),
       },
     };
-    const client = new LanguageClient('djangoReadiness', OUTPUT_NAME, serverOptions, clientOptions);
+    let client: LanguageClient;
+    try {
+      client = new LanguageClient('djangoReadiness', OUTPUT_NAME, serverOptions, clientOptions);
+    } catch (err) {
+      Controller.reap(this.process, 0);
+      throw err;
+    }
     client.onNotification(STATUS_NOTIFICATION, (s: StatusParams) => {
       this.status = s;
       this.render();
@@ -141,6 +192,8 @@ class Controller implements vscode.Disposable {
       this.onChecklistChanged();
     } catch (err) {
       this.client = undefined;
+      Controller.reap(this.process, 0);
+      this.process = undefined;
       this.item.hide();
       this.registerStubs();
       this.output.error(`could not start the language server: ${err instanceof Error ? err.message : String(err)}`);
@@ -163,6 +216,8 @@ class Controller implements vscode.Disposable {
       } catch (err) {
         this.output.warn(`stopping the language server: ${err instanceof Error ? err.message : String(err)}`);
       }
+      Controller.reap(this.process, 2000);
+      this.process = undefined;
       // stop() disposes the commands the client registered; now ours can take their names.
     }
     this.registerStubs();
@@ -191,7 +246,19 @@ class Controller implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     if (client) await client.stop().catch(() => undefined);
+    Controller.reap(this.process, 2000);
+    this.process = undefined;
   }
+}
+
+/**
+ * The server's environment, on top of the extension host's: its V8 code cache goes to the
+ * extension's global storage (server/src/lsp/codeCache.ts), and NODE_EXTRA_CA_CERTS is dropped:
+ * Node 20 reads and parses those certificates at startup (about 50 ms measured), and the server
+ * never opens a network connection.
+ */
+function serverEnvironment(storage: vscode.Uri): Record<string, string | undefined> {
+  return { NODE_EXTRA_CA_CERTS: undefined, ...(storage.scheme === 'file' ? { [CACHE_DIR_ENV]: path.join(storage.fsPath, 'code-cache') } : {}) };
 }
 
 /** The server runs when any workspace folder (or the window, without folders) enables it. */

@@ -33,11 +33,14 @@ import { type AnalysisResult, Analyzer } from './engine/analyzer';
 import { MANUAL_FILE } from './engine/checklist/manualFile';
 import { buildChecklist, type Checklist } from './engine/checklist/model';
 import { checklistJson, checklistMarkdown } from './engine/checklist/report';
+import { loadLanguage } from './engine/parsing/grammars';
+import { RULES } from './engine/rules/index';
 import { replacementEdit } from './engine/fixes/textDiff';
 import type { ContentChange } from './engine/parsing/documents';
 import type { Finding, TextEdit } from './engine/types';
 import type { FileSystem } from './engine/workspace';
 import { isManualFile, manualFileText, projectChecklist, todayIso } from './lsp/checklist';
+import { codeCacheHook } from './lsp/codeCache';
 import { quickFixActions, toWorkspaceEdit, wantsKind, type EditContext } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, type FolderSettings, parseSettings, sameAnalysis, toAnalyzerOptions } from './lsp/settings';
@@ -67,6 +70,8 @@ import {
   type StatusParams,
 } from './protocol';
 
+/** The rules of the quick first round of a folder's first analysis (see settingsRound). */
+const SETTINGS_RULE_IDS = RULES.filter((r) => r.family === 'settings').map((r) => r.id);
 const WATCHED_GLOBS = ['**/*.py', '**/requirements*.txt', '**/Dockerfile*', '**/*compose*.y*ml', '**/.env*', '**/pyproject.toml', `**/${MANUAL_FILE}`];
 const StatusNotification = new NotificationType<StatusParams>(STATUS_NOTIFICATION);
 const ChecklistChangedNotification = new NotificationType<ChecklistChangedParams>(CHECKLIST_CHANGED_NOTIFICATION);
@@ -120,6 +125,10 @@ export class DjangoReadinessServer {
   private checklistWanted = false;
   /** Folder URI → hash of the checklist JSON the client last got (or was told about). */
   private readonly checklistHashes = new Map<string, string>();
+  /** Set once an analysis of a Django project has been published (startup log, code cache). */
+  private warmedUp = false;
+  /** When (ms since the process started) the first settings round was published, if one ran. */
+  private settingsRoundAt: number | undefined;
 
   constructor(private readonly connection: Connection) {
     this.documents = new TextDocuments<TextDocument>({
@@ -323,16 +332,50 @@ export class DjangoReadinessServer {
       open.push(path);
     }
     folder.analyzer = analyzer;
-    const t0 = performance.now();
+    let t0 = performance.now();
     const projects = this.guard('project discovery', () => analyzer.projects()) ?? [];
     for (const p of projects) {
       this.log(`django-readiness: ${folder.name}: project at ${p.root}: ${p.production ? `production settings ${p.production.moduleName} (${p.productionReason})` : `no production settings (${p.productionReason})`}; Django ${p.djangoVersion.major}.${p.djangoVersion.minor} (${p.djangoVersion.source})`);
     }
+    // Nothing of this folder shown yet: the settings findings go out first, then the full analysis.
+    const fresh = ![...this.published.keys()].some((p) => isUnder(p, folder.root));
+    if (!republishAll && fresh && projects.some((p) => p.production) && folder.settings.enable && !analyzer.options.select?.length) {
+      const sent = this.guard('settings round', () => this.settingsRound(folder, analyzer)) ?? [];
+      // Once the client has them (the connection writes asynchronously), the full analysis runs.
+      await Promise.all(sent.map((p) => p.catch(() => undefined)));
+      if (folder.epoch !== epoch || folder.removed || this.shuttingDown) return;
+      t0 = performance.now();
+    }
     this.run(folder, new Set(open), t0, republishAll);
+  }
+
+  /**
+   * The quick first round of a folder's first analysis: only the settings rules, which need the
+   * production settings evaluated but none of the project-wide work (views, requirements, deployment
+   * files), so the diagnostics of the settings modules show about twice as fast at startup. The full
+   * analysis follows at once and publishes the complete set (a superset: a settings rule finds the same
+   * with or without the project rules). No status or checklist is sent for this round and the folder
+   * keeps no result from it, so the status bar and the checklist only ever show complete analyses.
+   */
+  private settingsRound(folder: Folder, analyzer: Analyzer): Promise<void>[] {
+    const full = analyzer.options;
+    analyzer.setOptions({ ...full, select: SETTINGS_RULE_IDS });
+    let findings: Finding[];
+    try {
+      findings = analyzer.analyze().findings;
+    } finally {
+      analyzer.setOptions(full);
+    }
+    folder.current = this.diagnosticsOf(findings);
+    this.settingsRoundAt ??= performance.now();
+    return this.publish(new Set(), true);
   }
 
   private shutdown(): void {
     this.shuttingDown = true;
+    // A short-lived server (a test, a quick restart) still leaves its cache for the next start; a
+    // partial one if only the settings round ran (the next full analysis completes it).
+    if (this.warmedUp || this.settingsRoundAt !== undefined) this.guard('code cache', () => this.saveCodeCache(this.warmedUp));
     for (const f of this.folders) {
       if (f.timer) clearTimeout(f.timer);
       f.epoch++;
@@ -368,6 +411,27 @@ export class DjangoReadinessServer {
       for (const p of this.published.keys()) if (isUnder(p, folder.root)) triggers.add(p);
     }
     this.guard('publishDiagnostics', () => this.publish(triggers));
+    if (!this.warmedUp && (folder.result?.projects.length ?? 0) > 0) this.guard('startup', () => this.firstProjectPublished());
+  }
+
+  /**
+   * After the first full analysis of a Django project: logs how long the start took and, a moment
+   * later (the diagnostics go out first), has the loader write the V8 code cache, which then holds
+   * the functions that analysis compiled (lsp/codeCache.ts). A start that never analyses a project
+   * writes no cache: it would lack them.
+   */
+  private firstProjectPublished(): void {
+    this.warmedUp = true;
+    const hook = codeCacheHook();
+    const first = this.settingsRoundAt === undefined ? '' : `settings diagnostics ${Math.round(this.settingsRoundAt)} ms, `;
+    const cache = !hook ? 'not used' : hook.state === 'hit' && !hook.complete ? 'hit, partial' : hook.state;
+    this.log(`django-readiness: ${first}all diagnostics ${Math.round(performance.now())} ms after the server process started (code cache: ${cache})`);
+    if (hook) setTimeout(() => this.guard('code cache', () => this.saveCodeCache(true)), 1000).unref();
+  }
+
+  private saveCodeCache(complete: boolean): void {
+    const outcome = codeCacheHook()?.save(complete);
+    if (outcome) this.log(`django-readiness: code cache ${outcome}`);
   }
 
   private analyzeFolder(folder: Folder): void {
@@ -380,7 +444,10 @@ export class DjangoReadinessServer {
     }
     const result = analyzer.analyze();
     folder.result = result;
-    const findings = result.findings;
+    folder.current = this.diagnosticsOf(result.findings);
+  }
+
+  private diagnosticsOf(findings: Finding[]): Map<string, Diagnostic[]> {
     const ctx = { uriOf: (p: string) => this.uriOf(p), versionOf: (p: string) => this.versionOf(p) };
     const next = new Map<string, Diagnostic[]>();
     for (const f of findings) {
@@ -388,15 +455,17 @@ export class DjangoReadinessServer {
       list.push(toDiagnostic(f, ctx));
       next.set(f.file, list);
     }
-    folder.current = next;
+    return next;
   }
 
   /**
    * Sends the diagnostics of every file whose diagnostics changed since they were last sent, `[]`
    * for files that no longer have any, and the current ones of `triggers` (edited documents, for
-   * their new version) in any case; then the status notification.
+   * their new version) in any case; then the status notification (not after a `partial` round).
+   * Returns the sends, which settle once each message is written.
    */
-  private publish(triggers: Set<string>): void {
+  private publish(triggers: Set<string>, partial = false): Promise<void>[] {
+    const sent: Promise<void>[] = [];
     const paths = new Set<string>(this.published.keys());
     for (const f of this.folders) for (const p of f.current.keys()) paths.add(p);
     for (const p of triggers) if (this.foldersOf(p).length > 0) paths.add(p);
@@ -407,15 +476,17 @@ export class DjangoReadinessServer {
       if (!triggers.has(path) && (previous ? previous.key === key : diagnostics.length === 0)) continue;
       const doc = this.openDocument(path);
       const uri = doc?.uri ?? previous?.uri ?? pathToUri(path);
-      if (previous && previous.uri !== uri) void this.connection.sendDiagnostics({ uri: previous.uri, diagnostics: [] });
-      void this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics });
+      if (previous && previous.uri !== uri) sent.push(this.connection.sendDiagnostics({ uri: previous.uri, diagnostics: [] }));
+      sent.push(this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics }));
       if (diagnostics.length > 0) this.published.set(path, { uri, key, count: diagnostics.length });
       else this.published.delete(path);
     }
+    if (partial) return sent;
     let findings = 0;
     for (const p of this.published.values()) findings += p.count;
     void this.connection.sendNotification(StatusNotification, { findings, files: this.published.size, analysisMs: Math.round(this.lastAnalysisMs * 10) / 10 });
     this.guard('checklist update', () => this.checklistRound());
+    return sent;
   }
 
   // ------------------------------------------------------------------ documents and files
@@ -612,7 +683,8 @@ export class DjangoReadinessServer {
       else if (!params.uri) this.checklistHashes.set(folder.uri, DjangoReadinessServer.hash(all));
       checklists.push(...(path === undefined ? all : all.filter((c) => projectMatches(c, path))));
     }
-    checklists.sort((a, b) => a.rootUri.localeCompare(b.rootUri));
+    // Code-unit order: localeCompare's first call costs 10-30 ms (ICU collator), and URIs are ASCII.
+    checklists.sort((a, b) => (a.rootUri < b.rootUri ? -1 : a.rootUri > b.rootUri ? 1 : 0));
     const ready = folders.every((f) => !f.settings.enable || (!!f.analyzer && !!f.result));
     return { checklists, ready };
   }
@@ -780,6 +852,9 @@ function toContentChange(c: TextDocumentContentChangeEvent): ContentChange {
 
 // ---------------------------------------------------------------------- main
 
+// Start loading the parser runtime and the Python grammar now: it overlaps the LSP handshake, and
+// the first Analyzer.create then finds it loaded. A failure surfaces there, where it is reported.
+loadLanguage('python').catch(() => undefined);
 const connection = createConnection(ProposedFeatures.all);
 process.on('uncaughtException', (err) => {
   try {
