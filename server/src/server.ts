@@ -34,7 +34,6 @@ import { MANUAL_FILE } from './engine/checklist/manualFile';
 import { buildChecklist, type Checklist } from './engine/checklist/model';
 import { checklistJson, checklistMarkdown } from './engine/checklist/report';
 import { loadLanguage } from './engine/parsing/grammars';
-import { RULES } from './engine/rules/index';
 import { replacementEdit } from './engine/fixes/textDiff';
 import type { ContentChange } from './engine/parsing/documents';
 import type { Finding, TextEdit } from './engine/types';
@@ -70,8 +69,6 @@ import {
   type StatusParams,
 } from './protocol';
 
-/** The rules of the quick first round of a folder's first analysis (see settingsRound). */
-const SETTINGS_RULE_IDS = RULES.filter((r) => r.family === 'settings').map((r) => r.id);
 const WATCHED_GLOBS = ['**/*.py', '**/requirements*.txt', '**/Dockerfile*', '**/*compose*.y*ml', '**/.env*', '**/pyproject.toml', `**/${MANUAL_FILE}`];
 const StatusNotification = new NotificationType<StatusParams>(STATUS_NOTIFICATION);
 const ChecklistChangedNotification = new NotificationType<ChecklistChangedParams>(CHECKLIST_CHANGED_NOTIFICATION);
@@ -358,14 +355,7 @@ export class DjangoReadinessServer {
    * keeps no result from it, so the status bar and the checklist only ever show complete analyses.
    */
   private settingsRound(folder: Folder, analyzer: Analyzer): Promise<void>[] {
-    const full = analyzer.options;
-    analyzer.setOptions({ ...full, select: SETTINGS_RULE_IDS });
-    let findings: Finding[];
-    try {
-      findings = analyzer.analyze().findings;
-    } finally {
-      analyzer.setOptions(full);
-    }
+    const findings: Finding[] = analyzer.analyze({ settingsOnly: true }).findings;
     folder.current = this.diagnosticsOf(findings);
     this.settingsRoundAt ??= performance.now();
     return this.publish(new Set(), true);

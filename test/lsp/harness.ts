@@ -141,7 +141,11 @@ export class LspTestClient {
   static async start(options: StartOptions): Promise<LspTestClient> {
     // DJR_SERVER_NODE_ARGS adds Node options for the server process (e.g. --cpu-prof when profiling a bench).
     const nodeArgs = (process.env.DJR_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The environment the extension gives the server: without NODE_EXTRA_CA_CERTS (the server makes
+    // no network connection, and Node parses that file before running anything).
+    const env = { ...process.env };
+    delete env.NODE_EXTRA_CA_CERTS;
+    const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     const client = new LspTestClient(proc, options);
     const capabilities: ClientCapabilities = options.capabilities ?? {
       workspace: {

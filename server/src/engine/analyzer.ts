@@ -173,8 +173,12 @@ export class Analyzer {
     return this.options.severity?.[rule.id] !== 'off';
   }
 
-  /** Findings for the whole workspace; cached until a file changes. */
-  analyze(): AnalysisResult {
+  /**
+   * Findings for the whole workspace; cached until a file changes. `settingsOnly` runs just the
+   * settings rules (a quick first round at startup): nothing of it is kept as the result, but the
+   * profiles it evaluates are, for the full analysis that follows.
+   */
+  analyze(options: { settingsOnly?: boolean } = {}): AnalysisResult {
     const generation = this.sources.generation;
     if (this.result && this.result.generation === generation) return this.result.value;
     const projects = this.projects();
@@ -196,15 +200,15 @@ export class Analyzer {
         profiles.push(profile);
         findings.push(...this.runSettingsRules(profile));
       }
-      findings.push(...this.runProjectRules(project, profile, profileOf));
+      if (!options.settingsOnly) findings.push(...this.runProjectRules(project, profile, profileOf));
     }
     const visible = applySuppressions(
       findings.filter((f) => !this.isExcluded(f.file)),
       (file) => this.fs.readFile(file),
     );
-    visible.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+    visible.sort((a, b) => compareText(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || compareText(a.code, b.code));
     const value = { findings: visible, projects, profiles };
-    this.result = { generation, value };
+    if (!options.settingsOnly) this.result = { generation, value };
     return value;
   }
 
@@ -456,6 +460,14 @@ export class Analyzer {
     this.sources.dispose();
     this.pool.dispose();
   }
+}
+
+/**
+ * Code-unit order: the same in every locale, and free (the first localeCompare sets up an ICU
+ * collator, 10-20 ms on the way to the first diagnostics).
+ */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A rule that throws is reported as a hint instead of taking the other rules (or the server) down. */

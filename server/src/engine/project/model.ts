@@ -272,7 +272,8 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
     root,
     managePy,
     importRoots,
-    settingsModules: [...modules.values()].sort((a, b) => a.path.localeCompare(b.path)),
+    // Code-unit order: locale-independent, and no ICU collator to set up before the first analysis.
+    settingsModules: [...modules.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     entryPoints: entries,
     production,
     productionReason,
