@@ -66,6 +66,7 @@ export class Analyzer {
 
   setOptions(options: AnalyzerOptions): void {
     this.options = options;
+    this.optionsEpoch++;
     this.excludeRes = (options.exclude ?? []).map(globToRegExp);
     this.projectsCache = undefined;
     this.ruleCache.invalidateAll();
@@ -212,9 +213,41 @@ export class Analyzer {
     return value;
   }
 
+  /** Settings-rule findings per profile object, with the files the rules read (fix texts). */
+  private settingsFindings = new WeakMap<SettingsProfile, { optionsEpoch: number; snapshot: ReturnType<RuleResultCache['snapshot']>; findings: Finding[] }>();
+  private optionsEpoch = 0;
+  private settingsRecorder: { deps: Dependencies | undefined; sources: PythonSources } | undefined;
+
+  /**
+   * The settings rules on a profile. A profile reused from the cache (none of the files its
+   * evaluation read changed) gets the findings of its last run back, unless a file the rules read
+   * since changed: in a workspace of several projects, a keystroke in one project's settings does
+   * not run the settings rules of the others again.
+   */
   private runSettingsRules(profile: SettingsProfile): Finding[] {
+    const cached = this.settingsFindings.get(profile);
+    if (cached && cached.optionsEpoch === this.optionsEpoch && this.ruleCache.isCurrent(cached.snapshot)) return cached.findings;
+    if (!this.settingsRecorder) {
+      const recorder: { deps: Dependencies | undefined; sources: PythonSources } = { deps: undefined, sources: this.sources };
+      const deps = () => recorder.deps ?? emptyDependencies();
+      recorder.sources = recordingSources(this.sources, recordingFs(this.fs, deps), deps);
+      this.settingsRecorder = recorder;
+    }
+    const recorder = this.settingsRecorder;
+    const read = emptyDependencies();
+    recorder.deps = read;
+    try {
+      const findings = this.settingsRulesOn(profile, recorder.sources);
+      this.settingsFindings.set(profile, { optionsEpoch: this.optionsEpoch, snapshot: this.ruleCache.snapshot(read.files), findings });
+      return findings;
+    } finally {
+      recorder.deps = undefined;
+    }
+  }
+
+  private settingsRulesOn(profile: SettingsProfile, sources: PythonSources): Finding[] {
     const out: Finding[] = [];
-    const edit = new SettingsEditor(profile, this.sources);
+    const edit = new SettingsEditor(profile, sources);
     const silenced = profile.silencedChecks;
     for (const rule of RULES) {
       if (rule.family !== 'settings' || !this.ruleEnabled(rule)) continue;
