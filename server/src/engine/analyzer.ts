@@ -14,7 +14,7 @@ import { evaluateProfile, type SettingsProfile } from './settings/profile';
 import { type Dependencies, emptyDependencies, mergeDependencies, RuleResultCache, recordingFs, recordingProfile, recordingSources } from './ruleCache';
 import { importsOf } from './deploy/pyimports';
 import { applySuppressions } from './suppress';
-import { mentions } from './textMemo';
+import { matches } from './textMemo';
 import type { Finding, Severity } from './types';
 import { CachingFileSystem, DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
 
@@ -330,7 +330,7 @@ export class Analyzer {
         mentions: (file, re) => {
           const check = () => {
             const text = this.fs.readFile(file);
-            return text !== undefined && mentions(file, text, re) ? 'y' : 'n';
+            return text !== undefined && matches(file, text, re) ? 'y' : 'n';
           };
           const value = check();
           deps().facts.set(`${file}\0${re.source}\0${re.flags}`, { file, value, recompute: check });

@@ -15,6 +15,23 @@ export function memoByText<T>(kind: string, file: string, text: string, compute:
 }
 
 /** `re.test(text)`, remembered per file text (`re` must not be global or sticky). */
-export function mentions(file: string, text: string, re: RegExp): boolean {
+export function matches(file: string, text: string, re: RegExp): boolean {
   return memoByText(`re:${re.source}:${re.flags}`, file, text, (t) => re.test(t));
+}
+
+/** `matches` used as a pre-check (true when pre-checks are off, see `prefilters`). */
+export function mentions(file: string, text: string, re: RegExp): boolean {
+  return !prefilters.enabled || matches(file, text, re);
+}
+
+/**
+ * Text pre-checks (does a module mention anything a rule looks for?) skip the parsing and scanning
+ * of files that cannot produce a finding. Turning them off must not change any finding: the
+ * prefilter test analyses every fixture both ways and compares.
+ */
+export const prefilters = { enabled: true };
+
+/** A pre-check on a piece of text: `re.test(text)`, or true when pre-checks are off. */
+export function mayMatch(re: RegExp, text: string): boolean {
+  return !prefilters.enabled || re.test(text);
 }

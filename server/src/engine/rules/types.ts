@@ -85,7 +85,8 @@ export interface ProjectContext {
   shared<T>(key: string, compute: () => T, options?: { persist?: boolean }): T;
   /**
    * Does the file's text match `re`? Prefer this to reading the file when that is all a rule
-   * needs: the rule then depends on the answer, not on every character of the file.
+   * needs: the rule then depends on the answer, not on every character of the file. As a
+   * pre-check (skip files that cannot matter), wrap it in `mayMatch`-style `prefilters.enabled`.
    */
   mentions(file: string, re: RegExp): boolean;
   /** The top-level modules a Python file imports (a dependency on the list, not the text). */

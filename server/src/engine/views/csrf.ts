@@ -8,6 +8,7 @@ import type { Decorator, View, ViewIndex } from './model';
 import { decoratorInfo } from './model';
 import { CSRF_EXEMPT } from './patterns';
 import { callParts, definitionOf, descendants, dottedName, named, unparen } from './py';
+import { mayMatch } from '../textMemo';
 
 export type CsrfSiteKind = 'decorator' | 'method_decorator' | 'call' | 'mixin';
 
@@ -42,7 +43,7 @@ export function findCsrfExemptions(index: ViewIndex): CsrfSite[] {
   const { resolver } = index;
   const sites: CsrfSite[] = [];
   for (const mod of index.modules) {
-    if (!/csrf|Csrf/.test(mod.text) && ![...mod.imports.values()].some((b) => resolver.resolve(b.qualified, mod.path).qualified === CSRF_EXEMPT)) continue;
+    if (!mayMatch(/csrf|Csrf/, mod.text) && ![...mod.imports.values()].some((b) => resolver.resolve(b.qualified, mod.path).qualified === CSRF_EXEMPT)) continue;
     // Decorators anywhere in the module (functions, classes, methods).
     for (const dec of descendants(mod.root, 'decorator')) {
       const def = dec.parent?.type === 'decorated_definition' ? definitionOf(dec.parent) : undefined;

@@ -8,6 +8,7 @@ import { enclosingFunction, type Formatted, formattedString, requestDerivedNames
 import type { PyModule } from './imports';
 import type { ViewIndex } from './model';
 import { callParts, descendants, dottedName, unparen } from './py';
+import { mayMatch } from '../textMemo';
 
 export const MARK_SAFE = new Set(['django.utils.safestring.mark_safe', 'django.utils.safestring.SafeString', 'django.utils.safestring.SafeText', 'django.utils.safestring.SafeData']);
 export const FORMAT_HTML = 'django.utils.html.format_html';
@@ -63,7 +64,7 @@ function builtFromEscaped(expr: SyntaxNode, scope: SyntaxNode | undefined): bool
 export function findHtmlSites(index: ViewIndex): HtmlSite[] {
   const out: HtmlSite[] = [];
   for (const mod of index.modules) {
-    if (!/mark_safe|SafeString|SafeText|format_html/.test(mod.text)) continue;
+    if (!mayMatch(/mark_safe|SafeString|SafeText|format_html/, mod.text)) continue;
     for (const call of descendants(mod.root, 'call')) {
       const fn = call.childForFieldName('function');
       if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;

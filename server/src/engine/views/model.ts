@@ -11,6 +11,7 @@ import { ModuleResolver, type PyModule } from './imports';
 import { externalAcceptsPost, isDrfClass, isExternalViewClass, METHOD_DECORATOR } from './patterns';
 import { callParts, decoratorExpr, decoratorsOf, dottedName, named, nodeKey, stringValue, topLevelStatements, unparen } from './py';
 import { buildUrlIndex, type UrlIndex } from './urls';
+import { mayMatch, prefilters } from '../textMemo';
 
 export interface Decorator {
   node: SyntaxNode;
@@ -111,7 +112,7 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
     if (!isAppFile(input.project, f)) continue;
     // Only modules that can hold a view, a URL pattern, SQL or HTML building are parsed up front;
     // others (models, services) are parsed on demand when an import is resolved through them.
-    if (input.mentions ? !input.mentions(f, VIEW_INDICATORS) : !VIEW_INDICATORS.test(input.sources.fs.readFile(f) ?? '')) continue;
+    if (prefilters.enabled && (input.mentions ? !input.mentions(f, VIEW_INDICATORS) : !VIEW_INDICATORS.test(input.sources.fs.readFile(f) ?? ''))) continue;
     const text = input.sources.fs.readFile(f);
     if (text === undefined || text.length > 2_000_000) continue;
     const mod = resolver.module(f);
@@ -129,7 +130,7 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
     if (!sealed) views.push(v);
   };
   for (const mod of modules) {
-    if (!/request|View|ViewSet|csrf|urls/.test(mod.text)) continue;
+    if (!mayMatch(/request|View|ViewSet|csrf|urls/, mod.text)) continue;
     for (const stmt of topLevelStatements(mod.root)) {
       const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
       if (!def) continue;

@@ -7,6 +7,7 @@ import { enclosingFunction, type Formatted, formattedString, literalSkeleton, re
 import type { PyModule } from './imports';
 import type { ViewIndex } from './model';
 import { callParts, descendants, named, unparen } from './py';
+import { mayMatch } from '../textMemo';
 
 export interface SqlSite {
   module: PyModule;
@@ -56,7 +57,7 @@ function siteFor(mod: PyModule, call: SyntaxNode, arg: SyntaxNode, api: SqlSite[
 export function findSqlSites(index: ViewIndex): SqlSite[] {
   const out: SqlSite[] = [];
   for (const mod of index.modules) {
-    if (!/execute|\.raw\(|\.extra\(|RawSQL/.test(mod.text)) continue;
+    if (!mayMatch(/execute|\.raw\(|\.extra\(|RawSQL/, mod.text)) continue;
     for (const call of descendants(mod.root, 'call')) {
       const fn = call.childForFieldName('function');
       if (!fn) continue;

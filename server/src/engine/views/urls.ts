@@ -10,6 +10,7 @@ import type { DjangoProject } from '../project/model';
 import type { ModuleResolver, PyModule } from './imports';
 import type { View } from './model';
 import { callParts, dottedName, named, stringValue, unparen } from './py';
+import { mayMatch } from '../textMemo';
 
 export interface UrlWrapper {
   call: SyntaxNode;
@@ -227,7 +228,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       // Parsing the module of every routed view is most of a large project's parse time, and a
       // view only matters to a rule through its name, its route or a wrapper in the URLconf:
       // others are resolved only if that costs no parse.
-      if (!p.wrappers.length && !ROUTE_INTEREST.test(p.fullRoute ?? p.route ?? '') && !ROUTE_INTEREST.test(q.slice(q.lastIndexOf('.') + 1)) && !resolver.resolvesCheaply(q, mod.path)) return;
+      if (!p.wrappers.length && !mayMatch(ROUTE_INTEREST, p.fullRoute ?? p.route ?? '') && !mayMatch(ROUTE_INTEREST, q.slice(q.lastIndexOf('.') + 1)) && !resolver.resolvesCheaply(q, mod.path)) return;
       const r = resolver.resolve(q, mod.path);
       if (r.kind === 'def' && r.rest.length === 0) {
         const view = input.viewAt(r.module, r.node);

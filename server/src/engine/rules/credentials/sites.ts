@@ -7,6 +7,7 @@ import { plainStringValue, stringPrefix } from '../../settings/literals';
 import { nodeLocation } from '../../parsing/locations';
 import { perStatement } from '../../parsing/perStatement';
 import type { Location } from '../../types';
+import { mayMatch } from '../../textMemo';
 
 export interface CredentialSite {
   /** The bound name: variable, dict key or keyword. */
@@ -88,7 +89,7 @@ export function credentialSites(file: string, root: SyntaxNode): CredentialSite[
   // SECRET, TOKEN, KEY... (always in the statement's text) or whose literal looks like a token.
   return perStatement('credential-sites', file, root, (stmt) => {
     const text = stmt.text;
-    return CREDENTIAL_WORDS.test(text) || TOKEN_HINTS.test(text) ? sitesIn(file, stmt) : [];
+    return mayMatch(CREDENTIAL_WORDS, text) || mayMatch(TOKEN_HINTS, text) ? sitesIn(file, stmt) : [];
   });
 }
 
@@ -136,7 +137,7 @@ function sitesIn(file: string, root: SyntaxNode): CredentialSite[] {
 /** Every plain string literal outside function bodies, with its location. */
 export function stringLiterals(file: string, root: SyntaxNode): { text: string; at: Location; node: SyntaxNode }[] {
   // Only statements with something token-shaped have a literal worth decoding.
-  return perStatement('string-literals', file, root, (stmt) => (TOKEN_HINTS.test(stmt.text) ? literalsIn(file, stmt) : []));
+  return perStatement('string-literals', file, root, (stmt) => (mayMatch(TOKEN_HINTS, stmt.text) ? literalsIn(file, stmt) : []));
 }
 
 function literalsIn(file: string, root: SyntaxNode): { text: string; at: Location; node: SyntaxNode }[] {

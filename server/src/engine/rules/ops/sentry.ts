@@ -1,6 +1,7 @@
 // Finding `sentry_sdk.init(...)` calls in the project (spec DJ-OPS-007/008).
 import type { SyntaxNode } from '../../parsing/syntax';
 import { type OpsContext, callsIn, underDebugOnly } from './support';
+import { prefilters } from '../../textMemo';
 
 export interface SentryInit {
   file: string;
@@ -42,7 +43,7 @@ function findInits(ctx: OpsContext): SentryInit[] {
   const out: SentryInit[] = [];
   for (const file of ctx.files) {
     if (!file.endsWith('.py') || devModules.has(file) || /(^|\/)(tests?|test_[^/]*\.py|[^/]*_tests?\.py|conftest\.py)(\/|$)/.test(file)) continue;
-    if (!ctx.mentions(file, /sentry_sdk/)) continue;
+    if (prefilters.enabled && !ctx.mentions(file, /sentry_sdk/)) continue;
     const parsed = ctx.sources.get(file);
     if (!parsed) continue;
     const names = initNames(parsed.root);

@@ -5,6 +5,7 @@ import { pinFor } from '../../requirements/rulekit';
 import { isSequence, type Value } from '../../settings/value';
 import type { Location } from '../../types';
 import type { ProjectRule } from '../types';
+import { prefilters } from '../../textMemo';
 
 /** Import name → distribution, and distributions that also provide it. */
 const PROVIDERS: Record<string, { dist: string; also?: string[] }> = {
@@ -131,7 +132,7 @@ whitenoise==6.8.2
     // none do, and parsing every module would dominate the analysis.
     for (const file of files) {
       if (ctx.project.settingsModules.some((m) => m.path === file && (m.role === 'dev' || m.role === 'test'))) continue;
-      if (!ctx.mentions(file, MENTIONS_PROVIDER)) continue;
+      if (prefilters.enabled && !ctx.mentions(file, MENTIONS_PROVIDER)) continue;
       for (const imp of ctx.imports(file)) {
         if (imp.optional) continue;
         note(imp.module, { file, range: imp.range }, `import in ${basename(file)}`);
