@@ -99,12 +99,19 @@ export class RuleResultCache {
   private versions = new Map<string, number>();
   /** Every file change, in order: an entry checks only the changes made since it last did. */
   private changes: string[] = [];
+  /** Changes dropped from the front of `changes` (a long session would otherwise keep them all). */
+  private dropped = 0;
   /** Bumped when the workspace listing or the project model changes: every entry is stale. */
   private epoch = 0;
 
   touch(path: string): void {
     this.versions.set(path, (this.versions.get(path) ?? 0) + 1);
     this.changes.push(path);
+    if (this.changes.length > 20_000) {
+      // Entries not validated since the dropped changes can no longer be checked: recomputed.
+      this.changes = this.changes.slice(10_000);
+      this.dropped += 10_000;
+    }
   }
 
   invalidateAll(): void {
@@ -150,15 +157,16 @@ export class RuleResultCache {
     const e = this.entries.get(key);
     if (!e || e.epoch !== this.epoch) return undefined;
     for (const [name, fp] of e.settings) if (this.settingFingerprint(profile, name) !== fp) return undefined;
+    if (e.seen < this.dropped) return undefined;
     const checked = new Set<string>();
-    for (let i = e.seen; i < this.changes.length; i++) {
+    for (let i = e.seen - this.dropped; i < this.changes.length; i++) {
       const path = this.changes[i]!;
       if (e.files.has(path)) return undefined;
       if (checked.has(path)) continue;
       checked.add(path);
       for (const f of e.facts.get(path) ?? []) if (f.recompute() !== f.value) return undefined;
     }
-    e.seen = this.changes.length;
+    e.seen = this.dropped + this.changes.length;
     return e.value;
   }
 
@@ -178,7 +186,7 @@ export class RuleResultCache {
       if (list) list.push(f);
       else facts.set(f.file, [f]);
     }
-    this.entries.set(key, { epoch: this.epoch, files, facts, settings, value, seen: this.changes.length });
+    this.entries.set(key, { epoch: this.epoch, files, facts, settings, value, seen: this.dropped + this.changes.length });
   }
 }
 
