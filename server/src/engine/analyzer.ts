@@ -208,7 +208,7 @@ export class Analyzer {
       (file) => this.fs.readFile(file),
     );
     visible.sort((a, b) => compareText(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || compareText(a.code, b.code));
-    const value = { findings: visible, projects, profiles };
+    const value = { findings: withoutDuplicates(visible), projects, profiles };
     if (!options.settingsOnly) this.result = { generation, value };
     return value;
   }
@@ -493,6 +493,23 @@ export class Analyzer {
     this.sources.dispose();
     this.pool.dispose();
   }
+}
+
+/**
+ * The same finding reported twice (a URLconf reached through both branches of an `if`): one
+ * diagnostic is enough. `sorted` has equal findings next to each other or a few apart.
+ */
+function withoutDuplicates(sorted: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const f of sorted) {
+    const r = f.range;
+    const key = `${f.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${f.code}\0${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
 }
 
 /**
