@@ -192,7 +192,11 @@ export class Analyzer {
         const key = `${project.root}\0${module.path}`;
         const cached = this.profileCache.get(key);
         if (cached && cached.project === project && this.ruleCache.isCurrent(cached.snapshot)) return cached.profile;
-        const p = evaluateProfile(project, module, host);
+        const fresh = evaluateProfile(project, module, host);
+        // Early cutoff: an edit that changed no binding (a comment, spacing, a statement replayed
+        // to the same objects) leaves the previous profile in place, and with it every cache keyed
+        // by it (settings-rule findings, project rules' setting fingerprints).
+        const p = cached && cached.project === project && sameProfile(cached.profile, fresh) ? cached.profile : fresh;
         this.profileCache.set(key, { project, profile: p, snapshot: this.ruleCache.snapshot(p.filesRead) });
         return p;
       };
@@ -493,6 +497,24 @@ export class Analyzer {
     this.sources.dispose();
     this.pool.dispose();
   }
+}
+
+/** Do two evaluations of a module give the very same bindings, notes, environment and anchor? */
+function sameProfile(a: SettingsProfile, b: SettingsProfile): boolean {
+  if (a.scope.size !== b.scope.size || a.notes.length !== b.notes.length || a.processEnv.size !== b.processEnv.size) return false;
+  for (const [name, binding] of b.scope) if (a.scope.get(name) !== binding) return false;
+  for (let i = 0; i < a.notes.length; i++) {
+    const m = a.notes[i]!;
+    const n = b.notes[i]!;
+    if (m !== n && (m.kind !== n.kind || m.message !== n.message || !sameLocation(m.location, n.location))) return false;
+  }
+  for (const [name, value] of b.processEnv) if (a.processEnv.get(name) !== value) return false;
+  if (a.filesRead.size !== b.filesRead.size || [...b.filesRead].some((f) => !a.filesRead.has(f))) return false;
+  return a.anchorAfterImports === b.anchorAfterImports || (!!a.anchorAfterImports && !!b.anchorAfterImports && sameLocation(a.anchorAfterImports, b.anchorAfterImports));
+}
+
+function sameLocation(x: { file: string; range: Finding['range'] }, y: { file: string; range: Finding['range'] }): boolean {
+  return x.file === y.file && x.range.start.line === y.range.start.line && x.range.start.character === y.range.start.character && x.range.end.line === y.range.end.line && x.range.end.character === y.range.end.character;
 }
 
 /**

@@ -567,6 +567,10 @@ export class Frame {
   execModuleRecorded(root: SyntaxNode, records: Map<SyntaxNode, StatementRecord>): void {
     const maps = [this.globals as RecordingMap<unknown>, this.ev.processEnv as RecordingMap<unknown>];
     const previous = new Map(records);
+    // A statement reparsed after an edit is a new node: its predecessor on the same row still
+    // tells which of its bindings came out equal (see reuseEqualWrites).
+    const byRow = new Map<number, StatementRecord>();
+    for (const r of previous.values()) if (r.row >= 0) byRow.set(r.row, r);
     records.clear();
     records.set(root, previous.get(root)!);
     for (const stmt of root.namedChildren) {
@@ -583,7 +587,8 @@ export class Frame {
         completed = true;
       } finally {
         if (completed) {
-          if (old) reuseEqualWrites(old, recorder.writes, maps);
+          const predecessor = old ?? byRow.get(stmt.startRow);
+          if (predecessor) reuseEqualWrites(predecessor, recorder.writes, maps);
           records.set(stmt, { row: stmt.startRow, opaque: recorder.opaque, reads: recorder.reads, writes: recorder.writes, notes: this.ev.notes.slice(notesBefore) });
         }
       }
