@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { seriesForSpecifier } from '../../server/src/engine/project/djangoVersion';
 import { analyzeDir, writeProject } from '../helpers/engine';
@@ -69,4 +70,44 @@ test('PEP 440 specifiers pick the newest series pip could install', () => {
   assert.equal(pick('==5.1.*'), '5.1');
   assert.equal(pick('<4'), '3.2');
   assert.equal(pick('>=5.0,!=5.1.*,<6'), '5.2');
+});
+
+test('a file named like settings is a settings module only when its text looks like settings', async () => {
+  const dir = writeProject({
+    ...PKG,
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.production")\n',
+    // A unit test of a settings helper, a management command, a dashboard panel package named
+    // "settings" and a plugin's enable file (Horizon): none of them is Django settings.
+    'proj/tests/__init__.py': '',
+    'proj/tests/test_settings.py': 'import unittest\n\n\nclass SettingsTests(unittest.TestCase):\n    def test_it(self):\n        DEBUG = True\n        self.assertTrue(DEBUG)\n',
+    'proj/management/__init__.py': '',
+    'proj/management/commands/__init__.py': '',
+    'proj/management/commands/migrate_settings.py': 'from django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n    pass\n',
+    'proj/dashboards/__init__.py': '',
+    'proj/dashboards/settings/__init__.py': '',
+    'proj/dashboards/settings/panel.py': 'PANEL = "password"\nPASSWORD = "not a setting"\n',
+    'proj/enabled/_50_settings.py': 'DASHBOARD = "settings"\nADD_INSTALLED_APPS = ["proj.dashboards.settings"]\n',
+    // Real test settings named the same way, and a package __init__ that only chooses a module.
+    'proj/test_settings.py': 'from proj.settings.base import *\n',
+    'proj/ci_settings.py': 'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}\n',
+    'proj/settings/__init__.py': 'import os\n\nif os.environ.get("PROD"):\n    from .production import *\n',
+  });
+  const { analyzer } = await analyzeDir(dir);
+  const names = analyzer.projects()[0]!.settingsModules.map((m) => m.moduleName).sort();
+  assert.deepEqual(names, ['proj.ci_settings', 'proj.settings', 'proj.settings.base', 'proj.settings.local', 'proj.settings.production', 'proj.test_settings']);
+  analyzer.dispose();
+});
+
+test('an edit that makes a settings-named file look like settings (or stop) changes the project model', async () => {
+  const dir = writeProject({ ...PKG, 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.production")\n', 'proj/staging_settings.py': '"""Helpers."""\n' });
+  const { analyzer } = await analyzeDir(dir);
+  const path = join(dir, 'proj/staging_settings.py');
+  const listed = () => analyzer.projects()[0]!.settingsModules.some((m) => m.path === path);
+  assert.equal(listed(), false);
+  analyzer.setDocument(path, '"""Helpers."""\nSECRET_KEY = "abc"\n');
+  assert.equal(listed(), true);
+  assert.ok(analyzer.analyze().findings.some((f) => f.file === path), 'findings in the module once it is settings');
+  analyzer.updateDocument(path, [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }], '"""Helpers."""\n');
+  assert.equal(listed(), false);
+  analyzer.dispose();
 });

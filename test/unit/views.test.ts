@@ -7,6 +7,7 @@ import type { Analyzer } from '../../server/src/engine/analyzer';
 import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { analyzeDir, REPO_ROOT, writeProject } from '../helpers/engine';
+import { ModuleResolver, textImports, type TextFacts } from '../../server/src/engine/views/imports';
 import { pythonParses } from '../helpers/python';
 
 const MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n';
@@ -299,6 +300,25 @@ describe('DJ-VIEW-001 csrf_exempt forms', () => {
       } finally {
         analyzer.dispose();
       }
+    }
+  });
+
+  test('an exemption imported under another name, through modules that never say csrf, is found on a routed webhook', async () => {
+    const dir = project({
+      'app/views.py': 'from .shortcuts import skip_check\nfrom .models import Thing\n\n\n@skip_check\ndef a(request):\n    return Thing\n',
+      'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("hooks/payments/", views.a)]\n',
+      'app/models.py': 'from django.db import models\n\n\nclass Thing(models.Model):\n    pass\n',
+      'app/shortcuts.py': 'from .helpers import *  # re-exported for views\n',
+      'app/helpers/__init__.py': 'from app.helpers.deco import (\n    skip_check,\n)\n',
+      'app/helpers/deco.py': 'from django.views.decorators.csrf import csrf_exempt as skip_check\n',
+    });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const hits = only(findings, 'DJ-VIEW-001');
+      assert.equal(hits.length, 1);
+      assert.equal(hits[0]!.file, join(dir, 'app/views.py'));
+    } finally {
+      analyzer.dispose();
     }
   });
 
@@ -638,4 +658,56 @@ test('the example project: login without rate limit, unsigned CSRF-exempt webhoo
   analyzer.dispose();
   const got = findings.filter((f) => /^DJ-(VIEW|URL)-/.test(f.code)).map((f) => `${f.code} ${f.file.split('/').slice(-2).join('/')}:${f.range.start.line + 1}`);
   assert.deepEqual(got.sort(), ['DJ-URL-001 shop/urls.py:4', 'DJ-URL-003 shop/urls.py:5', 'DJ-VIEW-001 accounts/views.py:20', 'DJ-VIEW-003 accounts/views.py:10'].sort());
+});
+
+describe('import reachability on text (csrf re-export pre-check)', () => {
+  test('textImports lists modules and possible submodules, relative, parenthesised and continued', () => {
+    const text = [
+      'import os, a.b.c as abc',
+      'from . import views, urls as u',
+      'from ..pkg.mod import (',
+      '    one,  # comment',
+      '    two as deux,',
+      ')',
+      'from x import y, \\',
+      '    z',
+      'def f():',
+      '    from lazy import thing',
+      'x = 1; import late',
+    ].join('\n');
+    assert.deepEqual(textImports(text).sort(), ['.', '.urls', '.views', '..pkg.mod', '..pkg.mod.one', '..pkg.mod.two', 'a', 'a.b', 'a.b.c', 'lazy', 'lazy.thing', 'late', 'os', 'x', 'x.y', 'x.z'].sort());
+  });
+
+  test('mayReach follows text imports without parsing and says no only when nothing reachable mentions the pattern', async () => {
+    const dir = project({
+      'app/views.py': 'from .models import Thing\n',
+      'app/models.py': 'from django.db import models\nfrom app import helpers\n',
+      'app/helpers.py': 'from .deep import *\n',
+      'app/deep.py': 'VALUE = 1\n',
+      'app/other.py': 'from .secret import ok\n',
+      'app/secret.py': 'from django.views.decorators.csrf import csrf_exempt as ok\n',
+    });
+    const { analyzer } = await run(dir);
+    try {
+      const sources = analyzer.sources;
+      const resolver = new ModuleResolver(sources, analyzer.projects()[0]!.importRoots);
+      const read: string[] = [];
+      const facts: TextFacts = {
+        mentions: (file, re) => (read.push(file), re.test(sources.fs.readFile(file) ?? '')),
+        importedNames: (file) => textImports(sources.fs.readFile(file) ?? '').join('\n'),
+      };
+      const views = join(dir, 'app/views.py');
+      assert.equal(resolver.mayReach('app.models.Thing', views, /csrf/, facts), false);
+      assert.deepEqual(read.map((f) => f.slice(dir.length + 1)).sort(), ['app/__init__.py', 'app/deep.py', 'app/helpers.py', 'app/models.py']);
+      read.length = 0;
+      assert.equal(resolver.mayReach('app.helpers.VALUE', views, /csrf/, facts), false, 'answered from what the first walk learnt');
+      assert.deepEqual(read, []);
+      assert.equal(resolver.mayReach('app.other.ok', views, /csrf/, facts), true);
+      assert.equal(resolver.resolve('app.other.ok', views).qualified, 'django.views.decorators.csrf.csrf_exempt');
+      assert.equal(resolver.mayReach('somelib.csrf_thing', views, /csrf/, facts), true, 'the name itself mentions it');
+      assert.equal(resolver.mayReach('somelib.thing', views, /csrf/, facts), false, 'libraries are not followed');
+    } finally {
+      analyzer.dispose();
+    }
+  });
 });

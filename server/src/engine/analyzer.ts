@@ -6,7 +6,7 @@ import { compatibleFixes, editsByFile, applyEdits } from './fixes/apply';
 import { SettingsEditor } from './fixes/settingsEditor';
 import { ParserPool, type ContentChange } from './parsing/documents';
 import type { DjangoVersion } from './project/djangoVersion';
-import { type DjangoProject, type SettingsModule, discoverProjects } from './project/model';
+import { type DjangoProject, type SettingsModule, discoverProjects, isSettingsNameCandidate, looksLikeSettings } from './project/model';
 import { ProjectModuleHost, PythonSources } from './project/sources';
 import { RULES } from './rules/index';
 import type { ProjectContext, Rule, SettingsContext } from './rules/types';
@@ -14,7 +14,7 @@ import { evaluateProfile, type SettingsProfile } from './settings/profile';
 import { type Dependencies, emptyDependencies, mergeDependencies, RuleResultCache, recordingFs, recordingProfile, recordingSources } from './ruleCache';
 import { importsOf } from './deploy/pyimports';
 import { applySuppressions } from './suppress';
-import { matches } from './textMemo';
+import { matches, memoByText } from './textMemo';
 import type { Finding, Severity } from './types';
 import { CachingFileSystem, DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
 
@@ -157,12 +157,29 @@ export class Analyzer {
 
   private fileTextChanged(path: string): void {
     this.ruleCache.touch(path);
+    if (this.settingsMembershipChanged(path)) {
+      this.projectsCache = undefined;
+      this.ruleCache.invalidateAll();
+    }
     // Entry points and requirements decide the project model (production module, Django version).
     if (/(^|\/)(manage|wsgi|asgi)\.py$|Dockerfile|\.dockerfile$|compose.*\.ya?ml$|\.env|requirements|pyproject\.toml$|Pipfile$|Procfile$/.test(path)) {
       this.projectsCache = undefined;
       this.ruleCache.invalidateAll();
     }
     this.result = undefined;
+  }
+
+  /**
+   * A file named like settings is a settings module only while its text looks like settings
+   * (project/model.ts): an edit that makes it start or stop looking so changes the project model.
+   */
+  private settingsMembershipChanged(path: string): boolean {
+    const projects = this.projectsCache;
+    if (!projects || !isSettingsNameCandidate(this.fs, path)) return false;
+    const listed = projects.some((p) => p.settingsModules.some((m) => m.path === path));
+    // Modules an entry point names are listed whatever their text.
+    if (listed && projects.some((p) => p.entryPoints.some((e) => e.path === path))) return false;
+    return listed !== looksLikeSettings(this.fs.readFile(path));
   }
 
   // ------------------------------------------------------------ analysis
@@ -345,6 +362,16 @@ export class Analyzer {
           const recompute = () => JSON.stringify(importsOf(this.sources, file));
           deps().facts.set(`${file}\0imports`, { file, value: JSON.stringify(list), recompute });
           return list;
+        },
+        derived: (file, name, derive) => {
+          const compute = () => {
+            const text = this.fs.readFile(file);
+            return text === undefined ? undefined : memoByText(`derived:${name}`, file, text, derive);
+          };
+          const value = compute();
+          // Facts compare strings; an unreadable file is a value no derivation returns.
+          deps().facts.set(`${file}\0derived:${name}`, { file, value: value ?? '\0unreadable', recompute: () => compute() ?? '\0unreadable' });
+          return value;
         },
         shared: <T>(name: string, compute: () => T, options?: { persist?: boolean }): T => {
           let entry = shared.get(name);

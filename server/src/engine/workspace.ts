@@ -53,6 +53,12 @@ export class DiskFileSystem implements FileSystem {
 export class CachingFileSystem implements FileSystem {
   private texts = new Map<string, string | undefined>();
   private files = new Map<string, boolean>();
+  /**
+   * Directory listings, name → is a directory. Resolving imports asks whether `a/b.py` or
+   * `a/b/__init__.py` exists for every name an import could mean: with the listing the workspace
+   * walk already read, that is a lookup instead of a stat call.
+   */
+  private listings = new Map<string, Map<string, boolean>>();
   constructor(private readonly base: FileSystem) {}
   readFile(path: string): string | undefined {
     if (this.texts.has(path)) return this.texts.get(path);
@@ -63,7 +69,11 @@ export class CachingFileSystem implements FileSystem {
   isFile(path: string): boolean {
     let hit = this.files.get(path);
     if (hit === undefined) {
-      hit = this.base.isFile(path);
+      const listing = this.listings.get(dirname(path));
+      if (listing) {
+        const isDir = listing.get(basename(path));
+        hit = isDir === false;
+      } else hit = this.base.isFile(path);
       this.files.set(path, hit);
     }
     return hit;
@@ -72,15 +82,19 @@ export class CachingFileSystem implements FileSystem {
     return this.base.isDirectory(path);
   }
   list(dir: string): { name: string; isDirectory: boolean }[] {
-    return this.base.list(dir);
+    const entries = this.base.list(dir);
+    this.listings.set(dir, new Map(entries.map((e) => [e.name, e.isDirectory])));
+    return entries;
   }
   invalidate(path: string): void {
     this.texts.delete(path);
     this.files.delete(path);
+    this.listings.delete(dirname(path));
   }
   clear(): void {
     this.texts.clear();
     this.files.clear();
+    this.listings.clear();
   }
 }
 

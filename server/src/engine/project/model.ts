@@ -87,6 +87,30 @@ export function moduleFile(fs: FileSystem, roots: string[], moduleName: string):
   return undefined;
 }
 
+/** Named like a settings module: `settings.py`, `settings_*.py`, `*_settings.py`, or inside a `settings` package. */
+export function isSettingsNameCandidate(fs: FileSystem, path: string): boolean {
+  if (!path.endsWith('.py')) return false;
+  const name = basename(path);
+  if (name === 'settings.py' || /^settings_\w+\.py$/.test(name) || /^\w+_settings\.py$/.test(name)) return true;
+  return basename(dirname(path)) === 'settings' && fs.isFile(join(dirname(path), '__init__.py'));
+}
+
+// Settings Django itself reads, and the prefixes of its setting families (SECURE_*, SESSION_*...).
+// Third-party families are left out on purpose: a module of constants such as `CELERY_QUEUE = ...`
+// in a `settings` package is rare, a plugin's `ADD_INSTALLED_APPS` is not (Horizon's enabled/ files).
+const DJANGO_SETTING =
+  /^(?:DEBUG|SECRET_KEY|SECRET_KEY_FALLBACKS|ALLOWED_HOSTS|INTERNAL_IPS|INSTALLED_APPS|MIDDLEWARE|MIDDLEWARE_CLASSES|ROOT_URLCONF|WSGI_APPLICATION|ASGI_APPLICATION|TEMPLATES|TEMPLATE_DEBUG|TEMPLATE_DIRS|TEMPLATE_LOADERS|TEMPLATE_CONTEXT_PROCESSORS|DATABASES|DATABASE_ROUTERS|CACHES|CACHE_MIDDLEWARE_\w+|STATIC_URL|STATIC_ROOT|STATICFILES_\w+|STORAGES|DEFAULT_FILE_STORAGE|MEDIA_URL|MEDIA_ROOT|LANGUAGE_CODE|LANGUAGES|LOCALE_PATHS|TIME_ZONE|USE_TZ|USE_I18N|USE_L10N|LOGGING|LOGGING_CONFIG|AUTH_USER_MODEL|AUTH_PASSWORD_VALIDATORS|AUTHENTICATION_BACKENDS|PASSWORD_HASHERS|LOGIN_URL|LOGIN_REDIRECT_URL|LOGOUT_REDIRECT_URL|ADMINS|MANAGERS|SITE_ID|DEFAULT_AUTO_FIELD|DEFAULT_FROM_EMAIL|SERVER_EMAIL|EMAIL_\w+|SESSION_\w+|CSRF_\w+|SECURE_\w+|X_FRAME_OPTIONS|FILE_UPLOAD_\w+|DATA_UPLOAD_\w+|SILENCED_SYSTEM_CHECKS|APPEND_SLASH|PREPEND_WWW|USE_X_FORWARDED_HOST|USE_X_FORWARDED_PORT|FIXTURE_DIRS|MESSAGE_STORAGE|TEST_RUNNER)\s*(?::[^=\n]*)?\+?=/m;
+
+/**
+ * Does a module's text look like Django settings? It assigns one of Django's own settings at the
+ * start of a line, or star-imports or `include()`s other settings (split settings packages whose
+ * `__init__.py` only chooses a module), or updates `globals()`.
+ */
+export function looksLikeSettings(text: string | undefined): boolean {
+  if (!text) return false;
+  return DJANGO_SETTING.test(text) || /^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*/m.test(text) || /^[ \t]*(?:include|optional)\(|^[ \t]*globals\(\)\.update\(/m.test(text);
+}
+
 const DSM = 'DJANGO_SETTINGS_MODULE';
 const PY_ENTRY = [
   new RegExp(`os\\.environ\\.setdefault\\(\\s*["']${DSM}["']\\s*,\\s*["']([\\w.]+)["']`),
@@ -181,12 +205,10 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
     const { moduleName } = moduleNameOf(fs, path);
     modules.set(path, { path, moduleName, role: 'unknown', roleReason: '' });
   };
+  // A name alone is not enough: `test_settings.py` is as often a unit test as test settings, and a
+  // `settings` package may be a dashboard panel (Horizon). The text must also look like settings.
   for (const f of files) {
-    if (!f.endsWith('.py')) continue;
-    const name = basename(f);
-    const parent = basename(dirname(f));
-    if (name === 'settings.py' || /^settings_\w+\.py$/.test(name) || /^\w+_settings\.py$/.test(name)) addModule(f);
-    else if (parent === 'settings' && fs.isFile(join(dirname(f), '__init__.py'))) addModule(f);
+    if (isSettingsNameCandidate(fs, f) && looksLikeSettings(fs.readFile(f))) addModule(f);
   }
   for (const e of entries) if (e.path) addModule(e.path);
   if (options.settingsOverride) {

@@ -91,6 +91,11 @@ export interface ProjectContext {
   mentions(file: string, re: RegExp): boolean;
   /** The top-level modules a Python file imports (a dependency on the list, not the text). */
   imports(file: string): ImportUse[];
+  /**
+   * `derive(text)` of a file's text (undefined when unreadable), remembered per text under `name`
+   * (one name, one pure function): the rule depends on the result, not on the text.
+   */
+  derived(file: string, name: string, derive: (text: string) => string): string | undefined;
   report(r: ProjectReport): void;
 }
 

@@ -6,6 +6,7 @@ import type { ProjectContext } from '../rules/types';
 import type { Fix } from '../types';
 import { dictGetStr, isSequence, type Value } from '../settings/value';
 import { buildViewIndex, type ViewIndex } from './model';
+import { textImports, type TextFacts } from './imports';
 import { UNSHARED_CACHES } from './patterns';
 import type { ProtectionSettings } from './ratelimit';
 
@@ -13,6 +14,21 @@ export function viewIndex(ctx: ProjectContext): ViewIndex {
   // Kept across analyses: a keystroke in a settings module leaves the app's views and URLconfs
   // alone, and rebuilding the index was most of a keystroke's time on a large project.
   return ctx.shared('views.index', () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx), mentions: ctx.mentions }), { persist: true });
+}
+
+const textFactsByContext = new WeakMap<ProjectContext, TextFacts>();
+
+/** Text facts about files through the rule's context, so the rule depends on the answers only. */
+export function textFacts(ctx: ProjectContext): TextFacts {
+  let facts = textFactsByContext.get(ctx);
+  if (!facts) {
+    facts = {
+      mentions: (file, re) => ctx.mentions(file, re),
+      importedNames: (file) => ctx.derived(file, 'text-imports', (text) => textImports(text).join('\n')) ?? '',
+    };
+    textFactsByContext.set(ctx, facts);
+  }
+  return facts;
 }
 
 /** ROOT_URLCONF from production settings, else the urls.py next to a settings module. */

@@ -3,12 +3,12 @@
 // `@method_decorator(csrf_exempt, name=...)` on a class (also in a list of decorators),
 // `csrf_exempt(view)` calls (typically in urls.py), and django-braces' CsrfExemptMixin.
 import type { SyntaxNode } from '../parsing/syntax';
-import type { PyModule } from './imports';
+import type { PyModule, TextFacts } from './imports';
 import type { Decorator, View, ViewIndex } from './model';
 import { decoratorInfo } from './model';
 import { CSRF_EXEMPT } from './patterns';
 import { callParts, definitionOf, descendants, dottedName, named, unparen } from './py';
-import { mayMatch } from '../textMemo';
+import { mayMatch, prefilters } from '../textMemo';
 
 export type CsrfSiteKind = 'decorator' | 'method_decorator' | 'call' | 'mixin';
 
@@ -39,11 +39,22 @@ function isMixin(q: string | undefined, written: string): boolean {
   return (q ?? written).split('.').pop() === 'CsrfExemptMixin';
 }
 
-export function findCsrfExemptions(index: ViewIndex): CsrfSite[] {
+const MENTIONS_CSRF = /csrf|Csrf/;
+
+/**
+ * `facts` answers text questions about files (ProjectContext.mentions and friends in a rule run):
+ * a module that never mentions csrf can still import csrf_exempt under another name from a
+ * project module, and the facts tell which imports can lead there without parsing every module
+ * an import names.
+ */
+export function findCsrfExemptions(index: ViewIndex, facts?: TextFacts): CsrfSite[] {
   const { resolver } = index;
   const sites: CsrfSite[] = [];
-  for (const mod of index.modules) {
-    if (!mayMatch(/csrf|Csrf/, mod.text) && ![...mod.imports.values()].some((b) => resolver.resolve(b.qualified, mod.path).qualified === CSRF_EXEMPT)) continue;
+  const mayReexport = (qualified: string, near: string) => !prefilters.enabled || resolver.mayReach(qualified, near, MENTIONS_CSRF, facts);
+  // Modules parsed up front, and those of routed views parsed on demand (a webhook view whose
+  // module says nothing a pre-check looks for can still import csrf_exempt under another name).
+  for (const mod of new Set([...index.modules, ...index.viewModules])) {
+    if (!mayMatch(MENTIONS_CSRF, mod.text) && ![...mod.imports.values()].some((b) => mayReexport(b.qualified, mod.path) && resolver.resolve(b.qualified, mod.path).qualified === CSRF_EXEMPT)) continue;
     // Decorators anywhere in the module (functions, classes, methods).
     for (const dec of descendants(mod.root, 'decorator')) {
       const def = dec.parent?.type === 'decorated_definition' ? definitionOf(dec.parent) : undefined;

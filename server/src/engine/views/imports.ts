@@ -205,6 +205,64 @@ export type Resolved =
   | { kind: 'module'; module: PyModule; qualified: string }
   | { kind: 'external'; qualified: string };
 
+/**
+ * Facts about a file's text that do not need a parse. In a rule run they come from the
+ * ProjectContext (a dependency on the answer, not on every character of the file).
+ */
+export interface TextFacts {
+  mentions(file: string, re: RegExp): boolean;
+  /** `textImports(text)` of the file (see there), joined with newlines. */
+  importedNames(file: string): string;
+}
+
+/**
+ * The modules a Python text may import, read with regular expressions rather than a parse, as
+ * written (relative imports keep their dots): for `from a.b import c, d` that is `a.b`, `a.b.c`
+ * and `a.b.d` (a name may be a submodule), for `import a.b.c` every prefix. A superset of what the
+ * parsed imports hold: also imports inside functions, and in strings that merely look like code.
+ */
+export function textImports(text: string): string[] {
+  const out = new Set<string>();
+  const addPrefixes = (dotted: string) => {
+    const parts = dotted.split('.');
+    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('.'));
+  };
+  for (const m of text.matchAll(/(?:^|;)[ \t]*from(?:[ \t]+|(?=\.))(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;#\\]|\\\r?\n|\\)*)/gm)) {
+    const base = m[1]!;
+    out.add(base);
+    for (const piece of m[2]!.replace(/#[^\n]*/g, '').replace(/[()\\]/g, ' ').split(',')) {
+      const name = /^\s*(\w+)/.exec(piece)?.[1];
+      if (name && name !== 'import') out.add(base.endsWith('.') ? base + name : `${base}.${name}`);
+    }
+  }
+  for (const m of text.matchAll(/(?:^|;)[ \t]*import[ \t]+((?:[^\n;#\\]|\\\r?\n|\\)*)/gm)) {
+    for (const piece of m[1]!.replace(/\\/g, ' ').split(',')) {
+      const dotted = /^\s*([\w.]+)/.exec(piece)?.[1];
+      if (dotted) addPrefixes(dotted);
+    }
+  }
+  return [...out];
+}
+
+/** Text facts read straight from the files (tests and callers outside a rule run). */
+export function directTextFacts(sources: PythonSources): TextFacts {
+  return {
+    mentions: (file, re) => re.test(sources.fs.readFile(file) ?? ''),
+    importedNames: (file) => textImports(sources.fs.readFile(file) ?? '').join('\n'),
+  };
+}
+
+/** Absolute module name of an import as written in module `moduleName` (`..views` → `pkg.views`). */
+function absoluteImport(written: string, moduleName: string, isPackage: boolean): string {
+  const level = /^\.*/.exec(written)![0].length;
+  if (level === 0) return written;
+  const parts = moduleName ? moduleName.split('.') : [];
+  const pkg = isPackage ? parts : parts.slice(0, -1);
+  const base = pkg.slice(0, Math.max(0, pkg.length - (level - 1)));
+  const rest = written.slice(level);
+  return [...base, ...(rest ? rest.split('.') : [])].join('.');
+}
+
 /** Loads project modules on demand and follows qualified names through them. */
 export class ModuleResolver {
   private byPath = new Map<string, PyModule | null>();
@@ -213,6 +271,54 @@ export class ModuleResolver {
     readonly sources: PythonSources,
     readonly importRoots: string[],
   ) {}
+
+  /**
+   * Files known to reach no module mentioning a pattern, per facts object and pattern (see
+   * `mayReach`). Per facts object because the resolver outlives an analysis and each rule run
+   * must record the facts its answer rests on.
+   */
+  private unreached = new WeakMap<TextFacts, Map<string, Set<string>>>();
+
+  /**
+   * Can resolving `qualified` (from `near`) end in a name the pattern matches, such as
+   * django.views.decorators.csrf.csrf_exempt? Resolution only follows imports, star imports and
+   * aliases through workspace modules, so the name must be written in one of the modules reachable
+   * by import from the first module it enters: when none of them mentions the pattern (checked on
+   * text, without parsing), the answer is no. Used to avoid parsing every module an import names
+   * just to learn that it is not a re-export.
+   */
+  mayReach(qualified: string, near: string | undefined, pattern: RegExp, facts: TextFacts = directTextFacts(this.sources)): boolean {
+    if (pattern.test(qualified)) return true;
+    const parts = qualified.split('.');
+    let start: string | undefined;
+    for (let i = parts.length; i >= 1 && !start; i--) start = this.moduleFileOf(parts.slice(0, i).join('.'), near);
+    if (!start) return false;
+    const key = `${pattern.source}/${pattern.flags}`;
+    let byPattern = this.unreached.get(facts);
+    if (!byPattern) this.unreached.set(facts, (byPattern = new Map()));
+    let unreached = byPattern.get(key);
+    if (!unreached) byPattern.set(key, (unreached = new Set()));
+    if (unreached.has(start)) return false;
+    const seen = new Set<string>([start]);
+    const queue = [start];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (unreached.has(file)) continue;
+      if (facts.mentions(file, pattern)) return true;
+      const info = this.sources.moduleInfo(file);
+      for (const written of facts.importedNames(file).split('\n')) {
+        if (!written) continue;
+        const target = this.moduleFileOf(absoluteImport(written, info.moduleName, info.isPackage), file);
+        if (target && !seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
+      }
+    }
+    // Everything reachable from `start` was visited without a match: none of it can reach one.
+    for (const f of seen) unreached.add(f);
+    return false;
+  }
 
   module(path: string): PyModule | undefined {
     const cached = this.byPath.get(path);
@@ -302,8 +408,11 @@ export class ModuleResolver {
         const q = d ? mod.qualifyDotted(d) : undefined;
         if (q) return this.resolve([q, ...rest.slice(1)].join('.'), mod.path, depth + 1);
         for (const star of mod.starImports) {
-          const r = this.resolve([star, ...rest].join('.'), mod.path, depth + 1);
-          if (r.kind !== 'external' || !this.moduleByName(star, mod.path)) return r;
+          const through = [star, ...rest].join('.');
+          const r = this.resolve(through, mod.path, depth + 1);
+          // An external answer naming something else is a library name the star module imports
+          // (`from .helpers import *` bringing csrf_exempt); the same name back means not found there.
+          if (r.kind !== 'external' || r.qualified !== through || !this.moduleByName(star, mod.path)) return r;
         }
       }
       return { kind: 'external', qualified };
