@@ -49,6 +49,8 @@ async function buildServer() {
 
 const jobs = [
   build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'server/out/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  // The parse worker a workspace scan starts (server/src/engine/parsing/parseAhead.ts).
+  build({ ...common, entryPoints: [join(root, 'server/src/engine/parsing/parseWorker.ts')], outfile: join(root, 'server/out/parse-worker.js') }),
 ];
 if (existsSync(join(root, 'server/src/server.ts'))) jobs.push(buildServer());
 if (existsSync(join(root, 'client/src/extension.ts'))) {

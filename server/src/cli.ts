@@ -140,7 +140,7 @@ async function run(argv: string[]): Promise<number> {
   const all: Finding[] = [];
   const fixedFiles: string[] = [];
   const started = performance.now();
-  const stats = { filesDiscovered: 0, filesParsed: 0 };
+  const stats = { filesDiscovered: 0, filesParsed: 0, parsedByWorker: 0, waitedForWorkerMs: 0 };
   for (const p of args.paths) {
     const root = isAbsolute(p) ? p : resolve(cwd, p);
     const analyzer = await Analyzer.create(root, args.options);
@@ -159,6 +159,8 @@ async function run(argv: string[]): Promise<number> {
       all.push(...analyzer.analyze().findings);
       stats.filesDiscovered += analyzer.workspaceFiles().length;
       stats.filesParsed += analyzer.sources.parsedCount;
+      stats.parsedByWorker += analyzer.parseAheadCounts?.fromWorker ?? 0;
+      stats.waitedForWorkerMs += analyzer.parseAheadCounts?.waitedMs ?? 0;
     } finally {
       analyzer.dispose();
     }

@@ -6,7 +6,7 @@ import { ParsedFile, ParserPool, computeLineStarts } from '../../server/src/engi
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from '../../server/src/engine/parsing/grammars';
-import { copyPath, copyTree, copyTreePublic, SyntaxTree, type SyntaxNode } from '../../server/src/engine/parsing/syntax';
+import { copyPath, copyTree, copyTreePublic, flattenTree, SyntaxTree, treeFromFlat, type SyntaxNode } from '../../server/src/engine/parsing/syntax';
 import { FIXTURES } from '../helpers/engine';
 
 function positionOf(text: string, offset: number) {
@@ -121,5 +121,34 @@ test('trees copied through the runtime exports equal those copied through the pu
   // The fast way is the one in use (a web-tree-sitter upgrade that breaks it would silently slow
   // every parse down).
   assert.equal(copyPath(), 'direct');
+  parser.delete();
+});
+
+test('flat trees (what a parse worker hands over) rebuild to the very tree a direct copy gives', async () => {
+  const parser = await createParser('python');
+  const files: string[] = [];
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (name.endsWith('.py')) files.push(p);
+    }
+  };
+  visit(FIXTURES);
+  // Broken code too: ERROR and MISSING nodes and the error flag they raise up the tree.
+  const texts = [...files.map((f) => readFileSync(f, 'utf8')), 'def f(:\n    x = [1, 2\nY = "é😀"\n', 'class A(\n', ''];
+  for (const [i, text] of texts.entries()) {
+    const tree = parser.parse(text)!;
+    try {
+      const direct = new SyntaxTree(text);
+      direct.rootNode = copyTree(tree, text, direct, 0, 0, (s: string) => parser.parse(s) ?? undefined);
+      const rebuilt = new SyntaxTree(text);
+      rebuilt.rootNode = treeFromFlat(flattenTree(tree, text), parser.language!, rebuilt);
+      assert.equal(dump(rebuilt.rootNode), dump(direct.rootNode), files[i] ?? text);
+      assert.equal(rebuilt.rootNode.toString(), direct.rootNode.toString());
+    } finally {
+      tree.delete();
+    }
+  }
   parser.delete();
 });

@@ -8,6 +8,7 @@ import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { analyzeDir, REPO_ROOT, writeProject } from '../helpers/engine';
 import { ModuleResolver, textImports, type TextFacts } from '../../server/src/engine/views/imports';
+import { namesAViewOfInterest } from '../../server/src/engine/views/model';
 import { pythonParses } from '../helpers/python';
 
 const MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n';
@@ -710,4 +711,13 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       analyzer.dispose();
     }
   });
+});
+
+test('view names of interest are whole words of a definition that is a view', () => {
+  for (const text of ['def login(request):', 'class PasswordResetView(View):', 'class TwoFactorSetup(FormView):', 'async def readiness(request):', 'from x import require_GET\n\n@require_GET\ndef health_status(r):', 'def sign_up(\n    request,\n):']) {
+    assert.equal(namesAViewOfInterest(text), true, text);
+  }
+  for (const text of ['def mapping_list(request):', 'def deliver(request):', 'def register(view):', 'def status(self):', 'class Mapping(Base):', 'def unregister(request):', 'STATUS = 1']) {
+    assert.equal(namesAViewOfInterest(text), false, text);
+  }
 });

@@ -15,6 +15,12 @@ import { type Dependencies, emptyDependencies, mergeDependencies, RuleResultCach
 import { importsOf } from './deploy/pyimports';
 import { applySuppressions } from './suppress';
 import { matches, memoByText } from './textMemo';
+import { availableParallelism } from 'node:os';
+import { ParseAhead } from './parsing/parseAhead';
+import { isAppFile, parsedUpFront } from './views/model';
+
+/** Fewer modules than this to parse up front are parsed faster than a worker starts. */
+const PARSE_AHEAD_MINIMUM = 24;
 import type { Finding, Severity } from './types';
 import { CachingFileSystem, DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
 
@@ -28,6 +34,11 @@ export interface AnalyzerOptions {
   exclude?: string[];
   /** Per-rule severity overrides ("off" disables the rule). */
   severity?: Record<string, Severity | 'off'>;
+  /**
+   * Parse on a worker thread during the first analysis: 'auto' (the default) when the machine has
+   * a core to spare for it, true always, false never. DJR_PARSE_AHEAD=0/1 overrides it.
+   */
+  parseAhead?: boolean | 'auto';
 }
 
 export interface AnalysisResult {
@@ -200,6 +211,7 @@ export class Analyzer {
     const generation = this.sources.generation;
     if (this.result && this.result.generation === generation) return this.result.value;
     const projects = this.projects();
+    if (!this.parseAheadTried) this.startParseAhead(projects);
     const findings: Finding[] = [];
     const profiles: SettingsProfile[] = [];
     for (const project of projects) {
@@ -230,8 +242,46 @@ export class Analyzer {
     );
     visible.sort((a, b) => compareText(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || compareText(a.code, b.code));
     const value = { findings: withoutDuplicates(visible), projects, profiles };
-    if (!options.settingsOnly) this.result = { generation, value };
+    if (!options.settingsOnly) {
+      this.result = { generation, value };
+      this.stopParseAhead();
+    }
     return value;
+  }
+
+  private parseAheadTried = false;
+  /** What the parse worker did in the first analysis (for --stats and the benchmarks). */
+  parseAheadCounts: { fromWorker: number; byMain: number; waitedMs: number } | undefined;
+
+  /**
+   * The first analysis of a workspace parses the modules the view index picks by text: a worker
+   * thread parses them meanwhile (parsing/parseAhead.ts). Only worth a thread's start-up (~40 ms
+   * on another core) when there are enough of them.
+   */
+  private startParseAhead(projects: DjangoProject[]): void {
+    this.parseAheadTried = true;
+    const setting = process.env.DJR_PARSE_AHEAD === '0' ? false : process.env.DJR_PARSE_AHEAD === '1' ? true : (this.options.parseAhead ?? 'auto');
+    // On two cores the worker competes with V8's own background threads (concurrent GC, the
+    // optimising wasm compiler) and the main thread gets little faster (docs/performance.md).
+    if (setting === false || (setting === 'auto' && availableParallelism() < 3)) return;
+    const files: { path: string; text: string }[] = [];
+    for (const project of projects) {
+      for (const path of this.projectFiles(project)) {
+        if (!isAppFile(project, path)) continue;
+        const text = this.fs.readFile(path);
+        if (text !== undefined && text.length <= 2_000_000 && parsedUpFront(text)) files.push({ path, text });
+      }
+    }
+    if (files.length === 0 || (setting === 'auto' && files.length < PARSE_AHEAD_MINIMUM)) return;
+    this.sources.ahead = ParseAhead.start(files);
+  }
+
+  private stopParseAhead(): void {
+    const ahead = this.sources.ahead;
+    if (!ahead) return;
+    this.parseAheadCounts = ahead.counts;
+    ahead.dispose();
+    this.sources.ahead = undefined;
   }
 
   /** Settings-rule findings per profile object, with the files the rules read (fix texts). */
@@ -521,6 +571,7 @@ export class Analyzer {
   }
 
   dispose(): void {
+    this.stopParseAhead();
     this.sources.dispose();
     this.pool.dispose();
   }

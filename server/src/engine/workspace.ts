@@ -69,14 +69,25 @@ export class CachingFileSystem implements FileSystem {
   isFile(path: string): boolean {
     let hit = this.files.get(path);
     if (hit === undefined) {
-      const listing = this.listings.get(dirname(path));
-      if (listing) {
-        const isDir = listing.get(basename(path));
-        hit = isDir === false;
-      } else hit = this.base.isFile(path);
+      hit = this.fromListings(path) ?? this.base.isFile(path);
       this.files.set(path, hit);
     }
     return hit;
+  }
+  /**
+   * What the listings say about a path: its folder's listing, or an ancestor's that lacks the next
+   * folder down (`django/conf.py` under a root without `django/`). Undefined when no listing knows.
+   */
+  private fromListings(path: string): boolean | undefined {
+    const listing = this.listings.get(dirname(path));
+    if (listing) return listing.get(basename(path)) === false;
+    for (let dir = dirname(path); ; ) {
+      const parent = dirname(dir);
+      if (parent === dir) return undefined;
+      const above = this.listings.get(parent);
+      if (above) return above.get(basename(dir)) === true ? undefined : false;
+      dir = parent;
+    }
   }
   isDirectory(path: string): boolean {
     return this.base.isDirectory(path);

@@ -5,7 +5,7 @@
 import type { Parser } from 'web-tree-sitter';
 import { createParser, recreateParser, type GrammarName } from './grammars';
 import { reparseRegion } from './region';
-import { copyTree, type SyntaxNode, SyntaxTree } from './syntax';
+import { copyTree, type FlatTree, type SyntaxNode, SyntaxTree, treeFromFlat } from './syntax';
 import type { Position, Range } from '../types';
 
 export interface ContentChange {
@@ -89,6 +89,15 @@ export class ParserPool {
   parse(lang: GrammarName, text: string): SyntaxTree {
     const tree = new SyntaxTree(text);
     tree.rootNode = this.parseInto(lang, text, tree, 0, 0);
+    return tree;
+  }
+
+  /** A tree a parse worker flattened (parseAhead.ts), as `SyntaxNode`s over `text`. */
+  fromFlat(lang: GrammarName, text: string, flat: FlatTree): SyntaxTree {
+    const language = this.parsers.get(lang)?.language;
+    if (!language) throw new Error(`grammar ${lang} not loaded`);
+    const tree = new SyntaxTree(text);
+    tree.rootNode = treeFromFlat(flat, language, tree);
     return tree;
   }
 

@@ -495,3 +495,142 @@ function walk(tree: Tree, text: string, into: SyntaxTree, offset: number, rowOff
     cursor.done();
   }
 }
+
+// ------------------------------------------------------------------ flat trees (parse workers)
+
+/**
+ * A tree as one Int32Array, so a worker thread can parse and hand the result over without copying
+ * objects: per node in document order, `FLAT_WORDS` words: type id, flags (1 MISSING, 2 named,
+ * 4 has an error inside), start and end index, start row and column, end row and column, field id
+ * in the parent, number of children.
+ */
+export const FLAT_WORDS = 10;
+
+export interface FlatTree {
+  words: Int32Array;
+  /** Number of nodes. */
+  nodes: number;
+}
+
+/** Flattens a tree-sitter tree (in the worker) with the same cursor walk `copyTree` uses. */
+export function flattenTree(tree: Tree, text: string, sample: (text: string) => Tree | undefined = () => undefined): FlatTree {
+  const direct = directExports(sample);
+  const t = tablesOf(tree.language);
+  const starts = rowStarts(text);
+  let words = new Int32Array(Math.max(1024, text.length) * 2);
+  let count = 0;
+  const cursor = direct ? directReader(tree, direct) : publicReader(tree);
+  // Offsets of the records of the nodes being walked, innermost last.
+  const open: number[] = [];
+  const emit = (fieldId: number): number => {
+    const at = count * FLAT_WORDS;
+    if (at + FLAT_WORDS > words.length) {
+      const grown = new Int32Array(words.length * 2);
+      grown.set(words);
+      words = grown;
+    }
+    const typeId = cursor.typeId();
+    const start = cursor.startIndex();
+    const end = cursor.endIndex();
+    const missing = start === end && cursor.isMissing();
+    const isError = typeId === 65535 || t.types[typeId] === undefined || t.types[typeId] === 'ERROR';
+    const sr = rowOf(starts, start);
+    const er = end === start ? sr : rowOf(starts, end);
+    words[at] = typeId;
+    words[at + 1] = (missing ? 1 : 0) | (typeId === 65535 || t.named[typeId] ? 2 : 0) | (missing || isError ? 4 : 0);
+    words[at + 2] = start;
+    words[at + 3] = end;
+    words[at + 4] = sr;
+    words[at + 5] = start - starts[sr]!;
+    words[at + 6] = er;
+    words[at + 7] = end - starts[er]!;
+    words[at + 8] = fieldId;
+    words[at + 9] = 0;
+    count++;
+    return at;
+  };
+  try {
+    open.push(emit(0));
+    if (cursor.firstChild()) {
+      for (;;) {
+        const parentAt = open[open.length - 1]!;
+        const at = emit(cursor.fieldId());
+        words[parentAt + 9]!++;
+        if (cursor.firstChild()) {
+          open.push(at);
+          continue;
+        }
+        if (words[at + 1]! & 4) words[parentAt + 1]! |= 4;
+        let finished = false;
+        while (!cursor.nextSibling()) {
+          if (!cursor.parent()) {
+            finished = true;
+            break;
+          }
+          const done = open.pop()!;
+          if (open.length === 0) {
+            finished = true;
+            break;
+          }
+          if (words[done + 1]! & 4) words[open[open.length - 1]! + 1]! |= 4;
+        }
+        if (finished) break;
+      }
+    }
+  } finally {
+    cursor.done();
+  }
+  return { words, nodes: count };
+}
+
+/** Builds `SyntaxNode`s from a flat tree of `language` (the same grammar the worker used). */
+export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTree): SyntaxNode {
+  const t = tablesOf(language);
+  const w = flat.words;
+  const make = (at: number): SyntaxNode => {
+    const typeId = w[at]!;
+    const flags = w[at + 1]!;
+    const type = typeId === 65535 ? 'ERROR' : (t.types[typeId] ?? 'ERROR');
+    const node = new SyntaxNode(into, type, (flags & 2) !== 0, (flags & 1) !== 0, w[at + 2]!, w[at + 3]!, w[at + 4]!, w[at + 5]!, w[at + 6]!, w[at + 7]!);
+    node.hasError = (flags & 4) !== 0;
+    const n = w[at + 9]!;
+    if (n > 0) node.children = new Array<SyntaxNode>(n);
+    return node;
+  };
+  const root = make(0);
+  // Nodes whose children are still being filled, with how many are filled.
+  const parents: SyntaxNode[] = [];
+  const filled: number[] = [];
+  if (root.children.length > 0) {
+    parents.push(root);
+    filled.push(0);
+  }
+  for (let i = 1; i < flat.nodes && parents.length > 0; i++) {
+    const at = i * FLAT_WORDS;
+    const node = make(at);
+    const depth = parents.length - 1;
+    const parent = parents[depth]!;
+    const index = filled[depth]!;
+    node.parent = parent;
+    node.indexInParent = index;
+    parent.children[index] = node;
+    const fieldId = w[at + 8]!;
+    if (fieldId !== 0) {
+      parent.fieldNames ??= new Array<string | null>(parent.children.length).fill(null);
+      parent.fieldNames[index] = t.fields[fieldId] ?? null;
+    }
+    filled[depth] = index + 1;
+    if (node.children.length > 0) {
+      parents.push(node);
+      filled.push(0);
+    } else {
+      // Close every node whose last child this was.
+      while (parents.length > 0 && filled[parents.length - 1] === parents[parents.length - 1]!.children.length) {
+        parents.pop();
+        filled.pop();
+      }
+    }
+  }
+  return root;
+}
+

@@ -4,6 +4,7 @@
 import { dirname, join } from 'node:path';
 import type { ContentChange, ParserPool } from '../parsing/documents';
 import { ParsedFile } from '../parsing/documents';
+import type { ParseAhead } from '../parsing/parseAhead';
 import type { CachedModule, ImportTarget, ModuleHost, ModuleSourceText } from '../settings/evaluator';
 import type { FileSystem } from '../workspace';
 import { moduleFile, moduleNameOf } from './model';
@@ -19,13 +20,17 @@ export class PythonSources {
     private readonly pool: ParserPool,
   ) {}
 
+  /** Trees being parsed ahead on another thread (a workspace scan), taken instead of parsing. */
+  ahead: ParseAhead | undefined;
+
   /** The parsed file, reading and parsing it on first use. */
   get(path: string): ParsedFile | undefined {
     const cached = this.files.get(path);
     if (cached) return cached;
     const text = this.fs.readFile(path);
     if (text === undefined) return undefined;
-    const tree = this.pool.parse('python', text);
+    const flat = this.ahead?.take(path, text);
+    const tree = flat ? this.pool.fromFlat('python', text, flat) : this.pool.parse('python', text);
     const file = new ParsedFile(path, text, tree, 1);
     this.files.set(path, file);
     return file;

@@ -13,7 +13,7 @@ import type { ProtectionSettings } from './ratelimit';
 export function viewIndex(ctx: ProjectContext): ViewIndex {
   // Kept across analyses: a keystroke in a settings module leaves the app's views and URLconfs
   // alone, and rebuilding the index was most of a keystroke's time on a large project.
-  return ctx.shared('views.index', () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx), mentions: ctx.mentions }), { persist: true });
+  return ctx.shared('views.index', () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx), mentions: ctx.mentions, derived: ctx.derived }), { persist: true });
 }
 
 const textFactsByContext = new WeakMap<ProjectContext, TextFacts>();

@@ -5,10 +5,10 @@
 // `format_html()`...) or numeric (`int()`, `len()`) are not data for this purpose.
 import type { SyntaxNode } from '../parsing/syntax';
 import { enclosingFunction, type Formatted, formattedString, requestDerivedNames, tracedFormatted, usesRequestData } from './formatted';
-import type { PyModule } from './imports';
+import type { PyModule, TextFacts } from './imports';
 import type { ViewIndex } from './model';
 import { callParts, descendants, dottedName, unparen } from './py';
-import { mayMatch } from '../textMemo';
+import { mayMatch, prefilters } from '../textMemo';
 
 export const MARK_SAFE = new Set(['django.utils.safestring.mark_safe', 'django.utils.safestring.SafeString', 'django.utils.safestring.SafeText', 'django.utils.safestring.SafeData']);
 export const FORMAT_HTML = 'django.utils.html.format_html';
@@ -61,13 +61,21 @@ function builtFromEscaped(expr: SyntaxNode, scope: SyntaxNode | undefined): bool
   return seen > 0 && ok;
 }
 
-export function findHtmlSites(index: ViewIndex): HtmlSite[] {
+const HTML_APIS = /mark_safe|SafeString|SafeText|format_html/;
+
+/**
+ * `facts` (the rule's text facts) let callees that cannot lead to one of the HTML APIs go
+ * unresolved: resolving `api.neutron.list(...)` parses the module it names.
+ */
+export function findHtmlSites(index: ViewIndex, facts?: TextFacts): HtmlSite[] {
   const out: HtmlSite[] = [];
   for (const mod of index.modules) {
-    if (!mayMatch(/mark_safe|SafeString|SafeText|format_html/, mod.text)) continue;
+    if (!mayMatch(HTML_APIS, mod.text)) continue;
     for (const call of descendants(mod.root, 'call')) {
       const fn = call.childForFieldName('function');
       if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
+      const written = mod.qualify(fn);
+      if (prefilters.enabled && written && !index.resolver.mayReach(written, mod.path, HTML_APIS, facts)) continue;
       const q = index.resolver.canonical(mod, fn);
       const last = fn.text.split('.').pop()!;
       let api: HtmlSite['api'] | undefined;

@@ -8,8 +8,8 @@ import type { SyntaxNode } from '../parsing/syntax';
 import type { DjangoProject } from '../project/model';
 import type { PythonSources } from '../project/sources';
 import { ModuleResolver, type PyModule } from './imports';
-import { externalAcceptsPost, isDrfClass, isExternalViewClass, METHOD_DECORATOR } from './patterns';
-import { callParts, decoratorExpr, decoratorsOf, dottedName, named, nodeKey, stringValue, topLevelStatements, unparen } from './py';
+import { AUTH_VIEW_NAME, externalAcceptsPost, isDrfClass, isExternalViewClass, METHOD_DECORATOR } from './patterns';
+import { callParts, decoratorExpr, decoratorsOf, dottedName, named, nodeKey, snakeCase, stringValue, topLevelStatements, unparen } from './py';
 import { buildUrlIndex, type UrlIndex } from './urls';
 import { mayMatch, prefilters } from '../textMemo';
 
@@ -75,6 +75,8 @@ export interface ViewIndexInput {
   rootUrlconf?: string;
   /** Does a file's text match? (ProjectContext.mentions: a dependency on the answer, not the text.) */
   mentions?: (file: string, re: RegExp) => boolean;
+  /** A function of a file's text (ProjectContext.derived: a dependency on the result). */
+  derived?: (file: string, name: string, derive: (text: string) => string) => string | undefined;
 }
 
 const EXCLUDED_DIRS = new Set(['tests', 'test', 'testing', 'migrations', 'node_modules', 'site-packages', 'dist-packages', 'venv', '.venv', 'env', 'build', 'dist', '.tox', '.nox', 'fixtures', 'docs', '__pycache__']);
@@ -82,13 +84,43 @@ const EXCLUDED_FILES = /^(test_.*|.*_tests?|tests|conftest|manage|wsgi|asgi|setu
 
 /**
  * What makes a module worth parsing up front: something a view or URL rule reports on (CSRF
- * exemptions, URL patterns, SQL, HTML building) or a function or class whose name a rule looks for
- * (login/token/sign-up/reset/OTP views, probes). Any other view is found through the URL patterns
- * that route to it, whose modules are parsed on demand. On a real project most modules mention
- * `request` and only a few of these, so most are never parsed.
+ * exemptions, URL patterns, SQL, HTML building), or a view a rule looks for by its name (see
+ * `namesAViewOfInterest`). Any other view is found through the URL patterns that route to it, whose
+ * modules are parsed on demand. On a real project most modules mention `request` and only a few of
+ * these, so most are never parsed.
  */
-const VIEW_INDICATORS =
-  /csrf|urlpatterns|execute|\.raw\(|\.extra\(|RawSQL|mark_safe|SafeString|SafeText|format_html|(def|class)\s+\w*(log_?in|sign_?in|logon|authenticat|token|obtain|password|forgot|regist|sign_?up|otp|verif|mfa|2fa|two_factor|activat|magic|health|ping|status|alive|ready|live)/i;
+const VIEW_INDICATORS = /csrf|urlpatterns|\.\s*execute|\.raw\(|\.extra\(|RawSQL|mark_safe|SafeString|SafeText|format_html/i;
+
+/** A superset of the names below, on raw text. */
+const LOOSE_NAMES = /(def|class)\s+\w*(log_?in|sign_?in|logon|authenticat|token|obtain|passw|forgot|regist|sign_?up|otp|verif|mfa|2fa|two_?factor|activat|magic|health|ping|status|alive|read[yi]|live)/i;
+
+/** Probe-like function names (DJ-URL-001 points at unrouted ones), word by word in snake_case. */
+export const PROBE_VIEW_NAME = /(^|_)(health|healthz|health_check|ping|status|alive|ready|readiness|liveness)(_|$)/;
+
+/**
+ * Does a module define something an unrouted view rule looks for by name: a class named like an
+ * auth view (DJ-VIEW-003), or a function named like an auth view or a probe that is a view the way
+ * `functionView` decides (`request` first, or a view decorator). Names are compared word by word in
+ * snake_case like the rules do, so `mapping_list` is not a ping and `deliver` is not live.
+ */
+export function namesAViewOfInterest(text: string): boolean {
+  // Most modules name nothing of the kind: one scan rules them out before any name is split.
+  if (!LOOSE_NAMES.test(text)) return false;
+  let decorated: boolean | undefined;
+  for (const m of text.matchAll(/\b(def|class)[ \t]+(\w+)[ \t]*(?:\(\s*(\w+))?/g)) {
+    const words = snakeCase(m[2]!);
+    const auth = AUTH_VIEW_NAME.test(words);
+    if (m[1] === 'class') {
+      if (auth) return true;
+      continue;
+    }
+    if (!auth && !PROBE_VIEW_NAME.test(words)) continue;
+    if (m[3] === 'request') return true;
+    decorated ??= VIEW_DECORATOR_WRITTEN.test(text);
+    if (decorated) return true;
+  }
+  return false;
+}
 
 /** Is this file application code (not tests, migrations, management commands, settings, tooling)? */
 export function isAppFile(project: DjangoProject, path: string): boolean {
@@ -105,6 +137,17 @@ export function isAppFile(project: DjangoProject, path: string): boolean {
   return true;
 }
 
+/** Would the view index parse a module with this text up front (`worthParsing` without facts)? */
+export function parsedUpFront(text: string): boolean {
+  return VIEW_INDICATORS.test(text) || namesAViewOfInterest(text);
+}
+
+function worthParsing(input: ViewIndexInput, file: string): boolean {
+  if (input.mentions ? input.mentions(file, VIEW_INDICATORS) : VIEW_INDICATORS.test(input.sources.fs.readFile(file) ?? '')) return true;
+  const named = input.derived ? input.derived(file, 'view-names-of-interest', (t) => (namesAViewOfInterest(t) ? 'y' : 'n')) : namesAViewOfInterest(input.sources.fs.readFile(file) ?? '') ? 'y' : 'n';
+  return named === 'y';
+}
+
 export function buildViewIndex(input: ViewIndexInput): ViewIndex {
   const resolver = new ModuleResolver(input.sources, input.project.importRoots);
   const modules: PyModule[] = [];
@@ -112,7 +155,7 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
     if (!isAppFile(input.project, f)) continue;
     // Only modules that can hold a view, a URL pattern, SQL or HTML building are parsed up front;
     // others (models, services) are parsed on demand when an import is resolved through them.
-    if (prefilters.enabled && (input.mentions ? !input.mentions(f, VIEW_INDICATORS) : !VIEW_INDICATORS.test(input.sources.fs.readFile(f) ?? ''))) continue;
+    if (prefilters.enabled && !worthParsing(input, f)) continue;
     const text = input.sources.fs.readFile(f);
     if (text === undefined || text.length > 2_000_000) continue;
     const mod = resolver.module(f);
@@ -191,7 +234,10 @@ export function lastName(node: SyntaxNode): string {
   return node.text;
 }
 
-const VIEW_DECORATOR = /^(api_view|require_(GET|POST|safe|http_methods)|login_required|permission_required|csrf_exempt|csrf_protect|ratelimit|never_cache|cache_page|user_passes_test|staff_member_required)$/;
+const VIEW_DECORATOR_NAMES = 'api_view|require_(?:GET|POST|safe|http_methods)|login_required|permission_required|csrf_exempt|csrf_protect|ratelimit|never_cache|cache_page|user_passes_test|staff_member_required';
+const VIEW_DECORATOR = new RegExp(`^(?:${VIEW_DECORATOR_NAMES})$`);
+/** A decorator line naming one of them (`@login_required`, `@decorators.ratelimit(...)`). */
+const VIEW_DECORATOR_WRITTEN = new RegExp(`@[\\w.\\s]*\\b(?:${VIEW_DECORATOR_NAMES})\\b`);
 
 function functionView(resolver: ModuleResolver, mod: PyModule, def: SyntaxNode, routed: boolean): FunctionView | undefined {
   const name = def.childForFieldName('name')?.text;

@@ -57,7 +57,7 @@ function siteFor(mod: PyModule, call: SyntaxNode, arg: SyntaxNode, api: SqlSite[
 export function findSqlSites(index: ViewIndex): SqlSite[] {
   const out: SqlSite[] = [];
   for (const mod of index.modules) {
-    if (!mayMatch(/execute|\.raw\(|\.extra\(|RawSQL/, mod.text)) continue;
+    if (!mayMatch(/\.\s*execute|\.raw\(|\.extra\(|RawSQL/, mod.text)) continue;
     for (const call of descendants(mod.root, 'call')) {
       const fn = call.childForFieldName('function');
       if (!fn) continue;

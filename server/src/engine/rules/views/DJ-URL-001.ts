@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { hasApp, hasRequirement, middleware, viewIndex, editableFixes } from '../../views/context';
 import { ensureName, importEdits, type PyModule } from '../../views/imports';
-import { isAppFile, shortPath, type ViewIndex } from '../../views/model';
+import { isAppFile, PROBE_VIEW_NAME, shortPath, type ViewIndex } from '../../views/model';
 import { HEALTH_VIEW_NAME, isHealthRoute } from '../../views/patterns';
 import { endOfText, headRange, nodeLocation, snakeCase } from '../../views/py';
 import { addUrlPatternEdits, urlpatternsStatement } from '../../views/urlEdit';
@@ -170,7 +170,7 @@ urlpatterns = [
     }
     // Unrouted functions that look like probes are worth pointing at.
     const related: RelatedInformation[] = index.views
-      .filter((v) => v.kind === 'function' && !v.routed && /(^|_)(health|healthz|health_check|ping|status|alive|ready|readiness|liveness)(_|$)/.test(snakeCase(v.name)))
+      .filter((v) => v.kind === 'function' && !v.routed && PROBE_VIEW_NAME.test(snakeCase(v.name)))
       .map((v) => ({ location: nodeLocation(v.module.path, v.node.childForFieldName('name') ?? v.node), message: `${v.name}() looks like a probe, but no URL routes to it` }));
     const anchor = urlpatternsStatement(root);
     const range = anchor ? headRange(anchor) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
