@@ -14,11 +14,11 @@
 // the files to edit are picked from the engine's project model, so any layout works (real
 // repositories: scripts/real-projects.sh prepares some).
 //
-//   node scripts/bench.mjs [--workspace DIR] [--edits N] [--only scan,keystroke,...] [--json]
+//   node scripts/bench.mjs [--workspace DIR] [--edits N] [--only scan,keystroke,...] [--keystroke-file PATH] [--json]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Analyzer } from '../server/src/engine/analyzer';
@@ -46,7 +46,7 @@ const wants = (name: BenchName) => !only || only.includes(name);
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
 
 function usage(message: string): never {
-  process.stderr.write(`bench: ${message}\nusage: node scripts/bench.mjs [--workspace DIR] [--edits N] [--only ${BENCHES.join(',')}] [--json]\n`);
+  process.stderr.write(`bench: ${message}\nusage: node scripts/bench.mjs [--workspace DIR] [--edits N] [--only ${BENCHES.join(',')}] [--keystroke-file PATH] [--json]\n`);
   process.exit(2);
 }
 
@@ -430,6 +430,9 @@ async function main(): Promise<void> {
     if (wants('scan')) scan(root);
     if (wants('projects') || wants('keystroke') || wants('keystroke-middle') || wants('cross-file')) {
       const targets = await pickTargets(root);
+      // --keystroke-file types in another module (a views.py, say) instead of the settings.
+      const typedIn = option('--keystroke-file');
+      if (typedIn) targets.keystroke = resolve(root, typedIn);
       if (wants('keystroke') || wants('keystroke-middle')) {
         if (!targets.keystroke) process.stderr.write('keystroke: the engine found no settings module in this workspace: skipped\n');
         else {

@@ -4,10 +4,10 @@
 // The bundles are minified without renaming (whitespace and syntax only): that loads fastest in
 // Node 20 (renaming identifiers made the client load slower, and keepNames slower still), and
 // stack traces in logs keep their function names; the source maps stay external. The language
-// server is two files: server/out/server-main.js (server.ts and everything it imports) and
-// server/out/server.js, the entry point clients start, a small loader that compiles server-main.js
-// with V8's code cache (server/src/lsp/loader.ts); the loader gets server-main.js's hash to name
-// the cache by.
+// server and the CLI are two files each: server/out/server-main.js (server.ts and everything it
+// imports) and server/out/server.js, the entry point clients start, a small loader that compiles
+// server-main.js with V8's code cache (server/src/lsp/loader.ts); likewise cli-main.js and cli.js.
+// Each loader gets its bundle's hash to name the cache by.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -35,24 +35,26 @@ const common = {
 // The rule registry is generated from the rule files so it is never out of date.
 await import('./gen-registry.mjs');
 
-async function buildServer() {
-  const mainOut = join(root, 'server/out/server-main.js');
-  await build({ ...common, entryPoints: [join(root, 'server/src/server.ts')], outfile: mainOut });
+/** A program (`server`, `cli`): its bundle `<name>-main.js` and the loader `<name>.js` that runs it with the code cache. */
+async function buildProgram(name, entry, loaderOptions = {}) {
+  const mainOut = join(root, `server/out/${name}-main.js`);
+  await build({ ...common, entryPoints: [join(root, entry)], outfile: mainOut });
   const hash = createHash('sha256').update(readFileSync(mainOut)).digest('hex');
   await build({
     ...common,
+    ...loaderOptions,
     entryPoints: [join(root, 'server/src/lsp/loader.ts')],
-    outfile: join(root, 'server/out/server.js'),
-    define: { 'process.env.DJR_BUNDLE_HASH': JSON.stringify(hash) },
+    outfile: join(root, `server/out/${name}.js`),
+    define: { 'process.env.DJR_BUNDLE_HASH': JSON.stringify(hash), 'process.env.DJR_PROGRAM': JSON.stringify(name) },
   });
 }
 
 const jobs = [
-  build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'server/out/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  buildProgram('cli', 'server/src/cli.ts', { banner: { js: '#!/usr/bin/env node' } }),
   // The parse worker a workspace scan starts (server/src/engine/parsing/parseAhead.ts).
   build({ ...common, entryPoints: [join(root, 'server/src/engine/parsing/parseWorker.ts')], outfile: join(root, 'server/out/parse-worker.js') }),
 ];
-if (existsSync(join(root, 'server/src/server.ts'))) jobs.push(buildServer());
+if (existsSync(join(root, 'server/src/server.ts'))) jobs.push(buildProgram('server', 'server/src/server.ts'));
 if (existsSync(join(root, 'client/src/extension.ts'))) {
   jobs.push(build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'client/out/extension.js'), external: ['vscode'] }));
 }

@@ -1,6 +1,7 @@
 // `django-readiness`: the command-line adapter over the engine, for CI and terminals.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { codeCacheHook } from './lsp/codeCache';
 import { Analyzer, type AnalyzerOptions } from './engine/analyzer';
 import { parseVersionArg } from './engine/project/djangoVersion';
 import { RULES } from './engine/rules/index';
@@ -140,7 +141,7 @@ async function run(argv: string[]): Promise<number> {
   const all: Finding[] = [];
   const fixedFiles: string[] = [];
   const started = performance.now();
-  const stats = { filesDiscovered: 0, filesParsed: 0, parsedByWorker: 0, waitedForWorkerMs: 0 };
+  const stats = { filesDiscovered: 0, filesParsed: 0, parsedByWorker: 0, waitedForWorkerMs: 0, codeCache: codeCacheHook()?.state ?? 'not used' };
   for (const p of args.paths) {
     const root = isAbsolute(p) ? p : resolve(cwd, p);
     const analyzer = await Analyzer.create(root, args.options);
@@ -213,6 +214,9 @@ async function runChecklist(args: CliArgs, cwd: string): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // The next run compiles the bundle from V8's cache (lsp/codeCache.ts), complete once a run
+    // has analysed a project and so compiled the functions an analysis needs.
+    codeCacheHook()?.save(code !== 2);
   },
   (err) => {
     if (err instanceof UsageError) {

@@ -4,7 +4,7 @@
 // ones a fresh analysis of the same text gives. Checked here on real-shaped settings modules: the
 // example project and the differential fixtures (cookiecutter, Wagtail, Saleor, PostHog styles).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Analyzer, type AnalyzerOptions } from '../../server/src/engine/analyzer';
@@ -121,4 +121,77 @@ test('incremental analysis of every rule fixture equals a fresh analysis after e
     }
   }
   assert.ok(checked > 100, `${checked} fixtures`);
+});
+
+/** Edits in view, URL and helper modules: exemptions, re-exports, new views and routes, renames. */
+function nextViewEdit(text: string, rand: (n: number) => number): { start: number; end: number; insert: string } {
+  const lines = text.split('\n');
+  const row = rand(lines.length);
+  const lineStart = lines.slice(0, row).reduce((n, l) => n + l.length + 1, 0);
+  const line = lines[row]!;
+  const snippets = [
+    '@csrf_exempt\n',
+    '@skip_check\n',
+    'from .helpers import skip_check\n',
+    'from django.views.decorators.csrf import csrf_exempt\n',
+    'def health(request):\n    return None\n',
+    'def login_form(request):\n    return mark_safe(f"<b>{request.GET[\'q\']}</b>")\n',
+    '    path("health/", views.health),\n',
+    '    path("hooks/pay/", views.payment_webhook),\n',
+    '# note\n',
+  ];
+  const kind = rand(snippets.length + 2);
+  if (kind < snippets.length) return { start: lineStart, end: lineStart, insert: snippets[kind]! };
+  if (kind === snippets.length && line.startsWith('def ')) return { start: lineStart + 4, end: lineStart + 4, insert: 'x' };
+  return { start: lineStart, end: lineStart + line.length + (row < lines.length - 1 ? 1 : 0), insert: '' };
+}
+
+test('incremental analysis equals a fresh analysis after edits in view, URL and helper modules, and a new module', async () => {
+  const root = writeProject({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+    'proj/__init__.py': '',
+    'proj/settings.py': 'DEBUG = False\nSECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\nMIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]\nROOT_URLCONF = "proj.urls"\n',
+    'proj/urls.py': 'from django.urls import include, path\n\nurlpatterns = [\n    path("", include("app.urls")),\n]\n',
+    'app/__init__.py': '',
+    'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("login/", views.login_view),\n    path("hooks/pay/", views.payment_webhook),\n]\n',
+    'app/views.py': 'from django.utils.safestring import mark_safe\n\nfrom .shortcuts import skip_check\n\n\ndef login_view(request):\n    return None\n\n\n@skip_check\ndef payment_webhook(request):\n    return None\n',
+    'app/shortcuts.py': 'from .helpers import *\n',
+    'app/deco.py': 'from django.views.decorators.csrf import csrf_exempt as skip_check\n',
+  });
+  const analyzer = await Analyzer.create(root);
+  try {
+    analyzer.analyze();
+    let seed = 5;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const files = ['app/views.py', 'app/urls.py', 'app/shortcuts.py', 'app/deco.py'].map((f) => join(root, f));
+    const texts = new Map<string, string>();
+    for (let i = 0; i < 80; i++) {
+      if (i === 20) {
+        // app/helpers.py appears (written to disk, reported by the watcher): `from .helpers import *` now resolves.
+        const helpers = join(root, 'app/helpers.py');
+        writeFileSync(helpers, 'from .deco import skip_check\n');
+        analyzer.filesChanged([{ path: helpers, kind: 'created' }]);
+      }
+      const file = files[rand(files.length)]!;
+      const text = texts.get(file) ?? analyzer.fs.readFile(file)!;
+      if (!texts.has(file)) analyzer.setDocument(file, text);
+      const { start, end, insert } = nextViewEdit(text, rand);
+      const next = text.slice(0, start) + insert + text.slice(end);
+      analyzer.updateDocument(file, [{ range: { start: positionOf(text, start), end: positionOf(text, end) }, text: insert }], next);
+      texts.set(file, next);
+      const incremental = summary(analyzer.analyze().findings);
+      const fresh = await Analyzer.create(root);
+      try {
+        for (const [f, t] of texts) fresh.setDocument(f, t);
+        assert.equal(incremental, summary(fresh.analyze().findings), `after edit ${i} (${JSON.stringify(insert)} at ${start} of ${file})`);
+      } finally {
+        fresh.dispose();
+      }
+    }
+  } finally {
+    analyzer.dispose();
+  }
 });

@@ -79,7 +79,7 @@ export class Analyzer {
     this.options = options;
     this.optionsEpoch++;
     this.excludeRes = (options.exclude ?? []).map(globToRegExp);
-    this.projectsCache = undefined;
+    this.forgetProjects();
     this.ruleCache.invalidateAll();
     this.result = undefined;
   }
@@ -107,6 +107,15 @@ export class Analyzer {
     return files;
   }
 
+  /** Objects rules keep per project across analyses (ProjectContext.kept), by project root. */
+  private keptByProject = new Map<string, Map<string, unknown>>();
+
+  /** The project model must be rebuilt (files created or deleted, entry points or options changed). */
+  private forgetProjects(): void {
+    this.projectsCache = undefined;
+    this.keptByProject.clear();
+  }
+
   projects(): DjangoProject[] {
     this.projectsCache ??= discoverProjects(this.fs, this.root, this.workspaceFiles(), {
       settingsOverride: this.options.settingsOverride,
@@ -124,6 +133,8 @@ export class Analyzer {
       this.fs.overlays.set(path, text);
       return;
     }
+    // A buffer for a file not on disk yet adds a module: what was kept about which files exist goes.
+    if (!this.fs.overlays.has(path) && !this.disk.isFile(path)) this.keptByProject.clear();
     this.fs.overlays.set(path, text);
     if (path.endsWith('.py')) this.sources.setText(path, text);
     this.fileTextChanged(path);
@@ -161,7 +172,7 @@ export class Analyzer {
       this.fileTextChanged(c.path);
     }
     if (changes.some((c) => c.kind !== 'changed')) {
-      this.projectsCache = undefined;
+      this.forgetProjects();
       this.ruleCache.invalidateAll();
     }
   }
@@ -169,12 +180,12 @@ export class Analyzer {
   private fileTextChanged(path: string): void {
     this.ruleCache.touch(path);
     if (this.settingsMembershipChanged(path)) {
-      this.projectsCache = undefined;
+      this.forgetProjects();
       this.ruleCache.invalidateAll();
     }
     // Entry points and requirements decide the project model (production module, Django version).
     if (/(^|\/)(manage|wsgi|asgi)\.py$|Dockerfile|\.dockerfile$|compose.*\.ya?ml$|\.env|requirements|pyproject\.toml$|Pipfile$|Procfile$/.test(path)) {
-      this.projectsCache = undefined;
+      this.forgetProjects();
       this.ruleCache.invalidateAll();
     }
     this.result = undefined;
@@ -423,6 +434,12 @@ export class Analyzer {
           deps().facts.set(`${file}\0derived:${name}`, { file, value: value ?? '\0unreadable', recompute: () => compute() ?? '\0unreadable' });
           return value;
         },
+        kept: <T>(name: string, create: () => T): T => {
+          let store = this.keptByProject.get(project.root);
+          if (!store) this.keptByProject.set(project.root, (store = new Map()));
+          if (!store.has(name)) store.set(name, create());
+          return store.get(name) as T;
+        },
         shared: <T>(name: string, compute: () => T, options?: { persist?: boolean }): T => {
           let entry = shared.get(name);
           const key = `${project.root}\0shared:${name}`;
@@ -534,7 +551,7 @@ export class Analyzer {
         const existing = this.fs.readFile(file);
         if (existing === undefined) {
           this.files = undefined;
-          this.projectsCache = undefined;
+          this.forgetProjects();
     this.ruleCache.invalidateAll();
         }
         const before = existing ?? '';

@@ -1,4 +1,4 @@
-// V8 code cache for the server bundle (Node 20 has no module.enableCompileCache). Compiling the
+// V8 code cache for the server and CLI bundles (Node 20 has no module.enableCompileCache). Compiling the
 // ~1 MB bundle and the functions the first analysis runs costs about a third of the server's start;
 // with the cache V8 deserialises the bytecode instead. The loader (lsp/loader.ts, built as
 // server/out/server.js) compiles server-main.js with the cache; the server asks for the cache to be
@@ -19,7 +19,6 @@ import { join } from 'node:path';
 
 /** Environment: the folder for the cache (the client passes its global storage); `off` disables it. */
 export const CACHE_DIR_ENV = 'DJANGO_READINESS_CACHE_DIR';
-const PREFIX = 'server-';
 const SUFFIX = '.v8cache';
 const DIGEST_BYTES = 32;
 const COMPLETE = 1;
@@ -76,10 +75,13 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env, temp = tmpdir()):
   }
 }
 
-/** The cache file of one bundle build for this V8 and architecture. */
-export function cacheFile(dir: string, bundleHash: string, sourceLength: number): string {
+/**
+ * The cache file of one bundle build for this V8 and architecture. `bundle` names the program
+ * (`server`, `cli`): writing one program's cache removes only that program's older caches.
+ */
+export function cacheFile(dir: string, bundleHash: string, sourceLength: number, bundle = 'server'): string {
   const v8 = process.versions.v8.replace(/[^\w.-]/g, '_');
-  return join(dir, `${PREFIX}${bundleHash.slice(0, 16)}-${sourceLength}-${v8}-${process.arch}${SUFFIX}`);
+  return join(dir, `${bundle}-${bundleHash.slice(0, 16)}-${sourceLength}-${v8}-${process.arch}${SUFFIX}`);
 }
 
 /** The cached data in `file`, if it is there and intact. */
@@ -117,8 +119,9 @@ export function writeCache(file: string, data: Buffer, complete: boolean): void 
   }
   const dir = join(file, '..');
   const own = file.slice(dir.length + 1);
+  const prefix = own.slice(0, own.indexOf('-') + 1);
   for (const name of readdirSync(dir)) {
-    if (name !== own && name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
+    if (name !== own && name.startsWith(prefix) && name.endsWith(SUFFIX)) {
       try {
         unlinkSync(join(dir, name));
       } catch {

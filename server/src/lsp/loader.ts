@@ -1,5 +1,6 @@
-// The language server's entry point, built as server/out/server.js: compiles the real server
-// (server/out/server-main.js, built from server.ts) with V8's code cache and runs it. It imports only
+// The entry point of the language server (server/out/server.js) and of the CLI (server/out/cli.js):
+// compiles the real program (server-main.js from server.ts, cli-main.js from cli.ts) with V8's code
+// cache and runs it. It imports only
 // Node built-ins and codeCache.ts, so it costs next to nothing before the server itself starts.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -8,12 +9,14 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheDir, cacheFile, type CodeCacheHook, type CodeCacheState, HOOK_KEY, readCache, writeCache } from './codeCache';
 
-const main = join(__dirname, 'server-main.js');
+// The build defines which program this loader starts (server-main.js or cli-main.js).
+const program = process.env.DJR_PROGRAM || 'server';
+const main = join(__dirname, `${program}-main.js`);
 const source = readFileSync(main, 'utf8');
 // The build defines the bundle's hash; computed here only when built some other way.
 const hash = process.env.DJR_BUNDLE_HASH || createHash('sha256').update(source).digest('hex');
 const dir = cacheDir();
-const file = dir ? cacheFile(dir, hash, source.length) : undefined;
+const file = dir ? cacheFile(dir, hash, source.length, program) : undefined;
 const cached = file ? readCache(file) : undefined;
 // The CommonJS wrapper on a line of its own (lineOffset -1), so positions match the source map.
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, { filename: main, lineOffset: -1, cachedData: cached?.data });

@@ -11,8 +11,13 @@ import type { ProjectContext } from './types';
 export interface SettingsFile {
   module: SettingsModule;
   role: SettingsRole;
-  profile: SettingsProfile;
-  edit: SettingsEditor;
+  /**
+   * The file evaluated as its own entry point. Evaluated on first use: a rule that can tell from
+   * the file's text that it has nothing to report (no SECRET_KEY in it) never evaluates it, and a
+   * keystroke in a module every settings file imports does not evaluate them all again.
+   */
+  readonly profile: SettingsProfile;
+  readonly edit: SettingsEditor;
 }
 
 export function settingsFiles(ctx: ProjectContext): SettingsFile[] {
@@ -25,11 +30,27 @@ export function settingsFiles(ctx: ProjectContext): SettingsFile[] {
       // Imported helpers take the role of the production settings unless their name says otherwise.
       modules.set(path, { path, moduleName, role: roleFromName(moduleName) ?? 'production', roleReason: 'imported by the production settings' });
     }
-    return [...modules.values()].map((module) => {
-      const profile = module.path === ctx.profile?.module.path ? ctx.profile : ctx.profileOf(module);
-      return { module, role: module.role, profile, edit: new SettingsEditor(profile, ctx.sources) };
-    });
+    return [...modules.values()].map((module) => lazySettingsFile(ctx, module));
   });
+}
+
+function lazySettingsFile(ctx: ProjectContext, module: SettingsModule): SettingsFile {
+  // Asked for on every use, not kept: each rule that reads a profile must record the files it is
+  // made of as its own dependencies (ctx.profileOf does; the analyzer keeps the evaluation).
+  const profileNow = () => (module.path === ctx.profile?.module.path ? ctx.profile : ctx.profileOf(module));
+  let editor: { profile: SettingsProfile; edit: SettingsEditor } | undefined;
+  return {
+    module,
+    role: module.role,
+    get profile() {
+      return profileNow();
+    },
+    get edit() {
+      const profile = profileNow();
+      if (editor?.profile !== profile) editor = { profile, edit: new SettingsEditor(profile, ctx.sources) };
+      return editor.edit;
+    },
+  };
 }
 
 export function isDevRole(role: SettingsRole): boolean {

@@ -84,6 +84,12 @@ export interface ProjectContext {
    */
   shared<T>(key: string, compute: () => T, options?: { persist?: boolean }): T;
   /**
+   * An object kept for this project across analyses, created on first use; dropped when files are
+   * created or deleted or the project model changes. For caches whose entries check their own
+   * validity (a parsed module's tables, kept while its file is the same version).
+   */
+  kept<T>(name: string, create: () => T): T;
+  /**
    * Does the file's text match `re`? Prefer this to reading the file when that is all a rule
    * needs: the rule then depends on the answer, not on every character of the file. As a
    * pre-check (skip files that cannot matter), wrap it in `mayMatch`-style `prefilters.enabled`.

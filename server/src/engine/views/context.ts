@@ -6,14 +6,14 @@ import type { ProjectContext } from '../rules/types';
 import type { Fix } from '../types';
 import { dictGetStr, isSequence, type Value } from '../settings/value';
 import { buildViewIndex, type ViewIndex } from './model';
-import { textImports, type TextFacts } from './imports';
+import { ResolverCaches, textImports, type TextFacts } from './imports';
 import { UNSHARED_CACHES } from './patterns';
 import type { ProtectionSettings } from './ratelimit';
 
 export function viewIndex(ctx: ProjectContext): ViewIndex {
   // Kept across analyses: a keystroke in a settings module leaves the app's views and URLconfs
   // alone, and rebuilding the index was most of a keystroke's time on a large project.
-  return ctx.shared('views.index', () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx), mentions: ctx.mentions, derived: ctx.derived }), { persist: true });
+  return ctx.shared('views.index', () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx), mentions: ctx.mentions, derived: ctx.derived, caches: ctx.kept('views.resolver-caches', () => new ResolverCaches()) }), { persist: true });
 }
 
 const textFactsByContext = new WeakMap<ProjectContext, TextFacts>();

@@ -263,14 +263,38 @@ function absoluteImport(written: string, moduleName: string, isPackage: boolean)
   return [...base, ...(rest ? rest.split('.') : [])].join('.');
 }
 
+/**
+ * What resolvers can keep from one analysis to the next (the language server rebuilds the view
+ * index whenever a view module changes): which file a module name means (only creating or
+ * deleting files changes that: the owner clears it then), each parsed module's tables (while its
+ * file is the same version), and where a file's imports lead (while they read the same).
+ */
+export class ResolverCaches {
+  readonly moduleFiles = new Map<string, string | null>();
+  readonly modules = new Map<string, { file: ParsedFile; version: number; module: PyModule }>();
+  readonly importTargets = new Map<string, { names: string; targets: string[] }>();
+  /** Is a path application code (views/model.ts isAppFile: a function of the path and the project)? */
+  readonly appFiles = new Map<string, boolean>();
+
+  /** Files were created or deleted. */
+  filesetChanged(): void {
+    this.moduleFiles.clear();
+    this.importTargets.clear();
+  }
+}
+
 /** Loads project modules on demand and follows qualified names through them. */
 export class ModuleResolver {
   private byPath = new Map<string, PyModule | null>();
+  private readonly caches: ResolverCaches;
 
   constructor(
     readonly sources: PythonSources,
     readonly importRoots: string[],
-  ) {}
+    caches?: ResolverCaches,
+  ) {
+    this.caches = caches ?? new ResolverCaches();
+  }
 
   /**
    * Files known to reach no module mentioning a pattern, per facts object and pattern (see
@@ -305,11 +329,8 @@ export class ModuleResolver {
       const file = queue.pop()!;
       if (unreached.has(file)) continue;
       if (facts.mentions(file, pattern)) return true;
-      const info = this.sources.moduleInfo(file);
-      for (const written of facts.importedNames(file).split('\n')) {
-        if (!written) continue;
-        const target = this.moduleFileOf(absoluteImport(written, info.moduleName, info.isPackage), file);
-        if (target && !seen.has(target)) {
+      for (const target of this.importTargets(file, facts.importedNames(file))) {
+        if (!seen.has(target)) {
           seen.add(target);
           queue.push(target);
         }
@@ -320,6 +341,22 @@ export class ModuleResolver {
     return false;
   }
 
+  /** The workspace files the imports `names` (TextFacts.importedNames of `file`) lead to. */
+  private importTargets(file: string, names: string): string[] {
+    const kept = this.caches.importTargets.get(file);
+    if (kept?.names === names) return kept.targets;
+    const info = this.sources.moduleInfo(file);
+    const targets = new Set<string>();
+    for (const written of names.split('\n')) {
+      if (!written) continue;
+      const target = this.moduleFileOf(absoluteImport(written, info.moduleName, info.isPackage), file);
+      if (target) targets.add(target);
+    }
+    const list = [...targets];
+    this.caches.importTargets.set(file, { names, targets: list });
+    return list;
+  }
+
   module(path: string): PyModule | undefined {
     const cached = this.byPath.get(path);
     if (cached !== undefined) return cached ?? undefined;
@@ -328,13 +365,18 @@ export class ModuleResolver {
       this.byPath.set(path, null);
       return undefined;
     }
-    const info = this.sources.moduleInfo(path);
-    const mod = new PyModule(path, file, info.moduleName, info.isPackage);
+    const kept = this.caches.modules.get(path);
+    let mod: PyModule;
+    if (kept && kept.file === file && kept.version === file.version) mod = kept.module;
+    else {
+      const info = this.sources.moduleInfo(path);
+      mod = new PyModule(path, file, info.moduleName, info.isPackage);
+      this.caches.modules.set(path, { file, version: file.version, module: mod });
+    }
     this.byPath.set(path, mod);
     return mod;
   }
 
-  private fileCache = new Map<string, string | null>();
   private resolveCache = new Map<string, Resolved>();
 
   private ownRoot(near?: string): string {
@@ -346,12 +388,12 @@ export class ModuleResolver {
     if (!moduleName) return undefined;
     const own = this.ownRoot(near);
     const key = `${own}\0${moduleName}`;
-    const cached = this.fileCache.get(key);
+    const cached = this.caches.moduleFiles.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const roots = [...this.importRoots];
     if (own && !roots.includes(own)) roots.unshift(own);
     const found = moduleFile(this.sources.fs, roots, moduleName);
-    this.fileCache.set(key, found ?? null);
+    this.caches.moduleFiles.set(key, found ?? null);
     return found;
   }
 

@@ -7,7 +7,7 @@ import { basename, relative, sep } from 'node:path';
 import type { SyntaxNode } from '../parsing/syntax';
 import type { DjangoProject } from '../project/model';
 import type { PythonSources } from '../project/sources';
-import { ModuleResolver, type PyModule } from './imports';
+import { ModuleResolver, type PyModule, type ResolverCaches } from './imports';
 import { AUTH_VIEW_NAME, externalAcceptsPost, isDrfClass, isExternalViewClass, METHOD_DECORATOR } from './patterns';
 import { callParts, decoratorExpr, decoratorsOf, dottedName, named, nodeKey, snakeCase, stringValue, topLevelStatements, unparen } from './py';
 import { buildUrlIndex, type UrlIndex } from './urls';
@@ -77,6 +77,8 @@ export interface ViewIndexInput {
   mentions?: (file: string, re: RegExp) => boolean;
   /** A function of a file's text (ProjectContext.derived: a dependency on the result). */
   derived?: (file: string, name: string, derive: (text: string) => string) => string | undefined;
+  /** What the resolver may keep from earlier indexes (ProjectContext.kept). */
+  caches?: ResolverCaches;
 }
 
 const EXCLUDED_DIRS = new Set(['tests', 'test', 'testing', 'migrations', 'node_modules', 'site-packages', 'dist-packages', 'venv', '.venv', 'env', 'build', 'dist', '.tox', '.nox', 'fixtures', 'docs', '__pycache__']);
@@ -89,7 +91,9 @@ const EXCLUDED_FILES = /^(test_.*|.*_tests?|tests|conftest|manage|wsgi|asgi|setu
  * modules are parsed on demand. On a real project most modules mention `request` and only a few of
  * these, so most are never parsed.
  */
-const VIEW_INDICATORS = /csrf|urlpatterns|\.\s*execute|\.raw\(|\.extra\(|RawSQL|mark_safe|SafeString|SafeText|format_html/i;
+// Case matters: the APIs are spelt one way, and settings such as CSRF_COOKIE_SECURE in a helper
+// module the settings import must not make it (and the index that depends on it) look like views.
+const VIEW_INDICATORS = /csrf|Csrf|urlpatterns|\.\s*execute|\.raw\(|\.extra\(|RawSQL|mark_safe|SafeString|SafeText|format_html/;
 
 /** A superset of the names below, on raw text. */
 const LOOSE_NAMES = /(def|class)\s+\w*(log_?in|sign_?in|logon|authenticat|token|obtain|passw|forgot|regist|sign_?up|otp|verif|mfa|2fa|two_?factor|activat|magic|health|ping|status|alive|read[yi]|live)/i;
@@ -149,10 +153,15 @@ function worthParsing(input: ViewIndexInput, file: string): boolean {
 }
 
 export function buildViewIndex(input: ViewIndexInput): ViewIndex {
-  const resolver = new ModuleResolver(input.sources, input.project.importRoots);
+  const resolver = new ModuleResolver(input.sources, input.project.importRoots, input.caches);
   const modules: PyModule[] = [];
   for (const f of input.files) {
-    if (!isAppFile(input.project, f)) continue;
+    let app = input.caches?.appFiles.get(f);
+    if (app === undefined) {
+      app = isAppFile(input.project, f);
+      input.caches?.appFiles.set(f, app);
+    }
+    if (!app) continue;
     // Only modules that can hold a view, a URL pattern, SQL or HTML building are parsed up front;
     // others (models, services) are parsed on demand when an import is resolved through them.
     if (prefilters.enabled && !worthParsing(input, f)) continue;

@@ -1,3 +1,4 @@
+import { prefilters } from '../../textMemo';
 import { credentialSeverity, isDevRole, settingsFiles } from '../settingsFiles';
 import type { ProjectRule } from '../types';
 
@@ -24,6 +25,8 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 \`\`\``,
   check(ctx) {
     for (const file of settingsFiles(ctx)) {
+      // Only an assignment the file makes is reported, and it names the setting.
+      if (prefilters.enabled && !ctx.mentions(file.module.path, /SECRET_KEY/)) continue;
       const key = file.profile.setting('SECRET_KEY');
       const b = key.binding;
       if (!b || b.imported || !b.rhs || b.rhs.file !== file.module.path) continue;

@@ -1,3 +1,4 @@
+import { prefilters } from '../../textMemo';
 import { dictGetStr, pyRepr, type Value } from '../../settings/value';
 import { credentialSeverity, settingsFiles } from '../settingsFiles';
 import type { ProjectRule } from '../types';
@@ -24,6 +25,8 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "sho
 \`\`\``,
   check(ctx) {
     for (const file of settingsFiles(ctx)) {
+      // Only a PASSWORD or USER written in the file itself is reported, in its DATABASES.
+      if (prefilters.enabled && !ctx.mentions(file.module.path, /PASSWORD|USER|DATABASES/)) continue;
       const dbs = file.profile.setting('DATABASES').value;
       if (dbs.kind !== 'dict') continue;
       for (const entry of dbs.entries) {
