@@ -401,7 +401,7 @@ async function activation(): Promise<void> {
     const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
     // The server may be split (a small loader and the code it loads): count every script the server
     // ships, which is everything in server/out but the CLI and the source maps.
-    const serverBundle = readdirSync(join(REPO_ROOT, 'server/out')).filter((f) => f.endsWith('.js') && f !== 'cli.js').sort();
+    const serverBundle = readdirSync(join(REPO_ROOT, 'server/out')).filter((f) => f.endsWith('.js') && f !== 'cli.js' && f !== 'cli-main.js').sort();
     emit('activation', {
       workspace: 'example',
       serverStartToFirstDiagnosticsMs: Math.round(ms),

@@ -85,6 +85,7 @@ export class Analyzer {
   }
 
   isExcluded(path: string): boolean {
+    if (this.excludeRes.length === 0) return false;
     const rel = relative(this.root, path).split('\\').join('/');
     return this.excludeRes.some((re) => re.test(rel));
   }

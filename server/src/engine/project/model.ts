@@ -51,6 +51,15 @@ const TEST_NAMES = new Set(['test', 'tests', 'testing', 'ci', 'test_settings', '
 const PROD_NAMES = new Set(['production', 'prod', 'live', 'deploy', 'deployment', 'staging', 'stage', 'heroku', 'render', 'railway', 'docker', 'settings_prod', 'prod_settings', 'production_settings', 'settings_production']);
 const BASE_NAMES = new Set(['base', 'common', 'defaults', 'default', 'components', 'shared', 'core', 'base_settings', 'settings_base']);
 
+/**
+ * A module inside a tests package (`horizon.test.settings`, `tests.settings`, `test_project.settings`)
+ * is test settings whatever its own name.
+ */
+export function inTestPackage(moduleName: string): string | undefined {
+  const packages = moduleName.split('.').slice(0, -1);
+  return packages.find((p) => TEST_NAMES.has(p.toLowerCase()) || p.toLowerCase().split(/[_-]/).some((w) => w === 'test' || w === 'tests'));
+}
+
 export function roleFromName(moduleName: string): SettingsRole | undefined {
   const last = moduleName.split('.').pop()!.toLowerCase();
   const words = last.split(/[_-]/);
@@ -167,8 +176,11 @@ export function discoverProjects(fs: FileSystem, workspaceRoot: string, files: s
 }
 
 function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep));
+  // Paths here are absolute and normalised (from the workspace walk): a prefix test is enough,
+  // and path.relative on every file of a large workspace is not free.
+  if (path === dir) return true;
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  return path.startsWith(prefix);
 }
 
 function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files: string[], allFiles: string[], options: DiscoveryOptions): DjangoProject | undefined {
@@ -228,6 +240,9 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
     } else if (named) {
       m.role = named;
       m.roleReason = `module name ${m.moduleName}`;
+    } else if (inTestPackage(m.moduleName) && !prodEntries.some((e) => e.path === m.path)) {
+      m.role = 'test';
+      m.roleReason = `in the ${inTestPackage(m.moduleName)} package`;
     } else if (prodEntries.some((e) => e.path === m.path)) {
       m.role = 'production';
       m.roleReason = `named in ${basename(prodEntries.find((e) => e.path === m.path)!.file)}`;

@@ -59,5 +59,6 @@ export function isDevRole(role: SettingsRole): boolean {
 
 /** Severity of a credential finding: as designed in production-reachable modules, Information in dev/test. */
 export function credentialSeverity(role: SettingsRole, production: Severity): Severity {
-  return isDevRole(role) ? 'information' : production;
+  // Lowered, never raised: a hint (a placeholder) stays a hint.
+  return isDevRole(role) && production !== 'hint' ? 'information' : production;
 }

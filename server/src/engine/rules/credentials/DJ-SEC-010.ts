@@ -53,9 +53,11 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://db:5432/app")
           file: lit.at.file,
           range: lit.at.range,
           severity: credentialSeverity(file.role, token.severity),
-          message: token.kind.startsWith('development')
-            ? `This default URL carries a password${site?.envName ? `: production uses it whenever ${site.envName} is unset` : ''}; keep credentials out of the source`
-            : `This string contains a ${token.kind}: revoke it and read it from the environment`,
+          message: token.kind === 'URL with a placeholder password'
+            ? `This URL has a placeholder password${site?.envName ? `, used whenever ${site.envName} is unset` : ''}: make sure production reads the real URL from the environment`
+            : token.kind.startsWith('development')
+              ? `This default URL carries a password${site?.envName ? `: production uses it whenever ${site.envName} is unset` : ''}; keep credentials out of the source`
+              : `This string contains a ${token.kind}: revoke it and read it from the environment`,
           fixes,
         });
       }

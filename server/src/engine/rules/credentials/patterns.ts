@@ -36,8 +36,8 @@ export function entropy(value: string): number {
 
 export interface TokenMatch {
   kind: string;
-  /** Live keys, private keys and URL credentials are errors; test keys are warnings. */
-  severity: 'error' | 'warning';
+  /** Live keys, private keys and URL credentials are errors; test keys are warnings; placeholder passwords in URLs hints. */
+  severity: 'error' | 'warning' | 'hint';
   index: number;
   length: number;
 }
@@ -64,12 +64,14 @@ export function findToken(value: string): TokenMatch | undefined {
     if (!m) continue;
     // `postgres://user:${DB_PASSWORD}@host` style templates are not credentials.
     if (t.kind === 'URL with a password' && /:\/\/[^/\s:@]*:(\$\{?|%\(|%s|\{)/.test(m[0])) continue;
+    // `user:pass@`, `:password@`, `:<password>@`: a template to fill in, not a leaked secret (like
+    // DJ-SEC-009's placeholders, a hint).
+    if (t.kind === 'URL with a password' && /:\/\/[^/\s:@]*:(password|pass|passwd|changeme|change[-_]me|secret|postgres|xxx+|\*+|<[^>]*>)@/i.test(m[0])) {
+      return { kind: 'URL with a placeholder password', severity: 'hint', index: m.index, length: m[0].length };
+    }
     // A password for a database on this machine is a development default, not a leaked secret.
     if (t.kind === 'URL with a password' && /@(localhost|127\.0\.0\.1|db|postgres|redis|mysql|database)([:/]|$)/i.test(value.slice(m.index))) {
       return { kind: 'development URL with a password', severity: 'warning', index: m.index, length: m[0].length };
-    }
-    if (t.kind === 'URL with a password' && /:\/\/[^/\s:@]*:(password|pass|changeme|secret|postgres|<[^>]*>)@/i.test(m[0])) {
-      return { kind: 'URL with a placeholder password', severity: 'warning', index: m.index, length: m[0].length };
     }
     return { kind: t.kind, severity: t.severity(m[0]), index: m.index, length: m[0].length };
   }
