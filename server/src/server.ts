@@ -263,11 +263,12 @@ export class DjangoReadinessServer {
   }
 
   private async initialized(): Promise<void> {
-    if (this.caps.watchedFiles) {
-      await this.guardAsync('register file watchers', () =>
-        this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }),
-      );
-    }
+    // Registering the watchers is a round trip to the client: the folders start meanwhile.
+    const registering = this.caps.watchedFiles
+      ? this.guardAsync('register file watchers', () =>
+          this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }),
+        )
+      : Promise.resolve(undefined);
     if (this.caps.workspaceFolders) {
       this.connection.workspace.onDidChangeWorkspaceFolders((e) =>
         this.guardAsync('didChangeWorkspaceFolders', async () => {
@@ -279,7 +280,7 @@ export class DjangoReadinessServer {
         }),
       );
     }
-    await Promise.all(this.folders.map((f) => this.startFolder(f)));
+    await Promise.all([registering, ...this.folders.map((f) => this.startFolder(f))]);
   }
 
   private removeFolder(folder: Folder): void {
@@ -314,8 +315,11 @@ export class DjangoReadinessServer {
     folder.analyzer = undefined;
     folder.result = undefined;
     old?.dispose();
-    folder.settings = await this.fetchSettings(folder);
-    const analyzer = await Analyzer.create(folder.root, toAnalyzerOptions(folder.settings));
+    // The configuration is a round trip to the client; the analyzer (the grammar) loads meanwhile
+    // and takes the folder's options once they arrive, before it has analysed anything.
+    const [settings, analyzer] = await Promise.all([this.fetchSettings(folder), Analyzer.create(folder.root)]);
+    folder.settings = settings;
+    analyzer.setOptions(toAnalyzerOptions(folder.settings));
     if (folder.epoch !== epoch || folder.removed || this.shuttingDown) {
       analyzer.dispose();
       return;
