@@ -53,3 +53,25 @@ test('settings modules in a tests package are test settings: their keys are info
     analyzer.dispose();
   }
 });
+
+test('a "local" module the production settings import is production configuration for the credential rules', async () => {
+  const dir = writeProject({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\n',
+    'wsgi.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\n',
+    'settings.py': 'DEBUG = False\nALLOWED_HOSTS = ["lists.example.org"]\ntry:\n    from settings_local import *\nexcept ImportError:\n    pass\n',
+    'settings_local.py': 'SECRET_KEY = "change-this-on-your-production-server-please-really"\n',
+    'dev_settings.py': 'from settings import *\nDEBUG = True\nSECRET_KEY = "dev-only"\n',
+  });
+  const { analyzer, findings } = await analyzeDir(dir);
+  try {
+    const keys = findings.filter((f) => f.code === 'DJ-SEC-004');
+    const local = keys.find((f) => f.file.endsWith('settings_local.py'));
+    assert.ok(local, keys.map((f) => f.file).join(', '));
+    assert.equal(local.severity, 'error');
+    assert.doesNotMatch(local.message, /dev settings module/);
+    // A dev module nothing in production imports stays a dev module.
+    assert.equal(keys.find((f) => f.file.endsWith('dev_settings.py'))?.severity, 'information');
+  } finally {
+    analyzer.dispose();
+  }
+});

@@ -482,3 +482,38 @@ describe('required reads inside blocks', () => {
     assertRequired(e.value('KEY'), ['KEY']);
   });
 });
+
+test('sys.path.append(a project folder) makes later imports resolve from it (Horizon local settings)', async () => {
+  const e = await evaluateProject(
+    {
+      'dash/__init__.py': '',
+      'dash/settings.py': [
+        'import os',
+        'import sys',
+        'ROOT_PATH = os.path.dirname(os.path.abspath(__file__))',
+        'if ROOT_PATH not in sys.path:',
+        '    sys.path.append(ROOT_PATH)',
+        'DEBUG = True',
+        'SECRET_KEY = None',
+        'try:',
+        '    from local.local_settings import *',
+        'except ImportError:',
+        '    pass',
+        'sys.path.insert(0, "/usr/share/elsewhere")',
+        'try:',
+        '    from outside import *',
+        'except ImportError:',
+        '    OUTSIDE = "not found"',
+        '',
+      ].join('\n'),
+      'dash/local/__init__.py': '',
+      'dash/local/local_settings.py': 'DEBUG = False\nSECRET_KEY = os_key = "from-local"\n',
+    },
+    'dash/settings.py',
+  );
+  assert.equal(e.py('DEBUG'), false);
+  assert.equal(e.py('SECRET_KEY'), 'from-local');
+  assert.ok(e.profile.filesRead.has(e.path('dash/local/local_settings.py')));
+  // A folder outside the project is never searched: nothing outside it is read.
+  assert.deepEqual([...e.profile.filesRead].filter((f) => !f.startsWith(e.dir)), []);
+});

@@ -1,7 +1,7 @@
 // Parsed Python sources shared by every evaluation and rule: each file is parsed once and kept
 // until its text changes (the language server reparses open documents incrementally), and the
 // import resolution the evaluator needs.
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { ContentChange, ParserPool } from '../parsing/documents';
 import { ParsedFile } from '../parsing/documents';
 import type { ParseAhead } from '../parsing/parseAhead';
@@ -104,7 +104,7 @@ export class ProjectModuleHost implements ModuleHost {
     private readonly importRoots: string[],
   ) {}
 
-  resolveModule(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string): ImportTarget {
+  resolveModule(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string, extraRoots: readonly string[] = []): ImportTarget {
     const fs = this.sources.fs;
     if (level > 0) {
       // Relative: climb from the importing module's package.
@@ -123,6 +123,9 @@ export class ProjectModuleHost implements ModuleHost {
     }
     const own = this.sources.moduleInfo(from.path).root;
     const roots = [own, ...this.importRoots.filter((r) => r !== own)];
+    // Folders added to sys.path count only inside the project: the analysis reads the project's
+    // files, not whatever a path in the settings points at.
+    for (const extra of extraRoots) if (!roots.includes(extra) && this.importRoots.some((r) => extra.startsWith(r.endsWith(sep) ? r : r + sep))) roots.push(extra);
     const found = moduleFile(fs, roots, dotted);
     if (found) return this.target(found, dotted);
     // A module under one of our own packages that is not there is an ImportError; anything else

@@ -23,7 +23,13 @@ export interface SettingsFile {
 export function settingsFiles(ctx: ProjectContext): SettingsFile[] {
   return ctx.shared('settings-files', () => {
     const modules = new Map<string, SettingsModule>();
-    for (const m of ctx.project.settingsModules) modules.set(m.path, m);
+    const production = new Set(ctx.profile?.filesRead ?? []);
+    for (const m of ctx.project.settingsModules) {
+      // A module the production settings import (Mailman's `try: from settings_local import *`) is
+      // production configuration, whatever its name says: what it hard-codes is what production runs.
+      const reached = production.has(m.path) && m.path !== ctx.profile?.module.path && isDevRole(m.role);
+      modules.set(m.path, reached ? { ...m, role: 'production', roleReason: `imported by the production settings (${m.roleReason})` } : m);
+    }
     for (const path of ctx.profile?.filesRead ?? []) {
       if (modules.has(path)) continue;
       const { moduleName } = moduleNameOf(ctx.fs, path);

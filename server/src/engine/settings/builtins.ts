@@ -1,3 +1,4 @@
+import { readingOtherModule } from './statementMemo';
 // The library functions settings modules call, modelled for the production profile: environment
 // readers (os, django-environ, python-decouple, dj-database-url), the parsers env text goes
 // through (json, ast.literal_eval, strtobool), pydantic's config dicts, django-split-settings,
@@ -272,6 +273,14 @@ export function callBuiltin(frame: Frame, callee: Value, args: CallArgs, src: Lo
       return { kind: 'builtin', name: 'split_settings.optional', bound: args.positional[0] ?? NONE };
     case 'sys.exit':
       throw new PyRaise('SystemExit', [], src);
+    case 'sys.path.append':
+    case 'sys.path.insert': {
+      // Changes how later imports resolve, which no statement record can describe.
+      readingOtherModule();
+      const dir = name === 'sys.path.insert' ? args.positional[1] : args.positional[0];
+      if (dir?.kind === 'str' || dir?.kind === 'path') frame.ev.addSysPath(dir.value);
+      return NONE;
+    }
     case 'pathlib.Path':
     case 'pathlib.PurePath':
     case 'pathlib.PosixPath': {

@@ -47,7 +47,8 @@ export interface ModuleSourceText {
 
 /** What the evaluator needs from the project: import resolution and parsed files. */
 export interface ModuleHost {
-  resolveModule(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string): ImportTarget;
+  /** `extraRoots`: folders the settings added to `sys.path`, searched after the project's own. */
+  resolveModule(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string, extraRoots?: readonly string[]): ImportTarget;
   load(path: string): ModuleSourceText | undefined;
   /**
    * Modules already evaluated from a clean start (empty process environment), shared by every
@@ -143,8 +144,19 @@ export class Evaluation {
   private callDepth = 0;
   /** Env variable names read during the innermost call into a workspace function. */
   private callEnvReads: string[][] = [];
+  /**
+   * Folders the code appended to `sys.path` (Horizon: `sys.path.append(ROOT_PATH)` before
+   * `from local.local_settings import *`): imports resolve from them too.
+   */
+  readonly sysPath: string[] = [];
 
   constructor(readonly host: ModuleHost) {}
+
+  /** `sys.path.append(dir)` / `sys.path.insert(i, dir)` with a known folder. */
+  addSysPath(dir: string): void {
+    const normalized = dir.replace(/[\\/]+$/, '');
+    if (normalized && !this.sysPath.includes(normalized)) this.sysPath.push(normalized);
+  }
 
   /** Evaluate a module by path; cached, cycle-safe (a module in progress yields what it has so far). */
   evaluateModule(path: string): Scope | undefined {
@@ -152,7 +164,8 @@ export class Evaluation {
     const cached = this.modules.get(path);
     if (cached) return cached.scope;
     // A module evaluated from a clean start gives the same namespace every time in this analysis.
-    const pristine = this.processEnv.size === 0 && this.undecided === 0 && this.callEnvReads.length === 0 && this.host.moduleCache !== undefined;
+    // (Imports resolve differently once the code extended sys.path.)
+    const pristine = this.processEnv.size === 0 && this.undecided === 0 && this.callEnvReads.length === 0 && this.sysPath.length === 0 && this.host.moduleCache !== undefined;
     let shared = pristine ? this.host.moduleCache!.get(path) : undefined;
     if (shared && this.host.isCurrent && !this.host.isCurrent(shared.stamp)) {
       this.host.moduleCache!.delete(path);
@@ -860,7 +873,7 @@ export class Frame {
   private resolve(level: number, dotted: string, stmt: SyntaxNode): Exclude<ImportTarget, { kind: 'missing' }> {
     // Whether an import resolves depends on the files on disk, which no record can see.
     readingOtherModule();
-    const target = this.ev.host.resolveModule({ path: this.mod.path, moduleName: this.mod.moduleName, isPackage: this.mod.isPackage }, level, dotted);
+    const target = this.ev.host.resolveModule({ path: this.mod.path, moduleName: this.mod.moduleName, isPackage: this.mod.isPackage }, level, dotted, this.ev.sysPath);
     if (target.kind === 'missing') throw new PyRaise('ImportError', [], this.loc(stmt));
     return target;
   }
