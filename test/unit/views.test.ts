@@ -398,13 +398,26 @@ def save_json(request):
     return JsonResponse({})
 
 
+@csrf_exempt
+def worker_jobs(request, pk):
+    token = request.META.get("HTTP_LAVA_TOKEN")
+    if token is None or not constant_time_compare(token, "x"):
+        return JsonResponse({}, status=400)
+    return JsonResponse({})
+
+
+@csrf_exempt
+def echo_csrf(request):
+    return JsonResponse({"csrf": request.META.get("HTTP_X_CSRFTOKEN")})
+
+
 class Items(APIView):
     pass
 
 
 items = csrf_exempt(Items.as_view())
 `;
-    const urls = 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("s/", views.session_state),\n    path("hooks/stripe/", views.stripe_webhook),\n    path("gh/", views.github_callback),\n    path("api/items/", views.api_items),\n    path("save/", views.save_json),\n]\n';
+    const urls = 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("s/", views.session_state),\n    path("hooks/stripe/", views.stripe_webhook),\n    path("gh/", views.github_callback),\n    path("api/items/", views.api_items),\n    path("save/", views.save_json),\n    path("w/<int:pk>/", views.worker_jobs),\n    path("e/", views.echo_csrf),\n]\n';
     const dir = project({ 'app/views.py': views, 'app/urls.py': urls });
     const { analyzer, findings } = await run(dir);
     analyzer.dispose();
@@ -419,6 +432,11 @@ items = csrf_exempt(Items.as_view())
     assert.match(by('api_items').message, /token header/);
     assert.equal(by('save_json').severity, 'warning');
     assert.match(by('save_json').related?.[0]?.message ?? '', /X-CSRFToken/, 'JSON views explain the token-header alternative');
+    // A project's own token header (LAVA's workers send HTTP_LAVA_TOKEN) is a token API too; the CSRF
+    // token header is not one.
+    assert.equal(by('worker_jobs').severity, 'information');
+    assert.match(by('worker_jobs').message, /token header/);
+    assert.equal(by('echo_csrf').severity, 'warning');
     assert.equal(by('Items').severity, 'hint');
     assert.match(by('Items').message, /redundant/);
   });

@@ -11,8 +11,10 @@ export function viewText(view: View): string {
 }
 
 const SESSION_USE = /\brequest\.(user|session)\b|\bself\.request\.(user|session)\b|\blogin\(\s*request\b/;
-const TOKEN_AUTH = /HTTP_AUTHORIZATION|HTTP_X_API_KEY|headers\.get\(\s*["'](authorization|x-api-key|api-key|x-auth-token)["']|headers\[\s*["'](authorization|x-api-key|api-key|x-auth-token)["']|\bBearer\b/i;
-const SIGNATURE = /construct_event|compare_digest|verify_webhook_signature|verify_signature|validate_signature|verify_hmac|hmac\.new|RequestValidator|Webhook\.verify|X-Hub-Signature|HTTP_X_HUB_SIGNATURE|Stripe-Signature|HTTP_STRIPE_SIGNATURE|X-Signature|HTTP_X_SIGNATURE|X-Twilio-Signature|HTTP_X_TWILIO_SIGNATURE|X-Razorpay-Signature|HTTP_X_RAZORPAY_SIGNATURE|webhook_secret|signing_secret/i;
+// A header carrying a token or key, standard or the project's own (LAVA's HTTP_LAVA_TOKEN), but not
+// the CSRF token itself.
+const TOKEN_AUTH = /HTTP_AUTHORIZATION|HTTP_(?!\w*CSRF)\w*(?:TOKEN|API_?KEY)\b|headers(?:\.get\(|\[)\s*["'](?![\w-]*csrf)[\w-]*(?:authorization|api-?key|token)[\w-]*["']|\bBearer\b/i;
+const SIGNATURE = /construct_event|compare_digest|constant_time_compare|verify_webhook_signature|verify_signature|validate_signature|verify_hmac|hmac\.new|RequestValidator|Webhook\.verify|X-Hub-Signature|HTTP_X_HUB_SIGNATURE|Stripe-Signature|HTTP_STRIPE_SIGNATURE|X-Signature|HTTP_X_SIGNATURE|X-Twilio-Signature|HTTP_X_TWILIO_SIGNATURE|X-Razorpay-Signature|HTTP_X_RAZORPAY_SIGNATURE|webhook_secret|signing_secret/i;
 const JSON_API = /JsonResponse|json\.loads\(\s*request\.body|request\.data\b|application\/json/;
 
 const AUTH_DECORATOR_NAMES = /^(login_required|permission_required|user_passes_test|staff_member_required|superuser_required)$/;
