@@ -150,7 +150,7 @@ test('incremental analysis equals a fresh analysis after edits in view, URL and 
   const root = writeProject({
     'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
     'proj/__init__.py': '',
-    'proj/settings.py': 'DEBUG = False\nSECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\nMIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]\nROOT_URLCONF = "proj.urls"\n',
+    'proj/settings.py': 'DEBUG = False\nSECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\nMIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]\nROOT_URLCONF = "proj.urls"\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n',
     'proj/urls.py': 'from django.urls import include, path\n\nurlpatterns = [\n    path("", include("app.urls")),\n]\n',
     'app/__init__.py': '',
     'app/urls.py': 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("login/", views.login_view),\n    path("hooks/pay/", views.payment_webhook),\n]\n',
@@ -173,7 +173,10 @@ test('incremental analysis equals a fresh analysis after edits in view, URL and 
         // app/helpers.py appears (written to disk, reported by the watcher): `from .helpers import *` now resolves.
         const helpers = join(root, 'app/helpers.py');
         writeFileSync(helpers, 'from .deco import skip_check\n');
-        analyzer.filesChanged([{ path: helpers, kind: 'created' }]);
+        // proj/local.py appears too: the settings' `from .local import *` now finds it.
+        const local = join(root, 'proj/local.py');
+        writeFileSync(local, 'DEBUG = True\n');
+        analyzer.filesChanged([{ path: helpers, kind: 'created' }, { path: local, kind: 'created' }]);
       }
       const file = files[rand(files.length)]!;
       const text = texts.get(file) ?? analyzer.fs.readFile(file)!;

@@ -114,7 +114,13 @@ export class Analyzer {
   /** The project model must be rebuilt (files created or deleted, entry points or options changed). */
   private forgetProjects(): void {
     this.projectsCache = undefined;
+    this.filesetChanged();
+  }
+
+  /** Files may have been created or deleted: what was kept about which files exist goes. */
+  private filesetChanged(): void {
     this.keptByProject.clear();
+    for (const host of this.hosts.values()) host.filesetChanged();
   }
 
   projects(): DjangoProject[] {
@@ -135,7 +141,7 @@ export class Analyzer {
       return;
     }
     // A buffer for a file not on disk yet adds a module: what was kept about which files exist goes.
-    if (!this.fs.overlays.has(path) && !this.disk.isFile(path)) this.keptByProject.clear();
+    if (!this.fs.overlays.has(path) && !this.disk.isFile(path)) this.filesetChanged();
     this.fs.overlays.set(path, text);
     if (path.endsWith('.py')) this.sources.setText(path, text);
     this.fileTextChanged(path);

@@ -104,7 +104,27 @@ export class ProjectModuleHost implements ModuleHost {
     private readonly importRoots: string[],
   ) {}
 
+  /**
+   * Resolutions already made: only creating or deleting files changes them (the analyzer calls
+   * `filesetChanged`), and every evaluation resolves the same imports again.
+   */
+  private resolved = new Map<string, ImportTarget>();
+
+  filesetChanged(): void {
+    this.resolved.clear();
+  }
+
   resolveModule(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string, extraRoots: readonly string[] = []): ImportTarget {
+    const key = level > 0 ? `${level}\0${from.path}\0${from.moduleName}\0${from.isPackage}\0${dotted}` : `0\0${this.sources.moduleInfo(from.path).root}\0${dotted}\0${extraRoots.join('\0')}`;
+    let target = this.resolved.get(key);
+    if (!target) {
+      target = this.resolveUncached(from, level, dotted, extraRoots);
+      this.resolved.set(key, target);
+    }
+    return target;
+  }
+
+  private resolveUncached(from: { path: string; moduleName: string; isPackage: boolean }, level: number, dotted: string, extraRoots: readonly string[]): ImportTarget {
     const fs = this.sources.fs;
     if (level > 0) {
       // Relative: climb from the importing module's package.
