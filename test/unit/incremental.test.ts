@@ -55,6 +55,17 @@ function nextEdit(text: string, rand: (n: number) => number): { start: number; e
   return { start: lineStart + line.length, end: lineStart + line.length, insert: ' ' };
 }
 
+/** Opens `file` in the analyzer if needed and applies one edit as an incremental change; `texts` holds the buffers. */
+function typeIn(analyzer: Analyzer, texts: Map<string, string>, file: string, edit: (text: string) => { start: number; end: number; insert: string }): { start: number; insert: string } {
+  const text = texts.get(file) ?? analyzer.fs.readFile(file)!;
+  if (!texts.has(file)) analyzer.setDocument(file, text);
+  const { start, end, insert } = edit(text);
+  const next = text.slice(0, start) + insert + text.slice(end);
+  analyzer.updateDocument(file, [{ range: { start: positionOf(text, start), end: positionOf(text, end) }, text: insert }], next);
+  texts.set(file, next);
+  return { start, insert };
+}
+
 async function checkProject(root: string, edits: number, seedStart: number, options: AnalyzerOptions = {}): Promise<void> {
   const analyzer = await Analyzer.create(root, options);
   try {
@@ -69,12 +80,7 @@ async function checkProject(root: string, edits: number, seedStart: number, opti
     const texts = new Map<string, string>();
     for (let i = 0; i < edits; i++) {
       const file = files[rand(files.length)]!;
-      const text = texts.get(file) ?? analyzer.fs.readFile(file)!;
-      if (!texts.has(file)) analyzer.setDocument(file, text);
-      const { start, end, insert } = nextEdit(text, rand);
-      const next = text.slice(0, start) + insert + text.slice(end);
-      analyzer.updateDocument(file, [{ range: { start: positionOf(text, start), end: positionOf(text, end) }, text: insert }], next);
-      texts.set(file, next);
+      const { start, insert } = typeIn(analyzer, texts, file, (text) => nextEdit(text, rand));
       const incremental = summary(analyzer.analyze().findings);
       const fresh = await Analyzer.create(root, options);
       try {
@@ -179,12 +185,7 @@ test('incremental analysis equals a fresh analysis after edits in view, URL and 
         analyzer.filesChanged([{ path: helpers, kind: 'created' }, { path: local, kind: 'created' }]);
       }
       const file = files[rand(files.length)]!;
-      const text = texts.get(file) ?? analyzer.fs.readFile(file)!;
-      if (!texts.has(file)) analyzer.setDocument(file, text);
-      const { start, end, insert } = nextViewEdit(text, rand);
-      const next = text.slice(0, start) + insert + text.slice(end);
-      analyzer.updateDocument(file, [{ range: { start: positionOf(text, start), end: positionOf(text, end) }, text: insert }], next);
-      texts.set(file, next);
+      const { start, insert } = typeIn(analyzer, texts, file, (text) => nextViewEdit(text, rand));
       const incremental = summary(analyzer.analyze().findings);
       const fresh = await Analyzer.create(root);
       try {

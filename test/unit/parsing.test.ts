@@ -93,8 +93,8 @@ const settings = [
 ].join('\n');
 randomEdits('random edits that keep a settings module valid reparse to the tree of a full parse', settings, ['x', 'X_1', ' ', '"é😀"', '\n', '\nY = 2\n', '1', '', '', '#'], 400, 7, 2);
 
-test('trees copied through the runtime exports equal those copied through the public cursor API', async () => {
-  const parser = await createParser('python');
+/** Every Python file under test/fixtures. */
+function pythonFixtures(): string[] {
   const files: string[] = [];
   const visit = (dir: string) => {
     for (const name of readdirSync(dir)) {
@@ -104,6 +104,12 @@ test('trees copied through the runtime exports equal those copied through the pu
     }
   };
   visit(FIXTURES);
+  return files;
+}
+
+test('trees copied through the runtime exports equal those copied through the public cursor API', async () => {
+  const parser = await createParser('python');
+  const files = pythonFixtures();
   assert.ok(files.length > 200);
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
@@ -126,15 +132,7 @@ test('trees copied through the runtime exports equal those copied through the pu
 
 test('flat trees (what a parse worker hands over) rebuild to the very tree a direct copy gives', async () => {
   const parser = await createParser('python');
-  const files: string[] = [];
-  const visit = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) visit(p);
-      else if (name.endsWith('.py')) files.push(p);
-    }
-  };
-  visit(FIXTURES);
+  const files = pythonFixtures();
   // Broken code too: ERROR and MISSING nodes and the error flag they raise up the tree.
   const texts = [...files.map((f) => readFileSync(f, 'utf8')), 'def f(:\n    x = [1, 2\nY = "é😀"\n', 'class A(\n', ''];
   for (const [i, text] of texts.entries()) {
