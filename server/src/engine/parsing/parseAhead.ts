@@ -11,9 +11,13 @@
 // receiveMessageOnPort. A worker that fails to start or to parse only means the main thread parses.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { FlatTree } from './syntax';
 import { CLAIMED_BY_MAIN, CLAIMED_BY_WORKER, QUEUED } from './parseAheadProtocol';
+
+function workerThreads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 function workerScript(): string | undefined {
   for (let dir = __dirname; ; dir = dirname(dir)) {
@@ -50,6 +54,8 @@ export class ParseAhead {
     const script = workerScript();
     if (!script || files.length === 0) return undefined;
     try {
+      // Loaded on first use: the module costs a few milliseconds of every server start otherwise.
+      const { MessageChannel, Worker } = workerThreads();
       const status = new SharedArrayBuffer(files.length * 4);
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(script, { workerData: { texts: files.map((f) => f.text), status, port: port2 }, transferList: [port2] });
@@ -82,7 +88,7 @@ export class ParseAhead {
     if (Atomics.load(this.slots, job.index) === CLAIMED_BY_WORKER) return undefined;
     let posted = this.received.get(job.index);
     while (!posted) {
-      const m = receiveMessageOnPort(this.port);
+      const m = workerThreads().receiveMessageOnPort(this.port);
       if (!m) return undefined;
       const message = m.message as Posted;
       if (message.index === job.index) posted = message;
