@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Analyzer, type AnalyzerOptions } from '../../server/src/engine/analyzer';
 import { computeLineStarts } from '../../server/src/engine/parsing/documents';
+import { setStatementTrace } from '../../server/src/engine/settings/statementMemo';
 import type { Finding } from '../../server/src/engine/types';
 import { FIXTURES, REPO_ROOT, writeProject } from '../helpers/engine';
 
@@ -195,6 +196,254 @@ test('incremental analysis equals a fresh analysis after edits in view, URL and 
         fresh.dispose();
       }
     }
+  } finally {
+    analyzer.dispose();
+  }
+});
+
+/**
+ * Horizon's shape: the settings call helper functions of another module at import time, helpers
+ * that read their own module's globals and the defaults module, import inside their bodies and
+ * depend on which modules exist; the settings extend sys.path and have undecided branches.
+ */
+const HELPER_PROJECT: Record<string, string> = {
+  'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+  'proj/__init__.py': '',
+  'proj/defaults.py': [
+    'DEBUG = False',
+    'MIDDLEWARE = [',
+    '    "django.middleware.security.SecurityMiddleware",',
+    '    "django.middleware.csrf.CsrfViewMiddleware",',
+    '    "django.middleware.clickjacking.XFrameOptionsMiddleware",',
+    ']',
+    'SESSION_COOKIE_SECURE = True',
+    'CSRF_COOKIE_SECURE = True',
+    'XSTATIC_MODULES = ["xstatic.pkg.jquery"]',
+    'HORIZON_CONFIG = {"js_files": [], "xstatic_modules": ["xstatic.pkg.angular"]}',
+    'SECURITY_GROUP_RULES = {',
+    '    "all_tcp": {"name": "All TCP", "ip_protocol": "tcp"},',
+    '}',
+    'ALLOWED_HOSTS = ["example.com"]',
+    '',
+  ].join('\n'),
+  'proj/utils/__init__.py': '',
+  'proj/utils/discovery.py': 'def populate(config, path):\n    config["js_files"] = [path]\n',
+  'proj/utils/settings.py': [
+    'import os',
+    '',
+    'from proj import defaults',
+    'from proj.utils import discovery',
+    '',
+    'HSTS_DEFAULT = 31536000',
+    'REDIRECT = True',
+    '',
+    '',
+    'def find_static_files(config, root):',
+    '    import proj.utils.discovery',
+    '    discovery.populate(config, os.path.join(root, "static"))',
+    '',
+    '',
+    'def get_xstatic_dirs(modules, config):',
+    '    return list(modules) + list(config["xstatic_modules"])',
+    '',
+    '',
+    'def hsts_seconds():',
+    '    if defaults.DEBUG:',
+    '        return 0',
+    '    return HSTS_DEFAULT',
+    '',
+    '',
+    'def redirect():',
+    '    return REDIRECT and not defaults.DEBUG',
+    '',
+    '',
+    'def extra_hosts(hosts):',
+    '    try:',
+    '        from proj.plugins import HOSTS',
+    '    except ImportError:',
+    '        return hosts',
+    '    return hosts + HOSTS',
+    '',
+  ].join('\n'),
+  'proj/settings.py': [
+    'import os',
+    'import sys',
+    '',
+    'from proj.defaults import *',
+    'from proj.utils import settings as settings_utils',
+    '',
+    'ROOT_PATH = os.path.dirname(os.path.abspath(__file__))',
+    'if ROOT_PATH not in sys.path:',
+    '    sys.path.append(ROOT_PATH)',
+    '',
+    'SECRET_KEY = os.environ["SECRET_KEY"]',
+    'SECURE_HSTS_SECONDS = settings_utils.hsts_seconds()',
+    'SECURE_SSL_REDIRECT = settings_utils.redirect()',
+    'ALLOWED_HOSTS = settings_utils.extra_hosts(ALLOWED_HOSTS)',
+    '',
+    'if os.environ.get("ENABLE_TOOLBAR"):',
+    '    INSTALLED_APPS = ["debug_toolbar"]',
+    '    TOOLBAR = True',
+    'else:',
+    '    INSTALLED_APPS = []',
+    '',
+    'try:',
+    '    from local.local_settings import *',
+    'except ImportError:',
+    '    pass',
+    '',
+    'settings_utils.find_static_files(HORIZON_CONFIG, ROOT_PATH)',
+    'STATICFILES_DIRS = settings_utils.get_xstatic_dirs(XSTATIC_MODULES, HORIZON_CONFIG)',
+    'SESSION_COOKIE_SECURE = SESSION_COOKIE_SECURE and not DEBUG',
+    '',
+  ].join('\n'),
+  'proj/local/__init__.py': '',
+  'proj/local/local_settings.py': 'CSRF_COOKIE_SECURE = True\n',
+  'proj/test/__init__.py': '',
+  'proj/test/settings.py': [
+    'from proj.defaults import *',
+    'from proj.utils import settings as settings_utils',
+    '',
+    'SECRET_KEY = "test-only-secret"',
+    'STATICFILES_DIRS = settings_utils.get_xstatic_dirs(XSTATIC_MODULES, HORIZON_CONFIG)',
+    '',
+  ].join('\n'),
+};
+
+test('incremental analysis equals a fresh analysis when the settings call helper modules', async () => {
+  await checkProject(writeProject(HELPER_PROJECT), 80, 41);
+});
+
+test('calls into helper modules are replayed until what they read changes', async () => {
+  const root = writeProject(HELPER_PROJECT);
+  const analyzer = await Analyzer.create(root);
+  const settings = join(root, 'proj/settings.py');
+  const ran: string[] = [];
+  let tracing = true;
+  setStatementTrace((path, stmt, replayed) => {
+    if (tracing && path === settings && !replayed) ran.push(stmt.text);
+  });
+  const texts = new Map<string, string>();
+  const expectFresh = async (what: string) => {
+    const incremental = summary(analyzer.analyze().findings);
+    tracing = false;
+    const fresh = await Analyzer.create(root);
+    try {
+      for (const [f, t] of texts) fresh.setDocument(f, t);
+      assert.equal(incremental, summary(fresh.analyze().findings), what);
+    } finally {
+      fresh.dispose();
+      tracing = true;
+    }
+    return incremental;
+  };
+  const edit = (file: string, from: string, to: string) =>
+    typeIn(analyzer, texts, join(root, file), (text) => {
+      const at = text.indexOf(from);
+      assert.ok(at >= 0, `${from} in ${file}`);
+      return { start: at, end: at + from.length, insert: to };
+    });
+  try {
+    const before = await expectFresh('first analysis');
+    // A string in the defaults that no helper reads: the calls replay, only imports run again.
+    for (const [from, to] of [['All TCP', 'All TCPx'], ['All TCPx', 'All TCP']]) {
+      ran.length = 0;
+      edit('proj/defaults.py', from!, to!);
+      await expectFresh(`after ${from} -> ${to} in the defaults`);
+      assert.deepEqual(
+        ran.filter((t) => t.includes('settings_utils.') && !t.startsWith('from ')),
+        [],
+        `statements run again:\n${ran.join('\n')}`,
+      );
+      assert.ok(ran.length <= 6, `statements run again:\n${ran.join('\n')}`);
+    }
+    assert.equal(await expectFresh('the text is back'), before);
+
+    // A global of the helper module that a helper returns: the call runs again.
+    ran.length = 0;
+    edit('proj/utils/settings.py', 'HSTS_DEFAULT = 31536000', 'HSTS_DEFAULT = 0');
+    const noHsts = await expectFresh('HSTS_DEFAULT edited');
+    assert.notEqual(noHsts, before);
+    assert.ok(ran.some((t) => t.includes('hsts_seconds')), `statements run again:\n${ran.join('\n')}`);
+
+    // The defaults' DEBUG, read by two helpers through the module.
+    edit('proj/defaults.py', 'DEBUG = False', 'DEBUG = True');
+    assert.notEqual(await expectFresh('DEBUG edited'), noHsts);
+
+    // A module an import inside a helper looked for appears: the import resolves now.
+    const plugins = join(root, 'proj/plugins.py');
+    writeFileSync(plugins, 'HOSTS = ["*"]\n');
+    const withoutPlugins = summary(analyzer.analyze().findings);
+    analyzer.filesChanged([{ path: plugins, kind: 'created' }]);
+    assert.notEqual(await expectFresh('proj/plugins.py created'), withoutPlugins);
+  } finally {
+    setStatementTrace(undefined);
+    analyzer.dispose();
+  }
+});
+
+test('an undecided branch replays only while the bindings it joins with are unchanged', async () => {
+  // Each side runs from the state before the `if`: what a side leaves unbound comes from there,
+  // and so does what the other side reads after the first one bound it.
+  const root = writeProject({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+    'proj/__init__.py': '',
+    'proj/settings.py': [
+      'import os',
+      'import platform',
+      '',
+      'from django.core.exceptions import ImproperlyConfigured',
+      '',
+      'INSTALLED_APPS = ["django.contrib.sessions"]',
+      'MIDDLEWARE = [',
+      '    "django.middleware.security.SecurityMiddleware",',
+      '    "django.contrib.sessions.middleware.SessionMiddleware",',
+      '    "django.middleware.csrf.CsrfViewMiddleware",',
+      ']',
+      'SECRET_KEY = os.environ["SECRET_KEY"]',
+      'DEBUG = False',
+      'SESSION_COOKIE_SECURE = False',
+      '# Conditions the analysis cannot decide: both sides run.',
+      'if platform.node() == "dev":',
+      '    DEBUG = True',
+      'if platform.node() == "legacy":',
+      '    SESSION_COOKIE_SECURE = True',
+      '    raise ImproperlyConfigured("legacy mode is gone")',
+      'else:',
+      '    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE',
+      '',
+    ].join('\n'),
+  });
+  const analyzer = await Analyzer.create(root);
+  const texts = new Map<string, string>();
+  const file = join(root, 'proj/settings.py');
+  try {
+    let previous = summary(analyzer.analyze().findings);
+    let changed = 0;
+    for (const [from, to] of [
+      // DEBUG is True on both sides now, no longer only on one.
+      ['DEBUG = False', 'DEBUG = True'],
+      // The else side (the other raises) reads it after the raising side bound it.
+      ['SESSION_COOKIE_SECURE = False', 'SESSION_COOKIE_SECURE = True'],
+      ['DEBUG = True\nSESSION', 'DEBUG = False\nSESSION'],
+    ]) {
+      typeIn(analyzer, texts, file, (text) => {
+        const at = text.indexOf(from!);
+        assert.ok(at >= 0, from);
+        return { start: at, end: at + from!.length, insert: to! };
+      });
+      const incremental = summary(analyzer.analyze().findings);
+      const fresh = await Analyzer.create(root);
+      try {
+        fresh.setDocument(file, texts.get(file)!);
+        assert.equal(incremental, summary(fresh.analyze().findings), `after ${from} -> ${to}`);
+      } finally {
+        fresh.dispose();
+      }
+      changed += incremental === previous ? 0 : 1;
+      previous = incremental;
+    }
+    assert.equal(changed, 3, 'each edit changes the findings');
   } finally {
     analyzer.dispose();
   }

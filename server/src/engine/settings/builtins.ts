@@ -55,8 +55,9 @@ export function libraryValue(name: string, src?: Location): Value {
 export function attributeOf(frame: Frame, obj: Value, attr: string, src: Location): Value {
   switch (obj.kind) {
     case 'module': {
-      if (obj.namespace) {
-        const hit = obj.namespace.get(attr);
+      const namespace = (obj.path !== undefined ? frame.ev.loadedScope(obj.path) : undefined) ?? obj.namespace;
+      if (namespace) {
+        const hit = namespace.get(attr);
         if (hit) return hit.value;
         return unknown(`${obj.name}.${attr}`, { src });
       }

@@ -12,7 +12,7 @@ import { copyTree, type SyntaxNode, SyntaxTree } from '../parsing/syntax';
 import type { Location, Range } from '../types';
 import { decodeEscapes, parseIntLiteral, plainStringValue, stringPrefix } from './literals';
 import { callBuiltin, attributeOf, libraryValue, parseCacheUrl, parseDatabaseUrl, type CallArgs } from './builtins';
-import { Recorder, RecordingMap, readingModule, readingOtherModule, recording, recordsFor, replay, reuseEqualWrites, type StatementRecord } from './statementMemo';
+import { foundLoadedModule, loadedShared, Recorder, RecordingMap, readingModule, readingOtherModule, recording, recordsFor, registerNamespace, replay, resolvedImport, reuseEqualWrites, traceStatement, type ReplayWorld, type StatementRecord } from './statementMemo';
 import {
   type Binding,
   type ClassInfo,
@@ -66,6 +66,8 @@ export interface ModuleHost {
 export interface CachedModule {
   stamp?: unknown;
   scope: Scope;
+  /** The modules its evaluation loaded first, with their namespaces. */
+  imported: [path: string, scope: Scope][];
   notes: EvalNote[];
   filesRead: string[];
   processEnv: [string, Value][];
@@ -160,34 +162,56 @@ export class Evaluation {
 
   /** Evaluate a module by path; cached, cycle-safe (a module in progress yields what it has so far). */
   evaluateModule(path: string): Scope | undefined {
-    readingOtherModule();
     const cached = this.modules.get(path);
-    if (cached) return cached.scope;
+    if (cached?.done) {
+      // Python takes it from sys.modules: nothing runs, a replay only needs it loaded again.
+      foundLoadedModule(path);
+      return cached.scope;
+    }
+    if (cached) {
+      readingOtherModule();
+      return cached.scope;
+    }
     // A module evaluated from a clean start gives the same namespace every time in this analysis.
-    // (Imports resolve differently once the code extended sys.path.)
-    const pristine = this.processEnv.size === 0 && this.undecided === 0 && this.callEnvReads.length === 0 && this.sysPath.length === 0 && this.host.moduleCache !== undefined;
-    let shared = pristine ? this.host.moduleCache!.get(path) : undefined;
+    // (Imports resolve differently once the code extended sys.path: that is part of the key.)
+    const cacheKey = this.pristineKey(path);
+    let shared = cacheKey !== undefined ? this.host.moduleCache!.get(cacheKey) : undefined;
     if (shared && this.host.isCurrent && !this.host.isCurrent(shared.stamp)) {
-      this.host.moduleCache!.delete(path);
+      this.host.moduleCache!.delete(cacheKey!);
       shared = undefined;
     }
     if (shared) {
-      cachedScopes.add(shared.scope);
-      this.modules.set(path, { scope: shared.scope, done: true });
-      for (const f of shared.filesRead) this.filesRead.add(f);
-      this.notes.push(...shared.notes);
-      for (const [k, v] of shared.processEnv) this.processEnv.set(k, v);
+      // The load's effects are the cache entry's: a replay of the statement repeats them.
+      const notesBefore = this.notes.length;
+      this.loadShared(path, shared);
+      loadedShared(path, shared, notesBefore, this.notes.length);
       return shared.scope;
     }
+    readingOtherModule();
     const notesBefore = this.notes.length;
     const filesBefore = new Set(this.filesRead);
-    const result = this.evaluateFresh(path);
-    if (pristine && result) {
-      cachedScopes.add(result);
+    const modulesBefore = this.modules.size;
+    // A module's code runs on its own, whoever imports it (a function body, `import horizon`
+    // inside a helper): its calls start at depth 0 and its environment reads are its own.
+    const callDepth = this.callDepth;
+    const callEnvReads = this.callEnvReads;
+    this.callDepth = 0;
+    this.callEnvReads = [];
+    let result: Scope | undefined;
+    try {
+      result = this.evaluateFresh(path);
+    } finally {
+      this.callDepth = callDepth;
+      this.callEnvReads = callEnvReads;
+    }
+    if (cacheKey !== undefined && result) {
       const filesRead = [...this.filesRead].filter((f) => !filesBefore.has(f));
-      this.host.moduleCache!.set(path, {
+      // The modules it imported first (entries are never removed: the new ones come last).
+      const imported = [...this.modules].slice(modulesBefore + 1).map(([p, m]) => [p, m.scope] as [string, Scope]);
+      this.host.moduleCache!.set(cacheKey, {
         stamp: this.host.stamp?.(filesRead),
         scope: result,
+        imported,
         notes: this.notes.slice(notesBefore),
         filesRead,
         processEnv: [...this.processEnv],
@@ -196,27 +220,61 @@ export class Evaluation {
     return result;
   }
 
+  /** The module cache's key for `path` when a module loaded now starts from a clean state. */
+  private pristineKey(path: string): string | undefined {
+    // Not recorded: a load from the cache is replayed only if this still gives the same entry.
+    if (this.processEnv.peekSize() !== 0 || this.undecided !== 0 || this.host.moduleCache === undefined) return undefined;
+    return this.sysPath.length === 0 ? path : `${path}\0${this.sysPath.join('\0')}`;
+  }
+
+  private loadShared(path: string, shared: CachedModule): void {
+    this.modules.set(path, { scope: shared.scope, done: true });
+    // As in Python's sys.modules, what the module imported is loaded too.
+    for (const [p, scope] of shared.imported) if (!this.modules.has(p)) this.modules.set(p, { scope, done: true });
+    for (const f of shared.filesRead) this.filesRead.add(f);
+    this.notes.push(...shared.notes);
+    for (const [k, v] of shared.processEnv) this.processEnv.set(k, v);
+  }
+
+  /**
+   * Replays a load from the module cache (see evaluateModule): only when the module would come
+   * from the cache again, as this very entry.
+   */
+  reloadShared(path: string, shared: CachedModule): boolean {
+    if (this.modules.has(path)) return false;
+    const cacheKey = this.pristineKey(path);
+    if (cacheKey === undefined || this.host.moduleCache!.get(cacheKey) !== shared) return false;
+    if (this.host.isCurrent && !this.host.isCurrent(shared.stamp)) return false;
+    this.loadShared(path, shared);
+    return true;
+  }
+
   private evaluateFresh(path: string): Scope | undefined {
     const mod = this.host.load(path);
     if (!mod) return undefined;
     this.filesRead.add(path);
     const scope = new RecordingMap<Binding>();
     memoScopes.add(scope);
+    registerNamespace(scope, path);
     const entry = { scope, done: false };
     this.modules.set(path, entry);
     const frame = new Frame(this, mod, scope, undefined);
-    // Statement records are valid for a module run at the top of an import chain, not from inside
-    // an undecided branch, a function call or a split-settings include (whose effects differ).
-    const records = this.undecided === 0 && this.callDepth === 0 && this.including.length === 0 && !mod.root.hasError ? recordsFor(mod.root, mod.moduleName) : undefined;
-    // The same `__file__` binding object as last time, so statements reading it can be replayed.
+    // Statement records are valid for a module run as an import, not from inside an undecided
+    // branch or a split-settings include (whose effects differ).
+    const records = this.undecided === 0 && this.including.length === 0 && !mod.root.hasError ? recordsFor(mod.root, mod.moduleName) : undefined;
+    // The same `__name__` and `__file__` binding objects as last time, so statements reading them
+    // can be replayed.
     const header = records?.get(mod.root);
-    const file = header?.writes[0]?.[2] as Binding | undefined;
-    frame.define('__name__', { kind: 'str', value: mod.moduleName });
-    if (file?.value.kind === 'str' && file.value.value === path) scope.put('__file__', file);
-    else frame.define('__file__', { kind: 'str', value: path });
+    const dunder = (index: number, name: string, value: string) => {
+      const old = header?.writes[index]?.[2] as Binding | undefined;
+      if (old?.value.kind === 'str' && old.value.value === value) scope.put(name, old);
+      else frame.define(name, { kind: 'str', value });
+    };
+    dunder(0, '__name__', mod.moduleName);
+    dunder(1, '__file__', path);
     try {
       if (records) {
-        records.set(mod.root, { row: -1, reads: [], writes: [[0, '__file__', scope.peek('__file__')]], notes: [] });
+        records.set(mod.root, { row: -1, reads: [], writes: [[0, '__name__', scope.peek('__name__')], [0, '__file__', scope.peek('__file__')]], notes: [] });
         frame.execModuleRecorded(mod.root, records);
       } else frame.execBlock(mod.root, true);
     } catch (e) {
@@ -228,6 +286,24 @@ export class Evaluation {
     }
     entry.done = true;
     return scope;
+  }
+
+  /** The namespace of module `path` in this evaluation, if it was imported. */
+  loadedScope(path: string): Scope | undefined {
+    return this.modules.get(path)?.scope;
+  }
+
+  /** Whether module `path` was imported and ran to its end in this evaluation. */
+  isLoaded(path: string): boolean {
+    return this.modules.get(path)?.done === true;
+  }
+
+  /** Resolves an import as `Frame.resolve` does, `request` being `importRequest(...)`. */
+  resolveRequest(request: string): string {
+    const [path, level, dotted] = request.split('\0') as [string, string, string];
+    const mod = this.host.load(path);
+    if (!mod) return 'missing';
+    return describeTarget(this.host.resolveModule({ path, moduleName: mod.moduleName, isPackage: mod.isPackage }, Number(level), dotted, this.sysPath));
   }
 
   note(kind: EvalNote['kind'], message: string, location: Location): void {
@@ -242,10 +318,9 @@ export class Evaluation {
   callFunction(fn: Extract<Value, { kind: 'function' }>, args: CallArgs, callSite: Location): Value {
     if (this.callDepth >= MAX_CALL_DEPTH) return unknown('call depth exceeded');
     const def = fn.fn.node;
-    // A function of a module evaluated from a clean start and cached runs against a namespace that
-    // no longer changes: what it computes depends only on its arguments and the environment, which
-    // the statement's record sees. Any other module's function makes the statement opaque.
-    if (!cachedScopes.has(fn.fn.globals)) readingModule(fn.fn.file);
+    // What the call computes depends on its arguments, the environment and the globals it reads,
+    // all of which the active statement's record sees (reads of another module's namespace are
+    // recorded by that module's path).
     const mod = this.host.load(fn.fn.file);
     if (!mod) return unknown('function source unavailable');
     const locals: Scope = new Map();
@@ -466,8 +541,10 @@ function importedBinding(binding: Binding): Binding {
   return b;
 }
 
-/** Namespaces of modules evaluated from a clean start and cached: complete, never changed again. */
-const cachedScopes = new WeakSet<Scope>();
+/** How an import resolved, as statement records keep it. */
+function describeTarget(target: ImportTarget): string {
+  return target.kind === 'workspace' ? `workspace:${target.path}` : `${target.kind}:${target.moduleName}`;
+}
 
 /** Module namespaces of evaluations that record their statements (see callFunction). */
 const memoScopes = new WeakSet<Scope>();
@@ -579,6 +656,13 @@ export class Frame {
    */
   execModuleRecorded(root: SyntaxNode, records: Map<SyntaxNode, StatementRecord>): void {
     const maps = [this.globals as RecordingMap<unknown>, this.ev.processEnv as RecordingMap<unknown>];
+    const world: ReplayWorld = {
+      maps,
+      namespace: (path) => this.ev.loadedScope(path) as RecordingMap<unknown> | undefined,
+      resolve: (request) => this.ev.resolveRequest(request),
+      loadShared: (path, entry) => this.ev.reloadShared(path, entry as CachedModule),
+      loaded: (path) => this.ev.isLoaded(path),
+    };
     const previous = new Map(records);
     // A statement reparsed after an edit is a new node: its predecessor on the same row still
     // tells which of its bindings came out equal (see reuseEqualWrites).
@@ -588,10 +672,12 @@ export class Frame {
     records.set(root, previous.get(root)!);
     for (const stmt of root.namedChildren) {
       const old = previous.get(stmt);
-      if (old && replay(old, stmt, maps, this.ev.notes)) {
+      if (old && replay(old, stmt, world, this.ev.notes)) {
         records.set(stmt, old);
+        traceStatement(this.mod.path, stmt, true);
         continue;
       }
+      traceStatement(this.mod.path, stmt, false);
       const recorder = new Recorder(maps, this.mod.path);
       const notesBefore = this.ev.notes.length;
       let completed = false;
@@ -602,7 +688,7 @@ export class Frame {
         if (completed) {
           const predecessor = old ?? byRow.get(stmt.startRow);
           if (predecessor) reuseEqualWrites(predecessor, recorder.writes, maps);
-          records.set(stmt, { row: stmt.startRow, opaque: recorder.opaque, reads: recorder.reads, writes: recorder.writes, notes: this.ev.notes.slice(notesBefore) });
+          records.set(stmt, { row: stmt.startRow, opaque: recorder.opaque, reads: recorder.reads, writes: recorder.writes, notes: recorder.ownNotes(this.ev.notes, notesBefore) });
         }
       }
     }
@@ -865,15 +951,15 @@ export class Frame {
   private moduleValue(target: ImportTarget, name: string): Value {
     if (target.kind === 'workspace') {
       const ns = this.ev.evaluateModule(target.path);
-      return { kind: 'module', name: target.moduleName, namespace: ns };
+      return { kind: 'module', name: target.moduleName, namespace: ns, path: target.path };
     }
     return { kind: 'module', name };
   }
 
   private resolve(level: number, dotted: string, stmt: SyntaxNode): Exclude<ImportTarget, { kind: 'missing' }> {
-    // Whether an import resolves depends on the files on disk, which no record can see.
-    readingOtherModule();
     const target = this.ev.host.resolveModule({ path: this.mod.path, moduleName: this.mod.moduleName, isPackage: this.mod.isPackage }, level, dotted, this.ev.sysPath);
+    // Whether an import resolves depends on the files on disk: a replay resolves it again.
+    resolvedImport(`${this.mod.path}\0${level}\0${dotted}`, describeTarget(target));
     if (target.kind === 'missing') throw new PyRaise('ImportError', [], this.loc(stmt));
     return target;
   }
@@ -966,33 +1052,32 @@ export class Frame {
       this.execBranches(branches, index + 1);
       return;
     }
-    // Undecided: run both sides on copies of the scope and join. A side that raises is a guard
+    // Undecided: run both sides from the same state and join them. A side that raises is a guard
     // (the program cannot continue there), so only the other side survives.
     this.ev.undecided++;
-    let sides: { then?: Scope; else?: Scope };
+    const mark = markScope(this.scope);
     try {
-      sides = this.execBothSides(branches, index);
+      const sides = this.execBothSides(branches, index, mark);
+      mark.undo();
+      this.applySides(sides, mark);
     } finally {
       this.ev.undecided--;
+      mark.close();
     }
-    if (sides.then && sides.else) this.resetScope(joinScopes(sides.then, sides.else));
-    else if (sides.then) this.resetScope(sides.then);
-    else if (sides.else) this.resetScope(sides.else);
   }
 
-  /** The scopes after each side of an undecided branch; a side that raised has none. */
-  private execBothSides(branches: { cond: SyntaxNode | null; body: SyntaxNode }[], index: number): { then?: Scope; else?: Scope } {
+  /** The changes each side of an undecided branch made; a side that raised has none. Leaves the else side's state. */
+  private execBothSides(branches: { cond: SyntaxNode | null; body: SyntaxNode }[], index: number, mark: ScopeMark): BranchSides {
     const branch = branches[index]!;
-    const before = new Map(this.scope);
-    const sides: { then?: Scope; else?: Scope } = {};
+    const sides: BranchSides = {};
     try {
       this.execBlock(branch.body, false);
-      sides.then = new Map(this.scope);
+      sides.then = mark.changes();
     } catch (e) {
       if (!(e instanceof PyRaise) && !(e instanceof ReturnSignal)) throw e;
       if (e instanceof ReturnSignal && this.locals) {
         // Returning from one side of an undecided branch: the function's result is undecided.
-        this.resetScope(before);
+        mark.undo();
         try {
           this.execBranches(branches, index + 1);
         } catch (e2) {
@@ -1001,15 +1086,31 @@ export class Frame {
         throw new ReturnSignal(unknown('depends on an undecided condition'));
       }
     }
-    this.resetScope(before);
+    mark.undo();
     try {
       this.execBranches(branches, index + 1);
-      sides.else = new Map(this.scope);
+      sides.else = mark.changes();
     } catch (e) {
       if (!(e instanceof PyRaise) && !(e instanceof ReturnSignal)) throw e;
       if (!sides.then) throw e;
     }
     return sides;
+  }
+
+  /**
+   * Binds what the sides of an undecided branch leave (the scope is back at the mark): a name
+   * both sides bind alike keeps its binding, one they bind differently or only one side binds
+   * becomes unknown. With one side only (the other raised), its bindings.
+   */
+  private applySides(sides: BranchSides, mark: ScopeMark): void {
+    const names = new Set([...(sides.then?.keys() ?? []), ...(sides.else?.keys() ?? [])]);
+    for (const name of names) {
+      const after = (side: Map<string, Binding | undefined>) => (side.has(name) ? side.get(name) : mark.original(name));
+      const result = sides.then && sides.else ? joinBindings(after(sides.then), after(sides.else)) : after((sides.then ?? sides.else)!);
+      if (result === mark.original(name)) continue;
+      if (result === undefined) this.scope.delete(name);
+      else this.scope.set(name, result);
+    }
   }
 
   /**
@@ -1024,12 +1125,12 @@ export class Frame {
       this.execBlock(body, false);
       return;
     }
-    const before = new Map(this.scope);
+    const mark = markScope(this.scope);
     try {
       this.execBlock(body, false);
     } catch (e) {
       if (!(e instanceof PyRaise)) throw e;
-      this.resetScope(before);
+      mark.undo();
       const conjuncts = flattenAnd(condNode);
       const checked = conjuncts.filter((c) => !this.isFlagTest(c));
       const tested = checked.length > 0 && checked.length < conjuncts.length ? checked.map((c) => this.eval(c)) : [test];
@@ -1047,6 +1148,8 @@ export class Frame {
       } else {
         this.ev.note('aborted', `raises ${e.type} when the environment is empty`, this.loc(condNode));
       }
+    } finally {
+      mark.close();
     }
   }
 
@@ -1074,12 +1177,6 @@ export class Frame {
       if (!hit?.length) continue;
       this.globals.set(name, { ...binding, value: unknown('must be set in production', { required: hit, setType: env!.setType, src: binding.value.src }) });
     }
-  }
-
-  private resetScope(next: Scope): void {
-    const target = this.scope;
-    target.clear();
-    for (const [k, v] of next) target.set(k, v);
   }
 
   private execTry(stmt: SyntaxNode): void {
@@ -1756,21 +1853,43 @@ function identifiersIn(node: SyntaxNode): Set<string> {
   return out;
 }
 
-function joinScopes(a: Scope, b: Scope): Scope {
-  const out: Scope = new Map();
-  for (const [name, ba] of a) {
-    const bb = b.get(name);
-    if (!bb) {
-      out.set(name, { ...ba, value: ba.value.kind === 'unknown' ? ba.value : unknown('set in only one branch of an undecided condition', { src: ba.value.src }) });
-      continue;
-    }
-    if (ba === bb || pyEquals(ba.value, bb.value) === true) out.set(name, ba);
-    else out.set(name, { ...ba, value: unknown('differs between branches of an undecided condition', { src: ba.value.src }) });
-  }
-  for (const [name, bb] of b) {
-    if (!a.has(name)) out.set(name, { ...bb, value: unknown('set in only one branch of an undecided condition', { src: bb.value.src }) });
-  }
-  return out;
+/** What two sides of an undecided branch leave for one name (undefined: unbound). */
+function joinBindings(a: Binding | undefined, b: Binding | undefined): Binding | undefined {
+  if (a && b) return a === b || pyEquals(a.value, b.value) === true ? a : { ...a, value: unknown('differs between branches of an undecided condition', { src: a.value.src }) };
+  if (a) return a.value.kind === 'unknown' ? a : { ...a, value: unknown('set in only one branch of an undecided condition', { src: a.value.src }) };
+  if (b) return { ...b, value: unknown('set in only one branch of an undecided condition', { src: b.value.src }) };
+  return undefined;
+}
+
+/** Names an undecided side changed, with their bindings after it (undefined: unbound). */
+type BranchSides = { then?: Map<string, Binding | undefined>; else?: Map<string, Binding | undefined> };
+
+/** A point in a scope's history that code run after it can be undone to (see ScopeJournal). */
+interface ScopeMark {
+  changes(): Map<string, Binding | undefined>;
+  original(name: string): Binding | undefined;
+  undo(): void;
+  close(): void;
+}
+
+function markScope(scope: Scope): ScopeMark {
+  if (scope instanceof RecordingMap) return (scope as RecordingMap<Binding>).openJournal();
+  // Function locals and class bodies: small maps that no statement record sees.
+  const before = new Map(scope);
+  return {
+    changes() {
+      const now = new Map<string, Binding | undefined>();
+      for (const [k, v] of scope) if (before.get(k) !== v) now.set(k, v);
+      for (const k of before.keys()) if (!scope.has(k)) now.set(k, undefined);
+      return now;
+    },
+    original: (name) => before.get(name),
+    undo() {
+      scope.clear();
+      for (const [k, v] of before) scope.set(k, v);
+    },
+    close() {},
+  };
 }
 
 export function iterableItems(v: Value): Value[] | undefined {

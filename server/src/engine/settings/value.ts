@@ -74,8 +74,12 @@ export type Value = ValueBase &
     | { kind: 'class'; name: string; cls?: ClassInfo }
     /** An instance of a workspace class whose attributes we know (a pydantic settings object). */
     | { kind: 'instance'; cls: ClassInfo; attrs: Scope }
-    /** An imported module: a workspace module has a namespace, an external one only a name. */
-    | { kind: 'module'; name: string; namespace?: Scope }
+    /**
+     * An imported module: a workspace module has a namespace and a path, an external one only a
+     * name. Attributes are read from the module's namespace in the current evaluation (found by
+     * path): a statement replayed from an earlier analysis holds that analysis's namespace.
+     */
+    | { kind: 'module'; name: string; namespace?: Scope; path?: string }
     /** A name from a library we model (`os.getenv`, `pathlib.Path`, `environ.Env`...). */
     | { kind: 'builtin'; name: string; bound?: Value }
     /** A django-environ `Env(...)` instance with its schemes (`Env(DEBUG=(bool, False))`). */
