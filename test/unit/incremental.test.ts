@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Analyzer, type AnalyzerOptions } from '../../server/src/engine/analyzer';
 import { computeLineStarts } from '../../server/src/engine/parsing/documents';
+import { RULES } from '../../server/src/engine/rules/index';
 import { setStatementTrace } from '../../server/src/engine/settings/statementMemo';
 import type { Finding } from '../../server/src/engine/types';
 import { FIXTURES, REPO_ROOT, writeProject } from '../helpers/engine';
@@ -445,6 +446,62 @@ test('an undecided branch replays only while the bindings it joins with are unch
     }
     assert.equal(changed, 3, 'each edit changes the findings');
   } finally {
+    analyzer.dispose();
+  }
+});
+
+test('a settings rule runs again only when a setting or file it read changed', async () => {
+  const root = writeProject({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+    'proj/__init__.py': '',
+    'proj/defaults.py': [
+      'INSTALLED_APPS = ["django.contrib.sessions"]',
+      'MIDDLEWARE = [',
+      '    "django.middleware.security.SecurityMiddleware",',
+      '    "django.contrib.sessions.middleware.SessionMiddleware",',
+      ']',
+      'SESSION_COOKIE_SECURE = False',
+      'GROUP_RULES = {"all_tcp": {"name": "All TCP"}}',
+      '',
+    ].join('\n'),
+    'proj/settings.py': 'import os\n\nfrom proj.defaults import *\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+  });
+  // HSTS not set: reported on the production module, whose end its fix inserts the setting at.
+  const rule = RULES.find((r) => r.id === 'DJ-SEC-022')!;
+  const check = rule.check;
+  let runs = 0;
+  (rule as { check: typeof check }).check = (ctx: never) => {
+    runs++;
+    return check.call(rule, ctx);
+  };
+  const analyzer = await Analyzer.create(root);
+  const file = join(root, 'proj/defaults.py');
+  const texts = new Map<string, string>();
+  const type = (from: string, to: string) =>
+    typeIn(analyzer, texts, file, (text) => {
+      const at = text.indexOf(from);
+      assert.ok(at >= 0, from);
+      return { start: at, end: at + from.length, insert: to };
+    });
+  try {
+    analyzer.analyze();
+    assert.equal(runs, 1);
+    type('All TCP', 'All TCPx');
+    const unrelated = summary(analyzer.analyze().findings);
+    assert.equal(runs, 1, 'a string in another setting does not run the HSTS rule again');
+    type('GROUP_RULES', 'SECURE_HSTS_SECONDS = 3600\nGROUP_RULES');
+    const fixed = summary(analyzer.analyze().findings);
+    assert.equal(runs, 2);
+    assert.notEqual(fixed, unrelated);
+    const fresh = await Analyzer.create(root);
+    try {
+      fresh.setDocument(file, texts.get(file)!);
+      assert.equal(fixed, summary(fresh.analyze().findings));
+    } finally {
+      fresh.dispose();
+    }
+  } finally {
+    (rule as { check: typeof check }).check = check;
     analyzer.dispose();
   }
 });

@@ -311,7 +311,9 @@ export class Analyzer {
    * The settings rules on a profile. A profile reused from the cache (none of the files its
    * evaluation read changed) gets the findings of its last run back, unless a file the rules read
    * since changed: in a workspace of several projects, a keystroke in one project's settings does
-   * not run the settings rules of the others again.
+   * not run the settings rules of the others again. A changed profile runs again only the rules
+   * that read a setting that changed (value or place) or a file that changed (fix texts): a
+   * keystroke in a dict of the defaults module leaves the rules about cookies and HSTS alone.
    */
   private runSettingsRules(profile: SettingsProfile): Finding[] {
     const cached = this.settingsFindings.get(profile);
@@ -324,9 +326,8 @@ export class Analyzer {
     }
     const recorder = this.settingsRecorder;
     const read = emptyDependencies();
-    recorder.deps = read;
     try {
-      const findings = this.settingsRulesOn(profile, recorder.sources);
+      const findings = this.settingsRulesOn(profile, recorder, read);
       this.settingsFindings.set(profile, { optionsEpoch: this.optionsEpoch, snapshot: this.ruleCache.snapshot(read.files), findings });
       return findings;
     } finally {
@@ -334,21 +335,35 @@ export class Analyzer {
     }
   }
 
-  private settingsRulesOn(profile: SettingsProfile, sources: PythonSources): Finding[] {
+  /** Runs (or takes from the rule cache) each settings rule; `read` gets the files all of them read. */
+  private settingsRulesOn(profile: SettingsProfile, recorder: { deps: Dependencies | undefined; sources: PythonSources }, read: Dependencies): Finding[] {
     const out: Finding[] = [];
-    const edit = new SettingsEditor(profile, sources);
-    const silenced = profile.silencedChecks;
+    const deps = () => recorder.deps ?? emptyDependencies();
+    // The rule, the editor (its fixes) and the report (anchors, silenced checks) all read the
+    // profile through this view, so each rule's entry names the settings it depends on.
+    const recorded = recordingProfile(profile, deps);
+    const edit = new SettingsEditor(recorded, recorder.sources);
     for (const rule of RULES) {
       if (rule.family !== 'settings' || !this.ruleEnabled(rule)) continue;
+      const key = `settings\0${profile.project.root}\0${profile.module.path}\0${rule.id}`;
+      const hit = this.ruleCache.getFiles(key, profile);
+      if (hit) {
+        for (const f of hit.files) read.files.add(f);
+        out.push(...hit.findings);
+        continue;
+      }
+      const own = emptyDependencies();
+      recorder.deps = own;
+      const findings: Finding[] = [];
       const ctx: SettingsContext = {
-        profile,
+        profile: recorded,
         edit,
-        setting: (name) => profile.setting(name),
+        setting: (name) => recorded.setting(name),
         report: (r) => {
           const checks = r.djangoChecks ?? [];
           // Django's SILENCED_SYSTEM_CHECKS silences the rule that mirrors the check.
-          if (checks.length > 0 && checks.every((c) => silenced.has(c))) return;
-          const anchor = r.at ?? (r.setting ? settingAnchor(profile, r.setting) : profile.missingAnchor);
+          if (checks.length > 0 && checks.every((c) => recorded.silencedChecks.has(c))) return;
+          const anchor = r.at ?? (r.setting ? settingAnchor(recorded, r.setting) : recorded.missingAnchor);
           let severity = r.severity ?? rule.defaultSeverity;
           let message = r.message;
           if (r.setting?.isDefault && r.setting.mayBeDefinedElsewhere) {
@@ -357,7 +372,7 @@ export class Analyzer {
           }
           const override = this.options.severity?.[rule.id];
           if (override && override !== 'off') severity = override;
-          out.push({
+          findings.push({
             code: rule.id,
             severity,
             message,
@@ -373,8 +388,14 @@ export class Analyzer {
         rule.check(ctx);
       } catch (err) {
         // A rule bug must not take the other rules (or the server) down with it.
-        out.push(internalError(rule, err, profile.module.path, profile.missingAnchor.range));
+        findings.push(internalError(rule, err, profile.module.path, profile.missingAnchor.range));
+        own.wholeProfile = true;
+      } finally {
+        recorder.deps = undefined;
       }
+      this.ruleCache.set(key, own, profile, findings);
+      for (const f of own.files) read.files.add(f);
+      out.push(...findings);
     }
     return out;
   }

@@ -62,9 +62,21 @@ function loc(l: Location | undefined): string {
   return l ? `${l.file}:${l.range.start.line}:${l.range.start.character}-${l.range.end.line}:${l.range.end.character}` : '';
 }
 
+/** Fingerprints of values already seen (values are never changed once made). */
+const fingerprints = new WeakMap<Value, string>();
+
 /** A value's identity for caching: what it is and where it comes from (findings carry positions). */
 export function fingerprint(v: Value, depth = 0): string {
   if (depth > 6) return '…';
+  if (depth === 0) {
+    let fp = fingerprints.get(v);
+    if (fp === undefined) fingerprints.set(v, (fp = fingerprintOf(v, 0)));
+    return fp;
+  }
+  return fingerprintOf(v, depth);
+}
+
+function fingerprintOf(v: Value, depth: number): string {
   const at = `@${loc(v.src)}${v.env ? `|env:${v.env.names.join(',')}:${loc(v.env.fallback)}:${v.env.setType}` : ''}`;
   switch (v.kind) {
     case 'none':
@@ -135,8 +147,19 @@ export class RuleResultCache {
     return true;
   }
 
+  /** Fingerprints per profile (a profile does not change once evaluated) and setting. */
+  private profilePrints = new WeakMap<SettingsProfile, Map<string, string>>();
+
   settingFingerprint(profile: SettingsProfile | undefined, name: string): string {
     if (!profile) return 'no-profile';
+    let prints = this.profilePrints.get(profile);
+    if (!prints) this.profilePrints.set(profile, (prints = new Map()));
+    let fp = prints.get(name);
+    if (fp === undefined) prints.set(name, (fp = this.computeFingerprint(profile, name)));
+    return fp;
+  }
+
+  private computeFingerprint(profile: SettingsProfile, name: string): string {
     if (name === FILES_READ) return [...profile.filesRead].join('\n');
     if (name === ENV_STYLE) return JSON.stringify(profile.envStyle);
     if (name === MISSING_ANCHOR) return loc(profile.missingAnchor);
@@ -146,6 +169,12 @@ export class RuleResultCache {
 
   get(key: string, profile: SettingsProfile | undefined): Finding[] | undefined {
     return this.getValue(key, profile) as Finding[] | undefined;
+  }
+
+  /** `get`, with the files the findings were computed from. */
+  getFiles(key: string, profile: SettingsProfile | undefined): { findings: Finding[]; files: ReadonlySet<string> } | undefined {
+    const findings = this.get(key, profile);
+    return findings && { findings, files: this.entries.get(key)!.files };
   }
 
   set(key: string, deps: Dependencies, profile: SettingsProfile | undefined, findings: Finding[]): void {

@@ -12,7 +12,7 @@ import { copyTree, type SyntaxNode, SyntaxTree } from '../parsing/syntax';
 import type { Location, Range } from '../types';
 import { decodeEscapes, parseIntLiteral, plainStringValue, stringPrefix } from './literals';
 import { callBuiltin, attributeOf, libraryValue, parseCacheUrl, parseDatabaseUrl, type CallArgs } from './builtins';
-import { foundLoadedModule, loadedShared, Recorder, RecordingMap, readingModule, readingOtherModule, recording, recordsFor, registerNamespace, replay, resolvedImport, reuseEqualWrites, traceStatement, type ReplayWorld, type StatementRecord } from './statementMemo';
+import { foundLoadedModule, loadedShared, Recorder, RecordingMap, readingModule, readingOtherModule, recording, recordsFor, registerNamespace, replay, resolvedImport, reuseEqualWrites, storeRecords, traceStatement, type ReplayWorld, type StatementRecord } from './statementMemo';
 import {
   type Binding,
   type ClassInfo,
@@ -663,32 +663,41 @@ export class Frame {
       loadShared: (path, entry) => this.ev.reloadShared(path, entry as CachedModule),
       loaded: (path) => this.ev.isLoaded(path),
     };
-    const previous = new Map(records);
+    const previous = records;
+    const next = new Map<SyntaxNode, StatementRecord>();
+    next.set(root, previous.get(root)!);
+    // The new records replace the old ones even if the module stops half-way (a raise).
+    storeRecords(root, this.mod.moduleName, next);
     // A statement reparsed after an edit is a new node: its predecessor on the same row still
     // tells which of its bindings came out equal (see reuseEqualWrites).
-    const byRow = new Map<number, StatementRecord>();
-    for (const r of previous.values()) if (r.row >= 0) byRow.set(r.row, r);
-    records.clear();
-    records.set(root, previous.get(root)!);
+    let byRow: Map<number, StatementRecord> | undefined;
+    const predecessorAt = (row: number) => {
+      if (!byRow) {
+        byRow = new Map();
+        for (const r of previous.values()) if (r.row >= 0) byRow.set(r.row, r);
+      }
+      return byRow.get(row);
+    };
+    const notes = this.ev.notes;
     for (const stmt of root.namedChildren) {
       const old = previous.get(stmt);
-      if (old && replay(old, stmt, world, this.ev.notes)) {
-        records.set(stmt, old);
+      if (old && replay(old, stmt, world, notes)) {
+        next.set(stmt, old);
         traceStatement(this.mod.path, stmt, true);
         continue;
       }
       traceStatement(this.mod.path, stmt, false);
       const recorder = new Recorder(maps, this.mod.path);
-      const notesBefore = this.ev.notes.length;
+      const notesBefore = notes.length;
       let completed = false;
       try {
         recording(recorder, () => this.execStatement(stmt, true));
         completed = true;
       } finally {
         if (completed) {
-          const predecessor = old ?? byRow.get(stmt.startRow);
+          const predecessor = old ?? predecessorAt(stmt.startRow);
           if (predecessor) reuseEqualWrites(predecessor, recorder.writes, maps);
-          records.set(stmt, { row: stmt.startRow, opaque: recorder.opaque, reads: recorder.reads, writes: recorder.writes, notes: recorder.ownNotes(this.ev.notes, notesBefore) });
+          next.set(stmt, { row: stmt.startRow, opaque: recorder.opaque, reads: recorder.reads, writes: recorder.writes, notes: recorder.ownNotes(notes, notesBefore) });
         }
       }
     }

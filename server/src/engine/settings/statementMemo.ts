@@ -444,6 +444,13 @@ export function traceStatement(modulePath: string, stmt: SyntaxNode, replayed: b
 /** Records per module text: the syntax root of the module's current tree and its statements. */
 const memos = new WeakMap<SyntaxNode, Map<string, Map<SyntaxNode, StatementRecord>>>();
 
+/** Replaces the records of a module's last evaluation. */
+export function storeRecords(root: SyntaxNode, moduleName: string, records: Map<SyntaxNode, StatementRecord>): void {
+  let byName = memos.get(root);
+  if (!byName) memos.set(root, (byName = new Map()));
+  byName.set(moduleName, records);
+}
+
 /** The records of a module's last evaluation (per module name: `__name__` differs between projects). */
 export function recordsFor(root: SyntaxNode, moduleName: string): Map<SyntaxNode, StatementRecord> {
   let byName = memos.get(root);

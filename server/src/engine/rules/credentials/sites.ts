@@ -84,7 +84,7 @@ function enclosingSetting(n: SyntaxNode): string | undefined {
   return undefined;
 }
 
-export function credentialSites(file: string, root: SyntaxNode): CredentialSite[] {
+export function credentialSites(file: string, root: SyntaxNode): readonly CredentialSite[] {
   // Text pre-check per statement: a credential rule wants the sites whose name says PASSWORD,
   // SECRET, TOKEN, KEY... (always in the statement's text) or whose literal looks like a token.
   return perStatement('credential-sites', file, root, (stmt) => {
@@ -135,7 +135,7 @@ function sitesIn(file: string, root: SyntaxNode): CredentialSite[] {
 }
 
 /** Every plain string literal outside function bodies, with its location. */
-export function stringLiterals(file: string, root: SyntaxNode): { text: string; at: Location; node: SyntaxNode }[] {
+export function stringLiterals(file: string, root: SyntaxNode): readonly { text: string; at: Location; node: SyntaxNode }[] {
   // Only statements with something token-shaped have a literal worth decoding.
   return perStatement('string-literals', file, root, (stmt) => (mayMatch(TOKEN_HINTS, stmt.text) ? literalsIn(file, stmt) : []));
 }
@@ -155,7 +155,7 @@ const CREDENTIAL_WORDS = /PASS|PWD|SECRET|TOKEN|KEY|DSN|CREDENTIAL/i;
 const TOKEN_HINTS = /AKIA|ASIA|_live_|_test_|rzp_|xox[baprs]-|gh[pousr]_|github_pat_|AIza|SG\.|\bSK[0-9a-fA-F]{32}|key-|PRIVATE KEY|eyJ|:\/\/[^\s"'/]*@/;
 
 /** Sites and literals of a settings file, computed once per analysis for all credential rules. */
-export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { get(path: string): { root: SyntaxNode; text: string } | undefined } }, file: string): { sites: CredentialSite[]; literals: { text: string; at: Location; node: SyntaxNode }[] } | undefined {
+export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { get(path: string): { root: SyntaxNode; text: string } | undefined } }, file: string): { sites: readonly CredentialSite[]; literals: readonly { text: string; at: Location; node: SyntaxNode }[] } | undefined {
   return ctx.shared(`credential-sites:${file}`, () => {
     const parsed = ctx.sources.get(file);
     if (!parsed) return undefined;
