@@ -93,6 +93,120 @@ const settings = [
 ].join('\n');
 randomEdits('random edits that keep a settings module valid reparse to the tree of a full parse', settings, ['x', 'X_1', ' ', '"é😀"', '\n', '\nY = 2\n', '1', '', '', '#'], 400, 7, 2);
 
+// Settings built inside functions and classes (LAVA's `update(values)`, django-configurations):
+// an edit in a block reparses only the block's statements around it (parsing/region.ts).
+const nested = [
+  'import os',
+  '',
+  '',
+  'def update(values):',
+  '    """Fill in the settings."""',
+  '    DEBUG = values.get("DEBUG", False)',
+  '    if DEBUG:',
+  '        ALLOWED_HOSTS = ["*"]',
+  '        INTERNAL_IPS = ["127.0.0.1"]  # dev only',
+  '    else:',
+  '        ALLOWED_HOSTS = [values["HOST"]]',
+  '',
+  '    LOGGING = {',
+  '        "version": 1,',
+  '        "handlers": {"console": {"class": "logging.StreamHandler"}},',
+  '    }',
+  '    # a comment between statements',
+  '    for name in ("a", "b"):',
+  '        values[name] = 1; values["x"] = 2',
+  '    if values.get("SENTRY_DSN"): import sentry_sdk',
+  '    return {k: v for (k, v) in locals().items() if k.isupper()}',
+  '',
+  '',
+  'class Base:',
+  '    SECRET_KEY = os.environ["SECRET_KEY"]',
+  '',
+  '    def setup(self):',
+  '        try:',
+  '            import local',
+  '        except ImportError:',
+  '            pass',
+  '        return self',
+  '',
+  'X = update({})',
+].join('\n');
+randomEdits('random edits in functions and classes reparse to the tree of a full parse', nested, ['x', 'X_1', ' ', '"é😀"', '\n', '\n    Y = 2\n', '\n        Z = 3\n', '\nW = 4\n', '1', '', '', '#'], 800, 13, 2);
+test('typing in functions and classes (the module stays valid) reparses to the tree of a full parse', async () => {
+  // Edits that keep the module valid, so the block reparse is what runs: letters in setting
+  // names and strings, new statements, blank lines, comments at line ends.
+  const pool = await ParserPool.create(['python']);
+  let text = nested;
+  const file = new ParsedFile('/x.py', text, pool.parse('python', text), 1);
+  let seed = 23;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const all = (re: RegExp) => [...text.matchAll(re)];
+  for (let i = 0; i < 500; i++) {
+    const kind = rand(5);
+    let at: number;
+    let insert: string;
+    if (kind === 0 || kind === 1) {
+      // (Not the quotes of a docstring's triple quotes.)
+      const spots = kind === 0 ? all(/\b[A-Z][A-Z0-9_]+\b/g) : all(/"[^"\n]*"/g).filter((m) => text[m.index! - 1] !== '"' && text[m.index! + m[0].length] !== '"' && m[0].length > 1);
+      const m = spots[rand(spots.length)]!;
+      at = m.index! + 1 + rand(m[0].length - 1);
+      insert = kind === 0 ? 'X' : 'é';
+    } else {
+      const lines = all(/^[^\n]*$/gm);
+      const line = lines[rand(lines.length)]!;
+      const indent = /^ */.exec(line[0])![0];
+      if (kind === 2 && /^ *[A-Z_]+ = [^\n]*$/.test(line[0])) {
+        at = line.index!;
+        insert = `${indent}NEW_${i} = ${i}\n`;
+      } else if (kind === 3) {
+        at = line.index! + line[0].length;
+        insert = '\n';
+      } else {
+        at = line.index! + line[0].length;
+        insert = /"""|#/.test(line[0]) ? '' : '  # note';
+      }
+    }
+    pool.update('python', file, [{ range: { start: positionOf(text, at), end: positionOf(text, at) }, text: insert }]);
+    text = text.slice(0, at) + insert + text.slice(at);
+    assert.equal(file.tree.rootNode.hasError, false, `edit ${i} (${JSON.stringify(insert)} at ${at}) keeps the module valid:\n${text}`);
+    assert.equal(dump(file.tree.rootNode), dump(pool.parse('python', text).rootNode), `after edit ${i} (${JSON.stringify(insert)} at ${at})`);
+  }
+  pool.dispose();
+});
+randomEdits('random edits, some breaking the syntax, in functions and classes reparse to the tree of a full parse', nested, ['x', ' ', '"', '\n', '\n    Y = 2\n', '\n  Z = 3\n', ':', '(', ']', '"""', '', '#'], 300, 17, 3);
+
+test('an edit inside a function reparses only the statements around it', async () => {
+  const pool = await ParserPool.create(['python']);
+  const body = Array.from({ length: 300 }, (_, i) => `    SETTING_${i} = values.get("S${i}", ${i})`).join('\n');
+  let text = `def update(values):\n${body}\n    return locals()\n`;
+  const file = new ParsedFile('/x.py', text, pool.parse('python', text), 1);
+  const parsed: number[] = [];
+  type ParseInto = (lang: unknown, text: string, ...rest: unknown[]) => SyntaxNode;
+  const internals = pool as unknown as { parseInto: ParseInto };
+  const parseInto = internals.parseInto.bind(pool);
+  internals.parseInto = (lang, t, ...rest) => {
+    parsed.push(t.length);
+    return parseInto(lang, t, ...rest);
+  };
+  const before = file.tree.rootNode.children[0]!;
+  const at = text.indexOf('"S150"') + 2;
+  pool.update('python', file, [{ range: { start: positionOf(text, at), end: positionOf(text, at) }, text: '9' }]);
+  text = text.slice(0, at) + '9' + text.slice(at);
+  assert.equal(parsed.length, 1);
+  assert.ok(parsed[0]! < 200, `parsed ${parsed[0]} characters of ${text.length}`);
+  assert.equal(dump(file.tree.rootNode), dump(pool.parse('python', text).rootNode));
+  // The function is a new node (statement caches see it changed), its untouched statements are not.
+  const after = file.tree.rootNode.children[0]!;
+  assert.notEqual(after, before);
+  const block = (n: SyntaxNode) => n.childForFieldName('body')!;
+  assert.equal(block(after).children[10], block(before).children[10]);
+  assert.notEqual(block(after).children[150], block(before).children[150]);
+  pool.dispose();
+});
+
 /** Every Python file under test/fixtures. */
 function pythonFixtures(): string[] {
   const files: string[] = [];

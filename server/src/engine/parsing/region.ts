@@ -4,7 +4,7 @@
 // statements of a region parsed on its own are the ones a parse of the whole file would give.
 // The region grows until its parse is clean or it reaches the end of the file; the parsing test
 // compares the result with a full parse after random edits.
-import type { SyntaxNode, SyntaxTree } from './syntax';
+import { SyntaxNode, type SyntaxTree } from './syntax';
 
 /** Parses a region's text into nodes placed at `offset` / `rowOffset` of the file. */
 export type RegionParser = (text: string, offset: number, rowOffset: number) => SyntaxNode;
@@ -28,12 +28,141 @@ function shift(node: SyntaxNode, delta: number, rowDelta: number): void {
   }
 }
 
+/** What a block's statements are parsed under: a header that opens an indented block. */
+const BLOCK_HEADER = 'if 1:\n';
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** A copy of `node` (a new identity: caches keyed by nodes see a changed statement) with new children. */
+function cloneWith(node: SyntaxNode, children: SyntaxNode[]): SyntaxNode {
+  const copy = new SyntaxNode(node.tree, node.type, node.isNamed, node.isMissing, node.startIndex, node.endIndex, node.startRow, node.startColumn, node.endRow, node.endColumn);
+  const fieldNames = node.fieldNames?.slice();
+  copy.setChildren(children);
+  copy.fieldNames = fieldNames;
+  copy.hasError = node.isMissing || node.type === 'ERROR' || children.some((c) => c.hasError);
+  return copy;
+}
+
+/**
+ * An edit inside a compound statement (the body of a function, a class, an `if`): only the
+ * statements of the innermost block around it are parsed again, as the block of an `if 1:` with
+ * their own indentation, so a keystroke in a 500-line function that builds the settings (LAVA)
+ * parses a few lines, not the function. The statements between a block's others start at its
+ * indentation with nothing open, as top-level ones start at column 0; any doubt (the parse has an
+ * error, the text leaves the block) and the caller reparses top-level statements instead. The
+ * block and every node around it up to the top-level statement are new objects.
+ */
+function reparseInBlock(tree: SyntaxTree, newText: string, start: number, oldEnd: number, newEnd: number, parse: RegionParser): boolean {
+  const root = tree.rootNode;
+  if (root.hasError) return false;
+  const oldText = tree.text;
+  const delta = newEnd - oldEnd;
+  // The innermost block whose extent holds the edit, below a top-level statement.
+  let block: SyntaxNode | undefined;
+  for (let node = root; ; ) {
+    const child = node.children.find((c) => c.startIndex < start && oldEnd < c.endIndex);
+    if (!child) break;
+    if (child.type === 'block' && node !== root) block = child;
+    node = child;
+  }
+  if (!block) return false;
+  const kids = block.children;
+  const n = kids.length;
+  if (n === 0) return false;
+  const column = kids[0]!.startColumn;
+  if (column === 0) return false;
+  let first = 0;
+  while (first < n - 1 && kids[first]!.endIndex < start) first++;
+  let last = n - 1;
+  while (last > 0 && kids[last]!.startIndex > oldEnd) last--;
+  first = Math.max(0, first - 1);
+  last = Math.min(n - 1, Math.max(last, first) + 1);
+  while (first > 0 && kids[first]!.startColumn !== column) first--;
+  while (last < n - 1 && kids[last + 1]!.startColumn !== column) last++;
+  const firstKid = kids[first]!;
+  const regionStart = lineStart(oldText, firstKid.startIndex);
+  // The first statement must begin its line (not `if x: y = 1`).
+  if (firstKid.startColumn !== column || !/^[ \t]*$/.test(oldText.slice(regionStart, firstKid.startIndex))) return false;
+  const regionEnd = last === n - 1 ? kids[last]!.endIndex : lineStart(oldText, kids[last + 1]!.startIndex);
+  if (start < regionStart || oldEnd > regionEnd) return false;
+  // Through the block's end: nothing may follow on its last line (a comment there would move sideways).
+  if (last === n - 1) {
+    const eol = oldText.indexOf('\n', regionEnd);
+    if (!/^[ \t\r]*$/.test(oldText.slice(regionEnd, eol < 0 ? oldText.length : eol))) return false;
+  }
+  const regionText = newText.slice(regionStart, regionEnd + delta);
+  const region = parse(BLOCK_HEADER + regionText, regionStart - BLOCK_HEADER.length, firstKid.startRow - 1);
+  const header = region.children[0];
+  const body = header?.childForFieldName('consequence');
+  if (region.hasError || region.children.length !== 1 || header?.type !== 'if_statement' || !body || body.type !== 'block' || header.children[header.children.length - 1] !== body) return false;
+  const fresh = body.children;
+  if (fresh.length === 0 || fresh[0]!.startIndex !== firstKid.startIndex || fresh[0]!.startColumn !== column) return false;
+  // Nothing of the region may be left out of the block (text after its end on the region's lines).
+  if (!/^\s*$/.test(newText.slice(body.endIndex, regionEnd + delta))) return false;
+  const rowDelta = countNewlines(regionText, 0, regionText.length) - countNewlines(oldText, regionStart, regionEnd);
+
+  // Everything after the region moves: the block's later statements, then each enclosing node's
+  // later siblings, up to the top-level statements after this one.
+  const after = kids.slice(last + 1);
+  if (delta !== 0 || rowDelta !== 0) {
+    for (const k of after) shift(k, delta, rowDelta);
+    for (let node: SyntaxNode = block; node.parent; node = node.parent) {
+      const siblings = node.parent.children;
+      for (let i = node.indexInParent + 1; i < siblings.length; i++) shift(siblings[i]!, delta, rowDelta);
+    }
+  }
+  // The block and its ancestors are copied with their new children and ends: a node that ended
+  // with the region ends where the new statements end, one that ended later moved with the text.
+  const lastFresh = fresh[fresh.length - 1]!;
+  const oldBlockEnd = block.endIndex;
+  const endAt = (copy: SyntaxNode, oldEnd: number) => {
+    if (last === n - 1 && oldEnd === oldBlockEnd) {
+      copy.endIndex = lastFresh.endIndex;
+      copy.endRow = lastFresh.endRow;
+      copy.endColumn = lastFresh.endColumn;
+    } else {
+      copy.endIndex = oldEnd + delta;
+      copy.endRow += rowDelta;
+    }
+  };
+  let copy = cloneWith(block, [...kids.slice(0, first), ...fresh, ...after]);
+  endAt(copy, block.endIndex);
+  let original = block;
+  while (original.parent !== root) {
+    const parent: SyntaxNode = original.parent!;
+    const children = parent.children.slice();
+    children[original.indexInParent] = copy;
+    const parentCopy = cloneWith(parent, children);
+    endAt(parentCopy, parent.endIndex);
+    copy = parentCopy;
+    original = parent;
+  }
+  const top = root.children.slice();
+  top[original.indexInParent] = copy;
+  const rootEnd = root.endIndex;
+  root.setChildren(top);
+  if (last === n - 1 && rootEnd === oldBlockEnd) {
+    root.endIndex = lastFresh.endIndex;
+    root.endRow = lastFresh.endRow;
+    root.endColumn = lastFresh.endColumn;
+  } else {
+    root.endIndex = rootEnd + delta;
+    root.endRow += rowDelta;
+  }
+  root.hasError = false;
+  tree.text = newText;
+  return true;
+}
+
 /**
  * Brings `tree` (parsed from `tree.text`) up to `newText`, which replaced [start, oldEnd) of the old
  * text with text ending at `newEnd`. Returns false when the edit cannot be confined to whole
  * top-level statements; the caller then parses the whole file.
  */
 export function reparseRegion(tree: SyntaxTree, newText: string, start: number, oldEnd: number, newEnd: number, parse: RegionParser): boolean {
+  if (reparseInBlock(tree, newText, start, oldEnd, newEnd, parse)) return true;
   const root = tree.rootNode;
   const kids = root.children;
   const n = kids.length;
@@ -63,10 +192,13 @@ export function reparseRegion(tree: SyntaxTree, newText: string, start: number, 
     const rowOffset = first === 0 ? 0 : kids[first]!.startRow;
     const regionText = newText.slice(regionStart, regionEnd + delta);
     const region = parse(regionText, regionStart, rowOffset);
-    if (region.hasError && last < n - 1) {
+    if (region.hasError && (first > 0 || last < n - 1)) {
       // The edit left something open (a bracket, a string, a block): take in more statements.
+      // A region that still has an error once it reaches the end is parsed from the start of
+      // the file: tree-sitter's error recovery may take the statements before it into the error.
       const size = last - first + 1;
-      last = size * 4 > n ? n - 1 : Math.min(n - 1, last + size);
+      if (last < n - 1) last = size * 4 > n ? n - 1 : Math.min(n - 1, last + size);
+      else first = 0;
       continue;
     }
     if (first === 0 && last === n - 1) {
