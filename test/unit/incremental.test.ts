@@ -68,6 +68,17 @@ function typeIn(analyzer: Analyzer, texts: Map<string, string>, file: string, ed
   return { start, insert };
 }
 
+/** Fails unless a fresh analysis of `root`, with the edited buffers `texts` open, has `incremental`'s findings. */
+async function assertFresh(root: string, texts: Map<string, string>, incremental: string, what: string): Promise<void> {
+  const fresh = await Analyzer.create(root);
+  try {
+    for (const [f, t] of texts) fresh.setDocument(f, t);
+    assert.equal(incremental, summary(fresh.analyze().findings), what);
+  } finally {
+    fresh.dispose();
+  }
+}
+
 async function checkProject(root: string, edits: number, seedStart: number, options: AnalyzerOptions = {}): Promise<void> {
   const analyzer = await Analyzer.create(root, options);
   try {
@@ -328,12 +339,9 @@ test('calls into helper modules are replayed until what they read changes', asyn
   const expectFresh = async (what: string) => {
     const incremental = summary(analyzer.analyze().findings);
     tracing = false;
-    const fresh = await Analyzer.create(root);
     try {
-      for (const [f, t] of texts) fresh.setDocument(f, t);
-      assert.equal(incremental, summary(fresh.analyze().findings), what);
+      await assertFresh(root, texts, incremental, what);
     } finally {
-      fresh.dispose();
       tracing = true;
     }
     return incremental;
@@ -434,13 +442,7 @@ test('an undecided branch replays only while the bindings it joins with are unch
         return { start: at, end: at + from!.length, insert: to! };
       });
       const incremental = summary(analyzer.analyze().findings);
-      const fresh = await Analyzer.create(root);
-      try {
-        fresh.setDocument(file, texts.get(file)!);
-        assert.equal(incremental, summary(fresh.analyze().findings), `after ${from} -> ${to}`);
-      } finally {
-        fresh.dispose();
-      }
+      await assertFresh(root, texts, incremental, `after ${from} -> ${to}`);
       changed += incremental === previous ? 0 : 1;
       previous = incremental;
     }
@@ -493,13 +495,7 @@ test('a settings rule runs again only when a setting or file it read changed', a
     const fixed = summary(analyzer.analyze().findings);
     assert.equal(runs, 2);
     assert.notEqual(fixed, unrelated);
-    const fresh = await Analyzer.create(root);
-    try {
-      fresh.setDocument(file, texts.get(file)!);
-      assert.equal(fixed, summary(fresh.analyze().findings));
-    } finally {
-      fresh.dispose();
-    }
+    await assertFresh(root, texts, fixed, 'after the setting appeared');
   } finally {
     (rule as { check: typeof check }).check = check;
     analyzer.dispose();

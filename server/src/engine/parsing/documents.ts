@@ -1,5 +1,5 @@
 // Parsed source files. One `ParsedFile` per path, holding a `SyntaxTree` (plain JavaScript nodes,
-// see syntax.ts). An edit to a Python file reparses only the top-level statements around it
+// see syntax.ts). An edit to a Python file reparses only the statements around it
 // (`reparseRegion`): tree-sitter's own incremental reparse still walks every top-level statement,
 // about 20 ms for a 3,000-statement settings module in wasm, where the region costs well under one.
 import type { Parser } from 'web-tree-sitter';

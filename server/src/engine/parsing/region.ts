@@ -1,9 +1,10 @@
-// Reparsing a Python file after an edit by parsing only the top-level statements around it. A
-// top-level statement that starts at column 0 after complete, error-free statements is tokenized
-// exactly as at the start of a file (no open bracket, no pending string, indentation 0), so the
-// statements of a region parsed on its own are the ones a parse of the whole file would give.
-// The region grows until its parse is clean or it reaches the end of the file; the parsing test
-// compares the result with a full parse after random edits.
+// Reparsing a Python file after an edit by parsing only the statements around it: those of the
+// innermost block holding the edit (`reparseInBlock`), else the top-level ones. A top-level
+// statement that starts at column 0 after complete, error-free statements is tokenized exactly as
+// at the start of a file (no open bracket, no pending string, indentation 0), so the statements of
+// a region parsed on its own are the ones a parse of the whole file would give. The region grows
+// until its parse is clean or it covers the file; the parsing tests compare the result with a full
+// parse after random edits.
 import { SyntaxNode, type SyntaxTree } from './syntax';
 
 /** Parses a region's text into nodes placed at `offset` / `rowOffset` of the file. */
@@ -28,6 +29,17 @@ function shift(node: SyntaxNode, delta: number, rowDelta: number): void {
   }
 }
 
+/** The indices of the first and last of `kids` an edit of [start, oldEnd) touches, with one neighbour on each side. */
+function touched(kids: SyntaxNode[], start: number, oldEnd: number): [first: number, last: number] {
+  const n = kids.length;
+  let first = 0;
+  while (first < n - 1 && kids[first]!.endIndex < start) first++;
+  let last = n - 1;
+  while (last > 0 && kids[last]!.startIndex > oldEnd) last--;
+  first = Math.max(0, first - 1);
+  return [first, Math.min(n - 1, Math.max(last, first) + 1)];
+}
+
 /** What a block's statements are parsed under: a header that opens an indented block. */
 const BLOCK_HEADER = 'if 1:\n';
 
@@ -48,7 +60,7 @@ function cloneWith(node: SyntaxNode, children: SyntaxNode[]): SyntaxNode {
 /**
  * An edit inside a compound statement (the body of a function, a class, an `if`): only the
  * statements of the innermost block around it are parsed again, as the block of an `if 1:` with
- * their own indentation, so a keystroke in a 500-line function that builds the settings (LAVA)
+ * their own indentation, so a keystroke in a 270-line function that builds the settings (LAVA)
  * parses a few lines, not the function. The statements between a block's others start at its
  * indentation with nothing open, as top-level ones start at column 0; any doubt (the parse has an
  * error, the text leaves the block) and the caller reparses top-level statements instead. The
@@ -73,12 +85,7 @@ function reparseInBlock(tree: SyntaxTree, newText: string, start: number, oldEnd
   if (n === 0) return false;
   const column = kids[0]!.startColumn;
   if (column === 0) return false;
-  let first = 0;
-  while (first < n - 1 && kids[first]!.endIndex < start) first++;
-  let last = n - 1;
-  while (last > 0 && kids[last]!.startIndex > oldEnd) last--;
-  first = Math.max(0, first - 1);
-  last = Math.min(n - 1, Math.max(last, first) + 1);
+  let [first, last] = touched(kids, start, oldEnd);
   while (first > 0 && kids[first]!.startColumn !== column) first--;
   while (last < n - 1 && kids[last + 1]!.startColumn !== column) last++;
   const firstKid = kids[first]!;
@@ -117,14 +124,14 @@ function reparseInBlock(tree: SyntaxTree, newText: string, start: number, oldEnd
   // with the region ends where the new statements end, one that ended later moved with the text.
   const lastFresh = fresh[fresh.length - 1]!;
   const oldBlockEnd = block.endIndex;
-  const endAt = (copy: SyntaxNode, oldEnd: number) => {
+  const endAt = (node: SyntaxNode, oldEnd: number) => {
     if (last === n - 1 && oldEnd === oldBlockEnd) {
-      copy.endIndex = lastFresh.endIndex;
-      copy.endRow = lastFresh.endRow;
-      copy.endColumn = lastFresh.endColumn;
+      node.endIndex = lastFresh.endIndex;
+      node.endRow = lastFresh.endRow;
+      node.endColumn = lastFresh.endColumn;
     } else {
-      copy.endIndex = oldEnd + delta;
-      copy.endRow += rowDelta;
+      node.endIndex = oldEnd + delta;
+      node.endRow += rowDelta;
     }
   };
   let copy = cloneWith(block, [...kids.slice(0, first), ...fresh, ...after]);
@@ -141,16 +148,8 @@ function reparseInBlock(tree: SyntaxTree, newText: string, start: number, oldEnd
   }
   const top = root.children.slice();
   top[original.indexInParent] = copy;
-  const rootEnd = root.endIndex;
   root.setChildren(top);
-  if (last === n - 1 && rootEnd === oldBlockEnd) {
-    root.endIndex = lastFresh.endIndex;
-    root.endRow = lastFresh.endRow;
-    root.endColumn = lastFresh.endColumn;
-  } else {
-    root.endIndex = rootEnd + delta;
-    root.endRow += rowDelta;
-  }
+  endAt(root, root.endIndex);
   root.hasError = false;
   tree.text = newText;
   return true;
@@ -170,13 +169,7 @@ export function reparseRegion(tree: SyntaxTree, newText: string, start: number, 
   const oldText = tree.text;
   const delta = newEnd - oldEnd;
 
-  // The top-level children the edit touches, with one neighbour on each side.
-  let first = 0;
-  while (first < n - 1 && kids[first]!.endIndex < start) first++;
-  let last = n - 1;
-  while (last > 0 && kids[last]!.startIndex > oldEnd) last--;
-  first = Math.max(0, first - 1);
-  last = Math.min(n - 1, Math.max(last, first) + 1);
+  let [first, last] = touched(kids, start, oldEnd);
   if (root.hasError) {
     // Statements outside the region must be complete: any error there and the region takes it in.
     for (let k = 0; k < first; k++) if (kids[k]!.hasError) first = 0;
