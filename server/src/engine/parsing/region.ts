@@ -18,15 +18,14 @@ function countNewlines(text: string, from: number, to: number): number {
 
 /** Moves a subtree that follows the edit: indices by `delta`, rows by `rowDelta` (columns keep). */
 function shift(node: SyntaxNode, delta: number, rowDelta: number): void {
-  const stack = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    n.startIndex += delta;
-    n.endIndex += delta;
-    n.startRow += rowDelta;
-    n.endRow += rowDelta;
-    for (const c of n.children) stack.push(c);
+  node.startIndex += delta;
+  node.endIndex += delta;
+  if (rowDelta !== 0) {
+    node.startRow += rowDelta;
+    node.endRow += rowDelta;
   }
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) shift(children[i]!, delta, rowDelta);
 }
 
 /** The indices of the first and last of `kids` an edit of [start, oldEnd) touches, with one neighbour on each side. */
