@@ -16,16 +16,12 @@ function countNewlines(text: string, from: number, to: number): number {
   return count;
 }
 
-/** Moves a subtree that follows the edit: indices by `delta`, rows by `rowDelta` (columns keep). */
-function shift(node: SyntaxNode, delta: number, rowDelta: number): void {
-  node.startIndex += delta;
-  node.endIndex += delta;
-  if (rowDelta !== 0) {
-    node.startRow += rowDelta;
-    node.endRow += rowDelta;
-  }
+/** Moves a subtree that follows the edit down by `rowDelta` rows (columns and offsets follow from rows). */
+function shift(node: SyntaxNode, rowDelta: number): void {
+  node.startRow += rowDelta;
+  node.endRow += rowDelta;
   const children = node.children;
-  for (let i = 0; i < children.length; i++) shift(children[i]!, delta, rowDelta);
+  for (let i = 0; i < children.length; i++) shift(children[i]!, rowDelta);
 }
 
 /** The indices of the first and last of `kids` an edit of [start, oldEnd) touches, with one neighbour on each side. */
@@ -48,7 +44,7 @@ function lineStart(text: string, offset: number): number {
 
 /** A copy of `node` (a new identity: caches keyed by nodes see a changed statement) with new children. */
 function cloneWith(node: SyntaxNode, children: SyntaxNode[]): SyntaxNode {
-  const copy = new SyntaxNode(node.tree, node.type, node.isNamed, node.isMissing, node.startIndex, node.endIndex, node.startRow, node.startColumn, node.endRow, node.endColumn);
+  const copy = new SyntaxNode(node.tree, node.type, node.isNamed, node.isMissing, node.startRow, node.startColumn, node.endRow, node.endColumn);
   const fieldNames = node.fieldNames?.slice();
   copy.setChildren(children);
   copy.fieldNames = fieldNames;
@@ -99,58 +95,68 @@ function reparseInBlock(tree: SyntaxTree, newText: string, start: number, oldEnd
     if (!/^[ \t\r]*$/.test(oldText.slice(regionEnd, eol < 0 ? oldText.length : eol))) return false;
   }
   const regionText = newText.slice(regionStart, regionEnd + delta);
+  const rowDelta = countNewlines(regionText, 0, regionText.length) - countNewlines(oldText, regionStart, regionEnd);
+  // Where the block and the nodes around it end now, before anything moves.
+  const blockEnd = [block.endRow, block.endColumn] as const;
+  const endsWithBlock = (node: SyntaxNode) => last === n - 1 && node.endRow === blockEnd[0] && node.endColumn === blockEnd[1];
   const region = parse(BLOCK_HEADER + regionText, regionStart - BLOCK_HEADER.length, firstKid.startRow - 1);
   const header = region.children[0];
   const body = header?.childForFieldName('consequence');
   if (region.hasError || region.children.length !== 1 || header?.type !== 'if_statement' || !body || body.type !== 'block' || header.children[header.children.length - 1] !== body) return false;
   const fresh = body.children;
-  if (fresh.length === 0 || fresh[0]!.startIndex !== firstKid.startIndex || fresh[0]!.startColumn !== column) return false;
+  if (fresh.length === 0 || fresh[0]!.startRow !== firstKid.startRow || fresh[0]!.startColumn !== column) return false;
+  // The new nodes' offsets are those of the new text.
+  tree.text = newText;
   // Nothing of the region may be left out of the block (text after its end on the region's lines).
-  if (!/^\s*$/.test(newText.slice(body.endIndex, regionEnd + delta))) return false;
-  const rowDelta = countNewlines(regionText, 0, regionText.length) - countNewlines(oldText, regionStart, regionEnd);
+  if (!/^\s*$/.test(newText.slice(body.endIndex, regionEnd + delta))) {
+    tree.text = oldText;
+    return false;
+  }
 
-  // Everything after the region moves: the block's later statements, then each enclosing node's
+  // The rows after the region move: the block's later statements, then each enclosing node's
   // later siblings, up to the top-level statements after this one.
   const after = kids.slice(last + 1);
-  if (delta !== 0 || rowDelta !== 0) {
-    for (const k of after) shift(k, delta, rowDelta);
+  if (rowDelta !== 0) {
+    for (const k of after) shift(k, rowDelta);
     for (let node: SyntaxNode = block; node.parent; node = node.parent) {
       const siblings = node.parent.children;
-      for (let i = node.indexInParent + 1; i < siblings.length; i++) shift(siblings[i]!, delta, rowDelta);
+      for (let i = node.indexInParent + 1; i < siblings.length; i++) shift(siblings[i]!, rowDelta);
     }
   }
   // The block and its ancestors are copied with their new children and ends: a node that ended
   // with the region ends where the new statements end, one that ended later moved with the text.
   const lastFresh = fresh[fresh.length - 1]!;
-  const oldBlockEnd = block.endIndex;
-  const endAt = (node: SyntaxNode, oldEnd: number) => {
-    if (last === n - 1 && oldEnd === oldBlockEnd) {
-      node.endIndex = lastFresh.endIndex;
+  const endAt = (node: SyntaxNode, ended: SyntaxNode) => {
+    if (endsWithBlock(ended)) {
       node.endRow = lastFresh.endRow;
       node.endColumn = lastFresh.endColumn;
     } else {
-      node.endIndex = oldEnd + delta;
-      node.endRow += rowDelta;
+      node.endRow = ended.endRow + rowDelta;
     }
   };
   let copy = cloneWith(block, [...kids.slice(0, first), ...fresh, ...after]);
-  endAt(copy, block.endIndex);
+  endAt(copy, block);
   let original = block;
   while (original.parent !== root) {
     const parent: SyntaxNode = original.parent!;
     const children = parent.children.slice();
     children[original.indexInParent] = copy;
     const parentCopy = cloneWith(parent, children);
-    endAt(parentCopy, parent.endIndex);
+    endAt(parentCopy, parent);
     copy = parentCopy;
     original = parent;
   }
   const top = root.children.slice();
   top[original.indexInParent] = copy;
+  const rootEnded = endsWithBlock(root);
   root.setChildren(top);
-  endAt(root, root.endIndex);
+  if (rootEnded) {
+    root.endRow = lastFresh.endRow;
+    root.endColumn = lastFresh.endColumn;
+  } else {
+    root.endRow += rowDelta;
+  }
   root.hasError = false;
-  tree.text = newText;
   return true;
 }
 
@@ -201,19 +207,16 @@ export function reparseRegion(tree: SyntaxTree, newText: string, start: number, 
     if (region.children.length === 0) return false;
     const rowDelta = countNewlines(regionText, 0, regionText.length) - countNewlines(oldText, regionStart, regionEnd);
     const after = kids.slice(last + 1);
-    if (delta !== 0 || rowDelta !== 0) for (const k of after) shift(k, delta, rowDelta);
+    if (rowDelta !== 0) for (const k of after) shift(k, rowDelta);
     root.setChildren([...kids.slice(0, first), ...region.children, ...after]);
     if (first === 0) {
-      root.startIndex = region.startIndex;
       root.startRow = region.startRow;
       root.startColumn = region.startColumn;
     }
     if (last === n - 1) {
-      root.endIndex = region.endIndex;
       root.endRow = region.endRow;
       root.endColumn = region.endColumn;
     } else {
-      root.endIndex += delta;
       root.endRow += rowDelta;
     }
     root.hasError = root.children.some((c) => c.hasError);

@@ -12,10 +12,29 @@ export interface Point {
   column: number;
 }
 
-/** The source text a tree was parsed from; shared by every node of the tree. */
+/**
+ * The source text a tree was parsed from; shared by every node of the tree. Nodes hold rows and
+ * columns, and offsets come from where each row starts: typing inside a line moves no node after
+ * it (a 3,066-line module has 44,000 of them after its middle).
+ */
 export class SyntaxTree {
   rootNode!: SyntaxNode;
-  constructor(public text: string) {}
+  private rows: number[] | undefined;
+  constructor(private current: string) {}
+
+  get text(): string {
+    return this.current;
+  }
+
+  set text(text: string) {
+    this.current = text;
+    this.rows = undefined;
+  }
+
+  /** The offset at which each row of `text` starts (rows end at \n, as tree-sitter counts them). */
+  get rowStarts(): number[] {
+    return (this.rows ??= rowStarts(this.current));
+  }
 }
 
 let nextId = 1;
@@ -40,13 +59,19 @@ export class SyntaxNode {
     readonly type: string,
     readonly isNamed: boolean,
     readonly isMissing: boolean,
-    public startIndex: number,
-    public endIndex: number,
     public startRow: number,
     public startColumn: number,
     public endRow: number,
     public endColumn: number,
   ) {}
+
+  get startIndex(): number {
+    return this.tree.rowStarts[this.startRow]! + this.startColumn;
+  }
+
+  get endIndex(): number {
+    return this.tree.rowStarts[this.endRow]! + this.endColumn;
+  }
 
   /** Replaces the children (a region reparse); module-level children carry no field names. */
   setChildren(children: SyntaxNode[]): void {
@@ -60,7 +85,8 @@ export class SyntaxNode {
   }
 
   get text(): string {
-    return this.tree.text.slice(this.startIndex, this.endIndex);
+    const rows = this.tree.rowStarts;
+    return this.tree.text.slice(rows[this.startRow]! + this.startColumn, rows[this.endRow]! + this.endColumn);
   }
 
   get startPosition(): Point {
@@ -454,7 +480,7 @@ function walk(tree: Tree, text: string, into: SyntaxTree, offset: number, rowOff
     const missing = start === end && cursor.isMissing();
     const sr = rowOf(starts, start);
     const er = end === start ? sr : rowOf(starts, end);
-    const node = new SyntaxNode(into, type, typeId === 65535 || (t.named[typeId] ?? false), missing, start + offset, end + offset, sr + rowOffset, start - starts[sr]!, er + rowOffset, end - starts[er]!);
+    const node = new SyntaxNode(into, type, typeId === 65535 || (t.named[typeId] ?? false), missing, sr + rowOffset, start - starts[sr]!, er + rowOffset, end - starts[er]!);
     node.hasError = missing || type === 'ERROR';
     return node;
   };
@@ -591,7 +617,7 @@ export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTre
     const typeId = w[at]!;
     const flags = w[at + 1]!;
     const type = typeId === 65535 ? 'ERROR' : (t.types[typeId] ?? 'ERROR');
-    const node = new SyntaxNode(into, type, (flags & 2) !== 0, (flags & 1) !== 0, w[at + 2]!, w[at + 3]!, w[at + 4]!, w[at + 5]!, w[at + 6]!, w[at + 7]!);
+    const node = new SyntaxNode(into, type, (flags & 2) !== 0, (flags & 1) !== 0, w[at + 4]!, w[at + 5]!, w[at + 6]!, w[at + 7]!);
     node.hasError = (flags & 4) !== 0;
     const n = w[at + 9]!;
     if (n > 0) node.children = new Array<SyntaxNode>(n);
