@@ -159,7 +159,7 @@ export function prependEntries(file: string, container: SyntaxNode, entries: str
 /** Edits removing one element (and its comma) from a list/tuple/dict literal. */
 export function removeElement(file: string, container: SyntaxNode, element: SyntaxNode): TextEdit[] {
   const items = elements(container);
-  const index = items.findIndex((i) => i.id === element.id);
+  const index = items.findIndex((i) => i === element);
   if (index < 0) return [];
   const root = container.tree.rootNode;
   const next = element.nextSibling;

@@ -353,7 +353,7 @@ export function insertListItems(file: string, root: SyntaxNode, list: SyntaxNode
 /** Edits removing one element of a container literal (its whole line when it has one to itself). */
 export function removeElement(file: string, root: SyntaxNode, container: SyntaxNode, element: SyntaxNode): TextEdit[] {
   const els = elementsOf(container);
-  const index = els.findIndex((e) => e.id === element.id);
+  const index = els.findIndex((e) => e === element);
   if (index < 0) return [];
   const comma = element.nextSibling?.type === ',' ? element.nextSibling : undefined;
   const tail = comma ?? element;

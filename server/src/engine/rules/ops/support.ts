@@ -259,7 +259,7 @@ export function underDebugOnly(node: SyntaxNode): boolean {
   let cur: SyntaxNode | null = node;
   while (cur?.parent) {
     const parent: SyntaxNode = cur.parent;
-    if (parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === cur.id) {
+    if (parent.type === 'if_statement' && parent.childForFieldName('consequence') === cur) {
       const cond = parent.childForFieldName('condition')?.text.replace(/\s+/g, ' ');
       if (cond === 'DEBUG' || cond === 'settings.DEBUG') return true;
     }

@@ -39,7 +39,7 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "OPT
       // Rewrite the value only where it is written inside the engine's own literal.
       const at = lit.nodeOf(autoescape);
       const parent = at?.node.parent;
-      const inPair = !!at && parent?.type === 'pair' && parent.childForFieldName('value')?.id === at.node.id && isInside(autoescape.src, engine.src);
+      const inPair = !!at && parent?.type === 'pair' && parent.childForFieldName('value') === at.node && isInside(autoescape.src, engine.src);
       const fixes = autoescape.env
         ? lit.replaceFallback(autoescape, 'True', 'Escape by default when the variable is unset')
         : inPair && at
