@@ -1,11 +1,14 @@
 // Code actions from our diagnostics: each engine fix as a quick fix (the first safe one preferred),
 // then "Disable <ID> for this line" and "Disable <ID> for this file". Nothing is recomputed: the
 // fixes come from `Diagnostic.data`, the suppression edits from the document's current text.
-import { type CodeAction, CodeActionKind, CreateFile, type Diagnostic, type TextEdit as LspTextEdit, TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { disableFileEdit, disableLineEdit } from '../engine/fixes/suppressionEdits';
 import type { TextEdit } from '../engine/types';
 import { SOURCE } from '../protocol';
 import { diagnosticData } from './diagnostics';
+
+// Required, not imported: see server.ts.
+const { CodeActionKind, CreateFile, TextDocumentEdit } = require('vscode-languageserver') as typeof import('vscode-languageserver');
 
 export interface EditContext {
   uriOf(path: string): string;

@@ -1,9 +1,12 @@
 // Engine findings → LSP diagnostics. The fixes travel in `data`, so code actions only read them.
-import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../engine/types';
 import { type DiagnosticData, SOURCE, ruleDocsUrl } from '../protocol';
 
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+// Required, not imported: see server.ts.
+const { DiagnosticSeverity } = require('vscode-languageserver') as typeof import('vscode-languageserver');
+
+const SEVERITY: Record<Severity, NonNullable<Diagnostic['severity']>> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
   information: DiagnosticSeverity.Information,

@@ -10,10 +10,18 @@
 // No tree-sitter Dockerfile grammar ships on npm, and `tree-sitter-cli` downloads a binary at
 // install, which fails offline (issue 5).
 import { basename, dirname, join, posix } from 'node:path';
-import { DockerfileParser, type Dockerfile, type Flag, type From, type Instruction, type JSONInstruction } from 'dockerfile-ast';
+import type { Dockerfile, Flag, From, Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { Range } from '../types';
 import type { FileSystem } from '../workspace';
 import { type SimpleCommand, shellScriptArg, splitCommands } from './shell';
+
+// The parser and the LSP types it brings are loaded on the first Dockerfile, not at start-up
+// (about 3 ms of the server's start, before the settings diagnostics).
+let parser: typeof import('dockerfile-ast').DockerfileParser | undefined;
+function dockerfileParser(): typeof import('dockerfile-ast').DockerfileParser {
+  parser ??= (require('dockerfile-ast') as typeof import('dockerfile-ast')).DockerfileParser;
+  return parser;
+}
 
 export interface Stage {
   index: number;
@@ -73,7 +81,7 @@ export class DockerfileModel {
     projectFiles: string[],
     hadolintIgnored: Set<string>,
   ) {
-    this.df = DockerfileParser.parse(text);
+    this.df = dockerfileParser().parse(text);
     this.lines = text.split(/\r?\n/);
     this.ignoredEverywhere = hadolintIgnored;
     let current: Stage | undefined;
