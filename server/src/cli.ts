@@ -144,7 +144,7 @@ async function run(argv: string[]): Promise<number> {
   const stats = { filesDiscovered: 0, filesParsed: 0, parsedByWorker: 0, waitedForWorkerMs: 0, codeCache: codeCacheHook()?.state ?? 'not used' };
   for (const p of args.paths) {
     const root = isAbsolute(p) ? p : resolve(cwd, p);
-    const analyzer = await Analyzer.create(root, args.options);
+    const analyzer = await Analyzer.create(root, { ...args.options, oneShot: true });
     try {
       if (args.options.settingsOverride && analyzer.projects().every((proj) => !proj.production)) {
         throw new UsageError(`--settings ${args.options.settingsOverride}: no such settings module or file under ${p}`);
@@ -193,7 +193,7 @@ async function runChecklist(args: CliArgs, cwd: string): Promise<number> {
   const texts: string[] = [];
   for (const p of args.paths) {
     const root = isAbsolute(p) ? p : resolve(cwd, p);
-    const analyzer = await Analyzer.create(root, args.options);
+    const analyzer = await Analyzer.create(root, { ...args.options, oneShot: true });
     try {
       const result = analyzer.analyze();
       if (result.projects.length === 0) throw new UsageError(`no Django project under ${p} (no manage.py or settings module)`);

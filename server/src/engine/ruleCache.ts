@@ -130,6 +130,11 @@ export class RuleResultCache {
     this.epoch++;
   }
 
+  /** Drops the entries whose key starts with `prefix` (a project's, when a one-shot analysis is done with it). */
+  forget(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
   private version(path: string): number {
     return this.versions.get(path) ?? 0;
   }

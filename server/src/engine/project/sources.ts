@@ -36,9 +36,22 @@ export class PythonSources {
     return file;
   }
 
-  /** Number of files currently parsed (for --stats and benchmarks). */
+  /** Every file parsed so far, released or not (for --stats and benchmarks). */
+  private everParsed = new Set<string>();
+
+  /** Number of files parsed (for --stats and benchmarks), counting released ones once. */
   get parsedCount(): number {
-    return this.files.size;
+    for (const path of this.files.keys()) this.everParsed.add(path);
+    return this.everParsed.size;
+  }
+
+  /**
+   * Drops the parsed trees (a one-shot analysis is done with a project's modules); nothing
+   * changed, so the generation stays. The next `get` parses a file again.
+   */
+  release(): void {
+    for (const path of this.files.keys()) this.everParsed.add(path);
+    this.files.clear();
   }
 
   has(path: string): boolean {
