@@ -277,7 +277,7 @@ export class Analyzer {
   /** What a one-shot analysis no longer needs of a project: its trees, module and rule caches. */
   private release(project: DjangoProject): void {
     this.sources.release();
-    this.hosts.delete(project.root);
+    for (const key of this.hosts.keys()) if (key.startsWith(`${project.root}\0`)) this.hosts.delete(key);
     this.keptByProject.delete(project.root);
     this.ruleCache.forget(`${project.root}\0`);
   }
@@ -357,7 +357,7 @@ export class Analyzer {
     // The rule, the editor (its fixes) and the report (anchors, silenced checks) all read the
     // profile through this view, so each rule's entry names the settings it depends on.
     const recorded = recordingProfile(profile, deps);
-    const edit = new SettingsEditor(recorded, recorder.sources);
+    const edit = new SettingsEditor(recorded, recorder.sources, this.hostFor(profile.project));
     for (const rule of RULES) {
       if (rule.family !== 'settings' || !this.ruleEnabled(rule)) continue;
       const key = `settings\0${profile.project.root}\0${profile.module.path}\0${rule.id}`;
@@ -442,7 +442,7 @@ export class Analyzer {
       const ctx: ProjectContext = {
         project,
         profile: recordedProfile,
-        edit: profile ? new SettingsEditor(profile, sources) : undefined,
+        edit: profile ? new SettingsEditor(profile, sources, this.hostFor(project)) : undefined,
         files,
         fs,
         sources,

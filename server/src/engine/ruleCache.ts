@@ -192,12 +192,17 @@ export class RuleResultCache {
     if (!e || e.epoch !== this.epoch) return undefined;
     for (const [name, fp] of e.settings) if (this.settingFingerprint(profile, name) !== fp) return undefined;
     if (e.seen < this.dropped) return undefined;
-    const checked = new Set<string>();
-    for (let i = e.seen - this.dropped; i < this.changes.length; i++) {
+    // Usually one change since the entry was last checked (the keystroke): no set of checked paths then.
+    const from = e.seen - this.dropped;
+    let checked: Set<string> | undefined;
+    for (let i = from; i < this.changes.length; i++) {
       const path = this.changes[i]!;
       if (e.files.has(path)) return undefined;
-      if (checked.has(path)) continue;
-      checked.add(path);
+      if (i > from) {
+        checked ??= new Set([this.changes[from]!]);
+        if (checked.has(path)) continue;
+        checked.add(path);
+      }
       for (const f of e.facts.get(path) ?? []) if (f.recompute() !== f.value) return undefined;
     }
     e.seen = this.dropped + this.changes.length;

@@ -11,6 +11,7 @@ import type { Location, TextEdit } from '../types';
 export type Quote = '"' | "'";
 
 import { nodeLocation } from '../parsing/locations';
+import { lineAt } from '../parsing/lines';
 
 export const locOf = nodeLocation;
 
@@ -64,7 +65,20 @@ export function findPair(dict: SyntaxNode, key: string): PairNode | undefined {
 }
 
 /** The quote style of a container's string keys/items, else of the file, else double. */
+/** A module's quote style, while its text is the same (fixes ask on every analysis). */
+const moduleQuotes = new WeakMap<SyntaxNode, { text: string; quote: Quote }>();
+
 export function quoteOf(n: SyntaxNode): Quote {
+  if (n.parent) return quoteIn(n);
+  const text = n.tree.text;
+  const known = moduleQuotes.get(n);
+  if (known?.text === text) return known.quote;
+  const quote = quoteIn(n);
+  moduleQuotes.set(n, { text, quote });
+  return quote;
+}
+
+function quoteIn(n: SyntaxNode): Quote {
   const strings = n.descendantsOfType('string_start').filter((s): s is SyntaxNode => !!s);
   const pick = (list: SyntaxNode[]): Quote | undefined => {
     let single = 0;
@@ -85,7 +99,7 @@ export function requote(text: string, quote: Quote): string {
 }
 
 function lineIndent(root: SyntaxNode, row: number): string {
-  const line = root.tree.rootNode.text.split('\n')[row] ?? '';
+  const line = lineAt(root.tree.rootNode.text, row) ?? '';
   return /^[ \t]*/.exec(line)![0];
 }
 

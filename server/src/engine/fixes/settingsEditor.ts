@@ -6,6 +6,7 @@ import { normalizeDistName } from '../project/model';
 import { ProjectModuleHost, type PythonSources } from '../project/sources';
 import type { Setting, SettingsProfile } from '../settings/profile';
 import type { Fix, Location, TextEdit } from '../types';
+import { lineAt, textBetween } from '../parsing/lines';
 
 export type EnvIdiom = 'environ' | 'decouple' | 'os';
 
@@ -16,6 +17,11 @@ export class SettingsEditor {
   constructor(
     readonly profile: SettingsProfile,
     private readonly sources: PythonSources,
+    /**
+     * The analyzer's import resolution for the project, which keeps its answers until files are
+     * created or deleted (a fix resolves each installed app on every analysis); a fresh one if none.
+     */
+    private readonly host?: ProjectModuleHost,
   ) {}
 
   private get prodPath(): string {
@@ -29,13 +35,7 @@ export class SettingsEditor {
   /** Source text of a location (single or multi-line). */
   textAt(loc: Location): string | undefined {
     const file = this.sources.get(loc.file);
-    if (!file) return undefined;
-    const lines = file.text.split('\n');
-    if (loc.range.start.line === loc.range.end.line) return lines[loc.range.start.line]?.slice(loc.range.start.character, loc.range.end.character);
-    const parts = lines.slice(loc.range.start.line, loc.range.end.line + 1);
-    parts[0] = parts[0]!.slice(loc.range.start.character);
-    parts[parts.length - 1] = parts[parts.length - 1]!.slice(0, loc.range.end.character);
-    return parts.join('\n');
+    return file && textBetween(file.text, loc.range.start, loc.range.end);
   }
 
   textOf(path: string): string | undefined {
@@ -43,7 +43,8 @@ export class SettingsEditor {
   }
 
   lineText(path: string, line: number): string | undefined {
-    return this.sources.get(path)?.text.split('\n')[line];
+    const text = this.sources.get(path)?.text;
+    return text === undefined ? undefined : lineAt(text, line);
   }
 
   get fileSystem() {
@@ -61,7 +62,7 @@ export class SettingsEditor {
    * of a missing submodule in an existing package).
    */
   resolveModuleFile(moduleName: string): string | undefined | 'missing' {
-    const host = new ProjectModuleHost(this.sources, this.profile.project.importRoots);
+    const host = this.host ?? new ProjectModuleHost(this.sources, this.profile.project.importRoots);
     const info = this.sources.moduleInfo(this.prodPath);
     const from = { path: this.prodPath, moduleName: info.moduleName, isPackage: info.isPackage };
     const t = host.resolveModule(from, 0, moduleName);

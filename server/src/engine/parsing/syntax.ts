@@ -6,6 +6,7 @@
 // then deleted: no tree outlives its parse in wasm memory, and every later read is a field access.
 import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 import { runtimeModule } from './grammars';
+import { rowStarts } from './lines';
 
 export interface Point {
   row: number;
@@ -322,17 +323,6 @@ function tablesOf(language: Language): LanguageTables {
     tables.set(language, t);
   }
   return t;
-}
-
-/** Offsets of the start of each line, counting rows as tree-sitter does (by "\n" only). */
-function rowStarts(text: string): number[] {
-  const starts = [0];
-  let i = text.indexOf('\n');
-  while (i >= 0) {
-    starts.push(i + 1);
-    i = text.indexOf('\n', i + 1);
-  }
-  return starts;
 }
 
 function rowOf(starts: number[], offset: number): number {

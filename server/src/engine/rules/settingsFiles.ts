@@ -21,23 +21,36 @@ export interface SettingsFile {
 }
 
 export function settingsFiles(ctx: ProjectContext): SettingsFile[] {
-  return ctx.shared('settings-files', () => {
-    const modules = new Map<string, SettingsModule>();
-    const production = new Set(ctx.profile?.filesRead ?? []);
-    for (const m of ctx.project.settingsModules) {
-      // A module the production settings import (Mailman's `try: from settings_local import *`) is
-      // production configuration, whatever its name says: what it hard-codes is what production runs.
-      const reached = production.has(m.path) && m.path !== ctx.profile?.module.path && isDevRole(m.role);
-      modules.set(m.path, reached ? { ...m, role: 'production', roleReason: `imported by the production settings (${m.roleReason})` } : m);
-    }
-    for (const path of ctx.profile?.filesRead ?? []) {
-      if (modules.has(path)) continue;
-      const { moduleName } = moduleNameOf(ctx.fs, path);
-      // Imported helpers take the role of the production settings unless their name says otherwise.
-      modules.set(path, { path, moduleName, role: roleFromName(moduleName) ?? 'production', roleReason: 'imported by the production settings' });
-    }
-    return [...modules.values()].map((module) => lazySettingsFile(ctx, module));
-  });
+  return ctx.shared('settings-files', () => settingsModules(ctx).map((module) => lazySettingsFile(ctx, module)));
+}
+
+/**
+ * The modules of `settingsFiles`, kept across analyses: they change with the project model and the
+ * files the production settings read, not with a keystroke inside one of them (naming each
+ * imported helper looks for package files on disk).
+ */
+function settingsModules(ctx: ProjectContext): SettingsModule[] {
+  return ctx.shared(
+    'settings-files.modules',
+    () => {
+      const modules = new Map<string, SettingsModule>();
+      const production = new Set(ctx.profile?.filesRead ?? []);
+      for (const m of ctx.project.settingsModules) {
+        // A module the production settings import (Mailman's `try: from settings_local import *`) is
+        // production configuration, whatever its name says: what it hard-codes is what production runs.
+        const reached = production.has(m.path) && m.path !== ctx.profile?.module.path && isDevRole(m.role);
+        modules.set(m.path, reached ? { ...m, role: 'production', roleReason: `imported by the production settings (${m.roleReason})` } : m);
+      }
+      for (const path of ctx.profile?.filesRead ?? []) {
+        if (modules.has(path)) continue;
+        const { moduleName } = moduleNameOf(ctx.fs, path);
+        // Imported helpers take the role of the production settings unless their name says otherwise.
+        modules.set(path, { path, moduleName, role: roleFromName(moduleName) ?? 'production', roleReason: 'imported by the production settings' });
+      }
+      return [...modules.values()];
+    },
+    { persist: true },
+  );
 }
 
 function lazySettingsFile(ctx: ProjectContext, module: SettingsModule): SettingsFile {

@@ -4,6 +4,7 @@
 import type { SyntaxNode } from '../parsing/syntax';
 import type { TextEdit } from '../types';
 import { lineIndent, named, nodeRange, stringValue, unparen } from './py';
+import { lineAt } from '../parsing/lines';
 
 /** The dictionary node exactly covering a location (a settings binding's right-hand side). */
 export function dictAt(root: SyntaxNode, range: { start: { line: number; character: number }; end: { line: number; character: number } }): SyntaxNode | undefined {
@@ -36,7 +37,7 @@ export function dictInsertEdits(file: string, text: string, dict: SyntaxNode, en
     const edits: TextEdit[] = [];
     if (last && !hasTrailingComma) edits.push({ file, range: { start: nodeRange(last).end, end: nodeRange(last).end }, newText: ',' });
     const indent = last ? lineIndent(text, last.startPosition.row) : lineIndent(text, dict.startPosition.row) + '    ';
-    const closeAlone = (text.split('\n')[close.startPosition.row] ?? '').slice(0, close.startPosition.column).trim() === '';
+    const closeAlone = (lineAt(text, close.startPosition.row) ?? '').slice(0, close.startPosition.column).trim() === '';
     if (closeAlone) {
       const at = { line: close.startPosition.row, character: 0 };
       edits.push({ file, range: { start: at, end: at }, newText: `${indent}${entry},\n` });

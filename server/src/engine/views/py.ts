@@ -3,6 +3,7 @@
 // (whole-line deletions, insertions at a statement's indentation).
 import type { SyntaxNode } from '../parsing/syntax';
 import type { Location, Range, TextEdit } from '../types';
+import { lineAt } from '../parsing/lines';
 
 export function nodeRange(node: SyntaxNode): Range {
   return {
@@ -160,7 +161,7 @@ export function snakeCase(name: string): string {
 
 /** The indentation (spaces/tabs) of the line a node starts on. */
 export function lineIndent(text: string, line: number): string {
-  const l = text.split('\n')[line] ?? '';
+  const l = lineAt(text, line) ?? '';
   return /^[ \t]*/.exec(l)![0];
 }
 
@@ -187,7 +188,7 @@ export function deleteLinesEdit(file: string, text: string, node: SyntaxNode): T
   if (last >= lineCount(text)) {
     // Last line of the file without a trailing newline: delete from the previous line's end.
     const startLine = Math.max(0, node.startPosition.row - 1);
-    const startChar = node.startPosition.row === 0 ? 0 : (text.split('\n')[startLine] ?? '').length;
+    const startChar = node.startPosition.row === 0 ? 0 : (lineAt(text, startLine) ?? '').length;
     return { file, range: { start: { line: startLine, character: startChar }, end: endOfText(text) }, newText: '' };
   }
   return { file, range: { start: { line: node.startPosition.row, character: 0 }, end: { line: last, character: 0 } }, newText: '' };

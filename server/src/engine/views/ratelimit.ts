@@ -35,7 +35,21 @@ export function categoryOf(words: string): AuthCategory | undefined {
 }
 
 /** The auth category of a view from its name, its routes, or a library auth base class. */
+/**
+ * Categories already worked out, per index and view: the rate-limit rules ask on every analysis
+ * (each keystroke in a settings module their fixes edit), and a kept index keeps its views.
+ */
+const categories = new WeakMap<ViewIndex, Map<View, AuthCategory | null>>();
+
 export function viewCategory(index: ViewIndex, view: View): AuthCategory | undefined {
+  let byView = categories.get(index);
+  if (!byView) categories.set(index, (byView = new Map()));
+  let category = byView.get(view);
+  if (category === undefined) byView.set(view, (category = categoryOfView(index, view) ?? null));
+  return category ?? undefined;
+}
+
+function categoryOfView(index: ViewIndex, view: View): AuthCategory | undefined {
   const byName = categoryOf(snakeCase(view.name));
   if (byName) return byName;
   if (view.kind === 'class') {

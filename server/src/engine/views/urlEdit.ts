@@ -4,6 +4,7 @@ import type { TextEdit } from '../types';
 import { listInsertEdits } from './dictEdit';
 import type { PyModule } from './imports';
 import { endOfText, lineIndent, named, unparen } from './py';
+import { lineAt } from '../parsing/lines';
 
 /** The first module-level `urlpatterns = [...]` and its list. */
 export function urlpatternsList(mod: PyModule): { stmt: SyntaxNode; list: SyntaxNode } | undefined {
@@ -49,7 +50,7 @@ export function wrapStatementInDebugEdit(mod: PyModule, stmt: SyntaxNode, settin
   const body = lines.map((l) => (l.trim() === '' ? l : '    ' + l)).join('\n');
   return {
     file: mod.path,
-    range: { start: { line: stmt.startPosition.row, character: 0 }, end: { line: stmt.endPosition.row, character: (mod.text.split('\n')[stmt.endPosition.row] ?? '').length } },
+    range: { start: { line: stmt.startPosition.row, character: 0 }, end: { line: stmt.endPosition.row, character: (lineAt(mod.text, stmt.endPosition.row) ?? '').length } },
     newText: `${indent}if ${settingsExpr}.DEBUG:\n${body}`,
   };
 }

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { ProjectRule } from '../types';
+import { lineAt } from '../../parsing/lines';
 
 export const rule: ProjectRule = {
   id: 'DJ-ENV-008',
@@ -29,7 +30,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
       const m = project.settingsModules.find((s) => s.path === e.path);
       if (!m || (m.role !== 'dev' && m.role !== 'test')) continue;
       const text = ctx.fs.readFile(e.file) ?? '';
-      const line = text.split('\n')[e.line] ?? '';
+      const line = lineAt(text, e.line) ?? '';
       const col = line.indexOf(e.moduleName);
       const range = { start: { line: e.line, character: Math.max(0, col) }, end: { line: e.line, character: col >= 0 ? col + e.moduleName.length : line.length } };
       const replacement = prodModule && prodModule.path !== m.path ? prodModule.moduleName : undefined;

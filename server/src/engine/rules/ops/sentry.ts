@@ -37,19 +37,39 @@ export function sentryInits(ctx: OpsContext): SentryInit[] {
   return ctx.shared('ops:sentry-inits', () => findInits(ctx));
 }
 
+/** Files that may call `sentry_sdk.init`: kept across analyses, they change with what the files mention. */
+function candidateFiles(ctx: OpsContext): string[] {
+  return ctx.shared(
+    'ops:sentry-files',
+    () => ctx.files.filter((file) => file.endsWith('.py') && !TEST_PATH.test(file) && (!prefilters.enabled || ctx.mentions(file, /sentry_sdk/))),
+    { persist: true },
+  );
+}
+
+const TEST_PATH = /(^|\/)(tests?|test_[^/]*\.py|[^/]*_tests?\.py|conftest\.py)(\/|$)/;
+
+/** The init calls of a module that are not under `if DEBUG:`, while its text is the same. */
+const callsByModule = new WeakMap<SyntaxNode, { text: string; calls: SyntaxNode[] }>();
+
+function initCalls(root: SyntaxNode): SyntaxNode[] {
+  const text = root.tree.text;
+  const known = callsByModule.get(root);
+  if (known?.text === text) return known.calls;
+  const names = initNames(root);
+  const calls = callsIn(root, (c) => names.has(c)).filter((call) => !underDebugOnly(call));
+  callsByModule.set(root, { text, calls });
+  return calls;
+}
+
 function findInits(ctx: OpsContext): SentryInit[] {
   const devModules = new Set(ctx.project.settingsModules.filter((m) => m.role === 'dev' || m.role === 'test').map((m) => m.path));
   const settingsFiles = new Set(ctx.profile.filesRead);
   const out: SentryInit[] = [];
-  for (const file of ctx.files) {
-    if (!file.endsWith('.py') || devModules.has(file) || /(^|\/)(tests?|test_[^/]*\.py|[^/]*_tests?\.py|conftest\.py)(\/|$)/.test(file)) continue;
-    if (prefilters.enabled && !ctx.mentions(file, /sentry_sdk/)) continue;
+  for (const file of candidateFiles(ctx)) {
+    if (devModules.has(file)) continue;
     const parsed = ctx.sources.get(file);
     if (!parsed) continue;
-    const names = initNames(parsed.root);
-    for (const call of callsIn(parsed.root, (c) => names.has(c))) {
-      if (!underDebugOnly(call)) out.push({ file, call, inSettings: settingsFiles.has(file) });
-    }
+    for (const call of initCalls(parsed.root)) out.push({ file, call, inSettings: settingsFiles.has(file) });
   }
   return out;
 }

@@ -43,8 +43,8 @@ export interface OpsContext extends SettingsContext {
   requires(name: string): boolean;
   /** Evaluate an expression of a workspace file against that file's module namespace. */
   evaluate(file: string, node: SyntaxNode): Value;
-  /** A value computed once per analysis and shared by the rules (ProjectContext.shared). */
-  shared<T>(key: string, compute: () => T): T;
+  /** A value computed once per analysis and shared by the rules (ProjectContext.shared, `persist` included). */
+  shared<T>(key: string, compute: () => T, options?: { persist?: boolean }): T;
   /** Does the file's text match `re`? (ProjectContext.mentions) */
   mentions(file: string, re: RegExp): boolean;
 }
@@ -88,7 +88,7 @@ export function opsContext(pctx: ProjectContext): OpsContext | undefined {
     },
     requirement: (name, version) => addRequirementEdits(pctx.fs, pctx.project, name, version),
     requires: (name) => pctx.project.requirementNames.has(normalizeDistName(name)),
-    shared: (key, compute) => pctx.shared(key, compute),
+    shared: (key, compute, options) => pctx.shared(key, compute, options),
     mentions: (file, re) => pctx.mentions(file, re),
     evaluate(file, node) {
       let scope = scopes.get(file);

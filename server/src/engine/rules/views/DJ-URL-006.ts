@@ -5,6 +5,7 @@ import { deleteLinesEdit, insertLinesAfter, lineIndent, nodeRange, ownsLines, re
 import { wrapStatementInDebugEdit } from '../../views/urlEdit';
 import type { Fix, TextEdit } from '../../types';
 import type { ProjectRule } from '../types';
+import { lineAt } from '../../parsing/lines';
 
 const SERVE = /^django\.(views\.static|contrib\.staticfiles\.views)\.serve$/;
 
@@ -44,9 +45,9 @@ function serveFix(p: UrlPattern): Fix | undefined {
     edits.push(wrapStatementInDebugEdit(mod, stmt, settings.expr));
   } else {
     const text = mod.text;
-    const line = text.split('\n')[p.node.endPosition.row] ?? '';
+    const line = lineAt(text, p.node.endPosition.row) ?? '';
     const after = line.slice(p.node.endPosition.column);
-    if (ownsLines(text, p.node) || (/^\s*,\s*(#.*)?$/.test(after) && /^\s*$/.test((text.split('\n')[p.node.startPosition.row] ?? '').slice(0, p.node.startPosition.column)))) {
+    if (ownsLines(text, p.node) || (/^\s*,\s*(#.*)?$/.test(after) && /^\s*$/.test((lineAt(text, p.node.startPosition.row) ?? '').slice(0, p.node.startPosition.column)))) {
       edits.push(deleteLinesEdit(mod.path, text, p.node));
     } else edits.push(removeListElementEdit(mod.path, list, p.node));
     const indent = lineIndent(text, stmt.startPosition.row);
