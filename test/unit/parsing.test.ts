@@ -207,6 +207,52 @@ test('an edit inside a function reparses only the statements around it', async (
   pool.dispose();
 });
 
+test('typing after the last statement of a module parses the new lines alone, and what continues that statement does not', async () => {
+  const pool = await ParserPool.create(['python']);
+  const body = Array.from({ length: 200 }, (_, i) => `    SETTING_${i} = values.get("S${i}", ${i})`).join('\n');
+  const endings = [
+    `def update(values):\n${body}\n    return locals()\n`,
+    `if DEBUG:\n${body}\n`,
+    `try:\n${body}\nexcept ImportError:\n    pass\n\n\n`,
+    `class Settings:\n${body}\n    # trailing comment\n`,
+    `X = [\n    1,\n]\nY = 2 \\\n    + 3\n`,
+  ];
+  // Typed one character at a time at the end, then deleted the same way: each step is compared
+  // with a full parse. Lines that continue the statement before (indented, a clause, a decorator)
+  // must come out inside it, as a full parse has them.
+  const typed = ['#', 'x', 'X = 1', '\n\n# note', '    y = 2', 'else:\n    z = 3', 'except ValueError:\n    pass', 'finally:\n    pass', '@dec', '@dec\ndef g(): pass', '(', ')', '    # c', '\\', 'elif x:\n    pass', ';'];
+  let small = 0;
+  let steps = 0;
+  let long = 0;
+  for (const initial of endings) {
+    for (const line of typed) {
+      let text = initial;
+      const file = new ParsedFile('/x.py', text, pool.parse('python', text), 1);
+      const internals = pool as unknown as { parseInto: (lang: unknown, t: string, ...rest: unknown[]) => SyntaxNode };
+      const parseInto = internals.parseInto.bind(pool);
+      internals.parseInto = (lang, t, ...rest) => {
+        if (t.length < 100 && initial.length > 1000) small++;
+        return parseInto(lang, t, ...rest);
+      };
+      const edit = (at: number, remove: number, insert: string) => {
+        pool.update('python', file, [{ range: { start: positionOf(text, at), end: positionOf(text, at + remove) }, text: insert }]);
+        text = text.slice(0, at) + insert + text.slice(at + remove);
+        steps++;
+        if (initial.length > 1000) long++;
+        assert.equal(dump(file.tree.rootNode), dump(pool.parse('python', text).rootNode), `${JSON.stringify(initial.slice(-40))} + ${JSON.stringify(text.slice(initial.length))}`);
+      };
+      const base = text.length;
+      for (const ch of line) edit(text.length, 0, ch);
+      while (text.length > base) edit(text.length - 1, 1, '');
+      internals.parseInto = parseInto;
+    }
+  }
+  // In the modules that end with a long statement, most steps parse only the lines after it (the
+  // comparisons would pass, slowly, without that).
+  assert.ok(small > long * 0.6, `${small} of ${long} steps parsed a short region`);
+  pool.dispose();
+});
+
 /** Every Python file under test/fixtures. */
 function pythonFixtures(): string[] {
   const files: string[] = [];

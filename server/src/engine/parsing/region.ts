@@ -161,12 +161,53 @@ function reparseInBlock(tree: SyntaxTree, newText: string, start: number, oldEnd
 }
 
 /**
+ * An edit on the lines after a module's last complete statement (typing at the end of a module):
+ * the lines from the edit's to the end are parsed on their own, without that statement, which the
+ * general way takes in as a neighbour (LAVA's settings end with a 270-line function: it was parsed
+ * again on every keystroke after it). This holds when the lines start complete module-level
+ * statements. What would continue the statement before them instead (an indented line, an `else:`
+ * or `except:` clause, a decorator without its definition) does not parse on its own, so an error,
+ * or a first statement not at column 0, leaves the edit to the general way; so does anything but
+ * blank lines between that statement and the edit's line, or an error before.
+ */
+function reparseTail(tree: SyntaxTree, newText: string, start: number, parse: RegionParser): boolean {
+  const root = tree.rootNode;
+  // A module that error recovery turned into one ERROR node has no complete statements to keep.
+  if (root.type !== 'module') return false;
+  const kids = root.children;
+  const from = lineStart(newText, start);
+  let p = kids.length - 1;
+  while (p >= 0 && kids[p]!.endIndex >= from) p--;
+  if (p < 0) return false;
+  for (let k = 0; k <= p; k++) if (kids[k]!.hasError) return false;
+  const oldText = tree.text;
+  const before = kids[p]!;
+  // Between the statement and the edit's line only blank lines (comments are statements of their
+  // own here; a backslash continuing the statement onto the edit's line is ruled out too).
+  if (!/^[ \t\f]*(\r?\n[ \t\f]*)*\r?\n$/.test(oldText.slice(before.endIndex, from))) return false;
+  const rowOffset = before.endRow + countNewlines(oldText, before.endIndex, from);
+  const regionText = newText.slice(from);
+  const region = parse(regionText, from, rowOffset);
+  if (region.hasError || (region.children.length > 0 && region.children[0]!.startColumn !== 0)) return false;
+  // A backslash before the first statement continues the line before the region (a full parse
+  // takes it into that statement's line): not a region of its own.
+  if (/^\s*\\/.test(regionText)) return false;
+  root.setChildren([...kids.slice(0, p + 1), ...region.children]);
+  root.endRow = region.endRow;
+  root.endColumn = region.endColumn;
+  root.hasError = false;
+  tree.text = newText;
+  return true;
+}
+
+/**
  * Brings `tree` (parsed from `tree.text`) up to `newText`, which replaced [start, oldEnd) of the old
  * text with text ending at `newEnd`. Returns false when the edit cannot be confined to whole
  * top-level statements; the caller then parses the whole file.
  */
 export function reparseRegion(tree: SyntaxTree, newText: string, start: number, oldEnd: number, newEnd: number, parse: RegionParser): boolean {
   if (reparseInBlock(tree, newText, start, oldEnd, newEnd, parse)) return true;
+  if (reparseTail(tree, newText, start, parse)) return true;
   const root = tree.rootNode;
   const kids = root.children;
   const n = kids.length;
