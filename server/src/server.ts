@@ -445,15 +445,37 @@ export class DjangoReadinessServer {
     folder.current = this.diagnosticsOf(result.findings);
   }
 
+  /**
+   * Diagnostics made per finding object, with what they were made from: a rule whose findings the
+   * analyzer reused hands back the same objects, and its diagnostics (and their JSON, which
+   * `publish` compares) are reused while the documents their fixes edit keep their versions.
+   */
+  private readonly madeDiagnostics = new WeakMap<Finding, { stamp: string; diagnostic: Diagnostic }>();
+  /** The JSON of each diagnostic, for telling whether a file's diagnostics changed. */
+  private readonly diagnosticKeys = new WeakMap<Diagnostic, string>();
+
   private diagnosticsOf(findings: Finding[]): Map<string, Diagnostic[]> {
     const ctx = { uriOf: (p: string) => this.uriOf(p), versionOf: (p: string) => this.versionOf(p) };
     const next = new Map<string, Diagnostic[]>();
     for (const f of findings) {
+      // What toDiagnostic reads besides the finding: the versions of the documents its fixes edit
+      // and the URIs of its related locations.
+      let stamp = '';
+      for (const fix of f.fixes) for (const e of fix.edits) stamp += `${ctx.versionOf(e.file) ?? ''},`;
+      for (const r of f.related ?? []) stamp += `${ctx.uriOf(r.location.file)},`;
+      let made = this.madeDiagnostics.get(f);
+      if (made?.stamp !== stamp) this.madeDiagnostics.set(f, (made = { stamp, diagnostic: toDiagnostic(f, ctx) }));
       const list = next.get(f.file) ?? [];
-      list.push(toDiagnostic(f, ctx));
+      list.push(made.diagnostic);
       next.set(f.file, list);
     }
     return next;
+  }
+
+  private diagnosticKey(d: Diagnostic): string {
+    let key = this.diagnosticKeys.get(d);
+    if (key === undefined) this.diagnosticKeys.set(d, (key = JSON.stringify(d)));
+    return key;
   }
 
   /**
@@ -469,7 +491,7 @@ export class DjangoReadinessServer {
     for (const p of triggers) if (this.foldersOf(p).length > 0) paths.add(p);
     for (const path of [...paths].sort()) {
       const diagnostics = this.folders.flatMap((f) => f.current.get(path) ?? []);
-      const key = JSON.stringify(diagnostics);
+      const key = diagnostics.map((d) => this.diagnosticKey(d)).join('\n');
       const previous = this.published.get(path);
       if (!triggers.has(path) && (previous ? previous.key === key : diagnostics.length === 0)) continue;
       const doc = this.openDocument(path);

@@ -195,3 +195,24 @@ test('a handler that throws is logged and the server keeps serving', async (t) =
   assert.ok(actions.length >= 3);
   assert.equal(await client.shutdown(), 0);
 });
+
+test('after an edit elsewhere in the module, a reused finding still offers its fix, stamped with the new version', async (t) => {
+  const { client, base, baseDiagnostics } = await startProject(t);
+  // A diagnostic whose fix edits base.py itself (open): its data carries base.py's version.
+  const own = baseDiagnostics.find((d) => (d.data as { versions?: Record<string, number> } | undefined)?.versions?.[base] !== undefined);
+  assert.ok(own, `a diagnostic whose fix edits base.py among ${codes(baseDiagnostics).join()}`);
+  for (const text of ['\n# a comment\n', '']) {
+    const lines = client.text(base).split('\n');
+    const end = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+    const republished = client.nextDiagnostics(uriOf(base));
+    if (text) await client.change(base, [{ range: { start: end, end }, text }]);
+    else await client.change(base, [{ range: { start: { line: end.line - 2, character: lines[end.line - 2]!.length }, end }, text: '' }]);
+    const now = await republished;
+    const same = now.find((d) => d.code === own.code && d.message === own.message);
+    assert.ok(same, `${own.code} still reported`);
+    assert.equal((same.data as { versions: Record<string, number> }).versions[base], client.version(base), 'stamped with the current version');
+    const actions = await client.codeActions(base, same.range, [same]);
+    assert.ok(actions.length > 2, `${own.code} still offers its fix after the edit: ${actions.map((a) => a.title).join(' | ')}`);
+  }
+  assert.equal(await client.shutdown(), 0);
+});

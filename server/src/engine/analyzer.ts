@@ -83,6 +83,7 @@ export class Analyzer {
 
   setOptions(options: AnalyzerOptions): void {
     this.options = options;
+    this.enabled.clear();
     this.optionsEpoch++;
     this.excludeRes = (options.exclude ?? []).map(globToRegExp);
     this.forgetProjects();
@@ -219,11 +220,17 @@ export class Analyzer {
 
   // ------------------------------------------------------------ analysis
 
+  /** Whether each rule runs under the current options (asked for every rule and project on every analysis). */
+  private enabled = new Map<Rule, boolean>();
+
   private ruleEnabled(rule: Rule): boolean {
-    const matches = (list: string[]) => list.some((s) => rule.id === s.toUpperCase() || rule.name === s || rule.id.startsWith(s.toUpperCase()));
-    if (this.options.select?.length && !matches(this.options.select)) return false;
-    if (this.options.ignore?.length && matches(this.options.ignore)) return false;
-    return this.options.severity?.[rule.id] !== 'off';
+    let on = this.enabled.get(rule);
+    if (on === undefined) {
+      const matches = (list: string[]) => list.some((s) => rule.id === s.toUpperCase() || rule.name === s || rule.id.startsWith(s.toUpperCase()));
+      on = !(this.options.select?.length && !matches(this.options.select)) && !(this.options.ignore?.length && matches(this.options.ignore)) && this.options.severity?.[rule.id] !== 'off';
+      this.enabled.set(rule, on);
+    }
+    return on;
   }
 
   /**
@@ -659,12 +666,23 @@ function sameLocation(x: { file: string; range: Finding['range'] }, y: { file: s
  * The same finding reported twice (a URLconf reached through both branches of an `if`): one
  * diagnostic is enough. `sorted` has equal findings next to each other or a few apart.
  */
+/** Identity of a finding for deduplication, per finding object (most are reused between analyses). */
+const findingKeys = new WeakMap<Finding, string>();
+
+function findingKey(f: Finding): string {
+  let key = findingKeys.get(f);
+  if (key === undefined) {
+    const r = f.range;
+    findingKeys.set(f, (key = `${f.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${f.code}\0${f.message}`));
+  }
+  return key;
+}
+
 function withoutDuplicates(sorted: Finding[]): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const f of sorted) {
-    const r = f.range;
-    const key = `${f.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${f.code}\0${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(f);
