@@ -208,7 +208,7 @@ test('after an edit elsewhere in the module, a reused finding still offers its f
     if (text) await client.change(base, [{ range: { start: end, end }, text }]);
     else await client.change(base, [{ range: { start: { line: end.line - 2, character: lines[end.line - 2]!.length }, end }, text: '' }]);
     const now = await republished;
-    const same = now.find((d) => d.code === own.code && d.message === own.message);
+    const same: Diagnostic | undefined = now.find((d) => d.code === own.code && d.message === own.message);
     assert.ok(same, `${own.code} still reported`);
     assert.equal((same.data as { versions: Record<string, number> }).versions[base], client.version(base), 'stamped with the current version');
     const actions = await client.codeActions(base, same.range, [same]);
