@@ -170,6 +170,10 @@ function reparseInBlock(tree: SyntaxTree, newText: string, start: number, oldEnd
  * or a first statement not at column 0, leaves the edit to the general way; so does anything but
  * blank lines between that statement and the edit's line, or an error before.
  */
+/** At most this many statements, and this much text, after the edit's line for `reparseTail`. */
+const TAIL_STATEMENTS = 8;
+const TAIL_CHARACTERS = 4096;
+
 function reparseTail(tree: SyntaxTree, newText: string, start: number, parse: RegionParser): boolean {
   const root = tree.rootNode;
   // A module that error recovery turned into one ERROR node has no complete statements to keep.
@@ -178,7 +182,9 @@ function reparseTail(tree: SyntaxTree, newText: string, start: number, parse: Re
   const from = lineStart(newText, start);
   let p = kids.length - 1;
   while (p >= 0 && kids[p]!.endIndex >= from) p--;
-  if (p < 0) return false;
+  // Only the end of the module: an edit further up is the general way's (this would parse
+  // everything after it).
+  if (p < 0 || kids.length - 1 - p > TAIL_STATEMENTS || newText.length - from > TAIL_CHARACTERS) return false;
   for (let k = 0; k <= p; k++) if (kids[k]!.hasError) return false;
   const oldText = tree.text;
   const before = kids[p]!;
