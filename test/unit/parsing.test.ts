@@ -253,6 +253,27 @@ test('typing after the last statement of a module parses the new lines alone, an
   pool.dispose();
 });
 
+test('an edit among top-level statements in the middle of a long module parses only the statements around it', async () => {
+  const pool = await ParserPool.create(['python']);
+  let text = Array.from({ length: 400 }, (_, i) => `SETTING_${i} = "value ${i}"`).join('\n') + '\n';
+  const file = new ParsedFile('/x.py', text, pool.parse('python', text), 1);
+  const parsed: number[] = [];
+  const internals = pool as unknown as { parseInto: (lang: unknown, t: string, ...rest: unknown[]) => SyntaxNode };
+  const parseInto = internals.parseInto.bind(pool);
+  for (const at of [text.indexOf('"value 200"') + 3, text.indexOf('SETTING_395')]) {
+    internals.parseInto = (lang, t, ...rest) => {
+      parsed.push(t.length);
+      return parseInto(lang, t, ...rest);
+    };
+    pool.update('python', file, [{ range: { start: positionOf(text, at), end: positionOf(text, at) }, text: 'x' }]);
+    internals.parseInto = parseInto;
+    text = text.slice(0, at) + 'x' + text.slice(at);
+    assert.equal(dump(file.tree.rootNode), dump(pool.parse('python', text).rootNode));
+  }
+  assert.ok(parsed.every((n) => n < 300), `parsed ${parsed.join(', ')} characters of ${text.length}`);
+  pool.dispose();
+});
+
 /** Every Python file under test/fixtures. */
 function pythonFixtures(): string[] {
   const files: string[] = [];
