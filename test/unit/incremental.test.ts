@@ -501,3 +501,41 @@ test('a settings rule runs again only when a setting or file it read changed', a
     analyzer.dispose();
   }
 });
+
+test('a comment leaves the settings evaluation alone; code, or a line that moves statements, does not', async () => {
+  const root = writeProject({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+    'proj/__init__.py': '',
+    'proj/base.py': 'DEBUG = False\nALLOWED_HOSTS = ["example.com"]\n\nSESSION_COOKIE_SECURE = False\n',
+    'proj/settings.py': 'import os\n\nfrom proj.base import *\n\nSECRET_KEY = "django-insecure-x"\n\nCSRF_COOKIE_SECURE = False\n',
+  });
+  const analyzer = await Analyzer.create(root);
+  try {
+    const base = join(root, 'proj/base.py');
+    const settings = join(root, 'proj/settings.py');
+    const texts = new Map<string, string>();
+    analyzer.analyze();
+    // Statements evaluated (replayed or run) by each analysis: none when the evaluation is kept.
+    let evaluated = 0;
+    setStatementTrace(() => evaluated++);
+    const step = async (file: string, edit: (text: string) => { start: number; end: number; insert: string }, reevaluated: boolean, what: string) => {
+      typeIn(analyzer, texts, file, edit);
+      evaluated = 0;
+      const result = analyzer.analyze();
+      assert.equal(evaluated > 0, reevaluated, `${what}: ${reevaluated ? 'evaluated again' : 'kept'} (${evaluated} statements)`);
+      await assertFresh(root, texts, summary(result.findings), what);
+    };
+    const end = (text: string) => ({ start: text.length, end: text.length, insert: '' });
+    // A comment typed at the end of each module, then on the blank line between statements.
+    await step(base, (t) => ({ ...end(t), insert: '# the end' }), false, 'comment at the end of base.py');
+    await step(settings, (t) => ({ ...end(t), insert: '# the end' }), false, 'comment at the end of settings.py');
+    await step(base, (t) => ({ start: t.indexOf('\n\n') + 1, end: t.indexOf('\n\n') + 1, insert: '# between' }), false, 'comment on a blank line');
+    await step(settings, (t) => ({ start: t.indexOf('False'), end: t.indexOf('False') + 5, insert: 'True' }), true, 'a value changed');
+    // A line added above statements moves them (their findings' places): evaluated again.
+    await step(base, (t) => ({ start: 0, end: 0, insert: '# header\n' }), true, 'a comment line above the statements');
+    await step(base, (t) => ({ start: t.indexOf('ALLOWED_HOSTS'), end: t.indexOf('ALLOWED_HOSTS'), insert: 'X = 1  # new\n' }), true, 'a statement added');
+  } finally {
+    setStatementTrace(undefined);
+    analyzer.dispose();
+  }
+});

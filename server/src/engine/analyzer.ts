@@ -157,6 +157,8 @@ export class Analyzer {
   /** Incremental changes to an open buffer (didChange). */
   updateDocument(path: string, changes: ContentChange[], text: string): void {
     this.fs.overlays.set(path, text);
+    // The first edit of a module: what its code was before, to tell whether the edit changed it.
+    if (!this.codeSignatures.has(path)) this.codeSignatures.set(path, this.codeSignature(path) ?? []);
     if (path.endsWith('.py') && this.sources.has(path)) this.sources.update(path, changes);
     else if (path.endsWith('.py')) this.sources.setText(path, text);
     this.fileTextChanged(path);
@@ -193,6 +195,7 @@ export class Analyzer {
 
   private fileTextChanged(path: string): void {
     this.ruleCache.touch(path);
+    if (this.codeChanged(path)) this.ruleCache.touchCode(path);
     if (this.settingsMembershipChanged(path)) {
       this.forgetProjects();
       this.ruleCache.invalidateAll();
@@ -203,6 +206,35 @@ export class Analyzer {
       this.ruleCache.invalidateAll();
     }
     this.result = undefined;
+  }
+
+  /** Per edited Python module: its top-level statements (place and text), comments left out. */
+  private codeSignatures = new Map<string, string[]>();
+
+  /**
+   * Whether an edit changed a module's code, not only its comments or blank lines: evaluations
+   * (settings profiles, imported modules) depend on the code, so typing a comment leaves them as
+   * they were. Rules depend on the whole text still (their fixes insert lines in it). Any doubt
+   * (not parsed, not Python, not seen before) counts as a change.
+   */
+  private codeChanged(path: string): boolean {
+    const now = this.codeSignature(path);
+    const before = this.codeSignatures.get(path);
+    if (!now) {
+      this.codeSignatures.delete(path);
+      return true;
+    }
+    this.codeSignatures.set(path, now);
+    return !before || before.length === 0 || before.length !== now.length || before.some((b, i) => b !== now[i]);
+  }
+
+  /** A parsed module's top-level statements, place and text, comments left out; undefined if not parsed. */
+  private codeSignature(path: string): string[] | undefined {
+    const parsed = path.endsWith('.py') && this.sources.has(path) ? this.sources.get(path) : undefined;
+    if (!parsed) return undefined;
+    const out: string[] = [];
+    for (const k of parsed.root.children) if (k.type !== 'comment') out.push(`${k.startRow}:${k.startColumn}:${k.endRow}:${k.endColumn}:${k.text}`);
+    return out;
   }
 
   /**
@@ -251,13 +283,13 @@ export class Analyzer {
       const profileOf = (module: SettingsModule) => {
         const key = `${project.root}\0${module.path}`;
         const cached = this.profileCache.get(key);
-        if (cached && cached.project === project && this.ruleCache.isCurrent(cached.snapshot)) return cached.profile;
+        if (cached && cached.project === project && this.ruleCache.isCodeCurrent(cached.snapshot)) return cached.profile;
         const fresh = evaluateProfile(project, module, host);
         // Early cutoff: an edit that changed no binding (a comment, spacing, a statement replayed
         // to the same objects) leaves the previous profile in place, and with it every cache keyed
         // by it (settings-rule findings, project rules' setting fingerprints).
         const p = cached && cached.project === project && sameProfile(cached.profile, fresh) ? cached.profile : fresh;
-        this.profileCache.set(key, { project, profile: p, snapshot: this.ruleCache.snapshot(p.filesRead) });
+        this.profileCache.set(key, { project, profile: p, snapshot: this.ruleCache.codeSnapshot(p.filesRead) });
         return p;
       };
       const profile = project.production ? profileOf(project.production) : undefined;
@@ -550,8 +582,8 @@ export class Analyzer {
     let host = this.hosts.get(key);
     if (!host) {
       host = new ProjectModuleHost(this.sources, project.importRoots);
-      host.stamp = (files) => this.ruleCache.snapshot(files);
-      host.isCurrent = (stamp) => this.ruleCache.isCurrent(stamp as ReturnType<RuleResultCache['snapshot']>);
+      host.stamp = (files) => this.ruleCache.codeSnapshot(files);
+      host.isCurrent = (stamp) => this.ruleCache.isCodeCurrent(stamp as ReturnType<RuleResultCache['codeSnapshot']>);
       this.hosts.set(key, host);
     }
     return host;

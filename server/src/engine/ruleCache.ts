@@ -152,6 +152,28 @@ export class RuleResultCache {
     return true;
   }
 
+  /**
+   * Versions that change only when a file's code does (the analyzer tells: not for a comment or a
+   * blank line). Evaluations of settings modules depend on these; rules on the text versions.
+   */
+  private codeVersions = new Map<string, number>();
+
+  touchCode(path: string): void {
+    this.codeVersions.set(path, (this.codeVersions.get(path) ?? 0) + 1);
+  }
+
+  codeSnapshot(paths: Iterable<string>): { epoch: number; versions: Map<string, number> } {
+    const versions = new Map<string, number>();
+    for (const p of paths) versions.set(p, this.codeVersions.get(p) ?? 0);
+    return { epoch: this.epoch, versions };
+  }
+
+  isCodeCurrent(snap: { epoch: number; versions: Map<string, number> }): boolean {
+    if (snap.epoch !== this.epoch) return false;
+    for (const [p, v] of snap.versions) if ((this.codeVersions.get(p) ?? 0) !== v) return false;
+    return true;
+  }
+
   /** Fingerprints per profile (a profile does not change once evaluated) and setting. */
   private profilePrints = new WeakMap<SettingsProfile, Map<string, string>>();
 
