@@ -44,14 +44,10 @@ export function ruleDocsUrl(id: string): string {
   return `${DOCS_BASE}/${id}.md`;
 }
 
-/** What `Diagnostic.data` carries, so code actions need no recomputation. */
+/** What `Diagnostic.data` carries: the rule and the Django checks (fixes are computed on request). */
 export interface DiagnosticData {
   ruleId: string;
   djangoChecks: string[];
-  /** The engine's fixes (absolute paths, 0-based UTF-16 ranges), first = preferred. */
-  fixes: { title: string; safe: boolean; edits: { file: string; range: import('./engine/types').Range; newText: string }[] }[];
-  /** Versions of the open documents the fixes edit, at the time the diagnostic was computed. */
-  versions?: Record<string, number>;
 }
 
 // ---------------------------------------------------------------------- checklist (issue #6)

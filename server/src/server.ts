@@ -26,12 +26,12 @@ import { checklistJson, checklistMarkdown } from './engine/checklist/report';
 import { loadLanguage } from './engine/parsing/grammars';
 import { replacementEdit } from './engine/fixes/textDiff';
 import type { ContentChange } from './engine/parsing/documents';
-import type { Finding, TextEdit } from './engine/types';
+import type { Finding, Range, TextEdit } from './engine/types';
 import type { FileSystem } from './engine/workspace';
 import { isManualFile, manualFileText, projectChecklist, todayIso } from './lsp/checklist';
 import { codeCacheHook } from './lsp/codeCache';
 import { quickFixActions, toWorkspaceEdit, wantsKind, type EditContext } from './lsp/codeActions';
-import { toDiagnostic } from './lsp/diagnostics';
+import { diagnosticMessage, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, type FolderSettings, parseSettings, sameAnalysis, toAnalyzerOptions } from './lsp/settings';
 import { isUnder, pathToUri, uriToPath } from './lsp/uris';
 import {
@@ -447,21 +447,19 @@ export class DjangoReadinessServer {
 
   /**
    * Diagnostics made per finding object, with what they were made from: a rule whose findings the
-   * analyzer reused hands back the same objects, and its diagnostics (and their JSON, which
-   * `publish` compares) are reused while the documents their fixes edit keep their versions.
+   * analyzer reused hands back the same objects, and so are their diagnostics (and their JSON,
+   * which `publish` compares).
    */
   private readonly madeDiagnostics = new WeakMap<Finding, { stamp: string; diagnostic: Diagnostic }>();
   /** The JSON of each diagnostic, for telling whether a file's diagnostics changed. */
   private readonly diagnosticKeys = new WeakMap<Diagnostic, string>();
 
   private diagnosticsOf(findings: Finding[]): Map<string, Diagnostic[]> {
-    const ctx = { uriOf: (p: string) => this.uriOf(p), versionOf: (p: string) => this.versionOf(p) };
+    const ctx = { uriOf: (p: string) => this.uriOf(p) };
     const next = new Map<string, Diagnostic[]>();
     for (const f of findings) {
-      // What toDiagnostic reads besides the finding: the versions of the documents its fixes edit
-      // and the URIs of its related locations.
+      // What toDiagnostic reads besides the finding: the URIs of its related locations.
       let stamp = '';
-      for (const fix of f.fixes) for (const e of fix.edits) stamp += `${ctx.versionOf(e.file) ?? ''},`;
       for (const r of f.related ?? []) stamp += `${ctx.uriOf(r.location.file)},`;
       let made = this.madeDiagnostics.get(f);
       if (made?.stamp !== stamp) this.madeDiagnostics.set(f, (made = { stamp, diagnostic: toDiagnostic(f, ctx) }));
@@ -800,13 +798,33 @@ export class DjangoReadinessServer {
     const only = params.context.only;
     const text = this.documents.get(params.textDocument.uri)?.getText() ?? this.ownerOf(path)?.analyzer?.fs.readFile(path);
     const actions: CodeAction[] = [];
-    if (text !== undefined) actions.push(...quickFixActions({ path, text, diagnostics: params.context.diagnostics, only }, this.editContext));
+    if (text !== undefined) {
+      const fixesFor = (d: Diagnostic, ruleId: string) => this.findingOf(path, d, ruleId)?.fixes ?? [];
+      actions.push(...quickFixActions({ path, text, diagnostics: params.context.diagnostics, only, fixesFor }, this.editContext));
+    }
     // Fix-all is a source action: only when asked for (Source Action menu, codeActionsOnSave).
     if (only?.length && wantsKind(FIX_ALL_KIND, only)) {
       const edit = this.fixAllEdit(path);
       if (edit) actions.push({ title: `${SOURCE}: Fix all safe problems`, kind: FIX_ALL_KIND, edit });
     }
     return actions;
+  }
+
+  /**
+   * The finding of the current analysis that a diagnostic of `path` shows; undefined when the
+   * diagnostic is from an older version of a document (the client asks again once it has the new
+   * diagnostics). An analysis waiting for its debounce delay runs first, so fixes are computed
+   * against the documents as they are now.
+   */
+  private findingOf(path: string, d: Diagnostic, ruleId: string): Finding | undefined {
+    for (const folder of this.foldersOf(path)) {
+      if (folder.timer) this.run(folder, undefined);
+      const found = folder.result?.findings.find(
+        (f) => f.file === path && f.code === ruleId && sameRange(f.range, d.range) && diagnosticMessage(f) === d.message,
+      );
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**
@@ -858,6 +876,10 @@ export class DjangoReadinessServer {
         return undefined;
     }
   }
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 /** Whether a checklist belongs to a request for `path` (the project holds it, or sits inside it). */

@@ -1,5 +1,5 @@
-// Code actions over the protocol: quick fixes from diagnostic data, the disable actions, the
-// source.fixAll action and the djangoReadiness.fixAll command.
+// Code actions over the protocol: quick fixes of the finding a diagnostic shows (computed on
+// request), the disable actions, the source.fixAll action and the djangoReadiness.fixAll command.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -187,8 +187,8 @@ test('djangoReadiness.reanalyze rebuilds the analysis and republishes', async (t
 test('a handler that throws is logged and the server keeps serving', async (t) => {
   const { client, base, baseDiagnostics } = await startProject(t);
   const debug = find(baseDiagnostics, 'DJ-SEC-001');
-  const broken = { ...debug, data: { ruleId: 'DJ-SEC-001', djangoChecks: [], fixes: [{ title: 'x', safe: true, edits: null }] } };
-  assert.deepEqual(await client.codeActions(base, debug.range, [broken as Diagnostic]), []);
+  const broken = { ...debug, range: null };
+  assert.deepEqual(await client.codeActions(base, debug.range, [broken as unknown as Diagnostic]), []);
   assert.ok(client.logs.some((l) => l.includes('codeAction failed')), client.logs.join('\n'));
   assert.equal(await client.executeCommand('djangoReadiness.noSuchCommand', []), null);
   const actions = await client.codeActions(base, debug.range, [debug]);
@@ -196,23 +196,42 @@ test('a handler that throws is logged and the server keeps serving', async (t) =
   assert.equal(await client.shutdown(), 0);
 });
 
-test('after an edit elsewhere in the module, a reused finding still offers its fix, stamped with the new version', async (t) => {
+test('after an edit elsewhere in the module, a reused finding offers its fix against the new text; a diagnostic of an older version offers none', async (t) => {
   const { client, base, baseDiagnostics } = await startProject(t);
-  // A diagnostic whose fix edits base.py itself (open): its data carries base.py's version.
-  const own = baseDiagnostics.find((d) => (d.data as { versions?: Record<string, number> } | undefined)?.versions?.[base] !== undefined);
+  // A diagnostic whose preferred fix edits base.py itself (open, so the edit is versioned).
+  let own: Diagnostic | undefined;
+  for (const d of baseDiagnostics) {
+    const [first] = await client.codeActions(base, d.range, [d]);
+    if (first?.isPreferred && editsByUri(first.edit).has(uriOf(base))) own = d;
+  }
   assert.ok(own, `a diagnostic whose fix edits base.py among ${codes(baseDiagnostics).join()}`);
-  for (const text of ['\n# a comment\n', '']) {
+  for (const text of ['\n# a comment\n', '\nEXTRA = 1\n', '']) {
     const lines = client.text(base).split('\n');
     const end = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
     const republished = client.nextDiagnostics(uriOf(base));
     if (text) await client.change(base, [{ range: { start: end, end }, text }]);
-    else await client.change(base, [{ range: { start: { line: end.line - 2, character: lines[end.line - 2]!.length }, end }, text: '' }]);
+    else await client.change(base, [{ range: { start: { line: end.line - 4, character: lines[end.line - 4]!.length }, end }, text: '' }]);
     const now = await republished;
     const same: Diagnostic | undefined = now.find((d) => d.code === own.code && d.message === own.message);
     assert.ok(same, `${own.code} still reported`);
-    assert.equal((same.data as { versions: Record<string, number> }).versions[base], client.version(base), 'stamped with the current version');
     const actions = await client.codeActions(base, same.range, [same]);
     assert.ok(actions.length > 2, `${own.code} still offers its fix after the edit: ${actions.map((a) => a.title).join(' | ')}`);
+    const edit = editsByUri(actions[0]!.edit).get(uriOf(base))!;
+    assert.equal(edit.version, client.version(base), 'computed against the current version');
+    for (const e of edit.edits) assert.ok(e.range.end.line < client.text(base).split('\n').length, 'the edit is inside the current text');
   }
+  // Applied, the last one clears the finding.
+  const [fix] = await client.codeActions(base, own.range, [client.diagnostics.get(uriOf(base))!.diagnostics.find((d) => d.code === own.code && d.message === own.message)!]);
+  const cleared = client.nextDiagnostics(uriOf(base), (d) => !d.some((x) => x.code === own.code && x.message === own.message), `${own.code} fixed`);
+  await apply(client, fix!);
+  await cleared;
+  // A line added at the top moves every finding: the old diagnostics name ranges of no current
+  // finding, so they get the disable actions only (the client asks again with the new ones).
+  const stale = client.diagnostics.get(uriOf(base))!.diagnostics[0]!;
+  const moved = client.nextDiagnostics(uriOf(base));
+  await client.change(base, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# top\n' }]);
+  await moved;
+  const old = await client.codeActions(base, stale.range, [stale]);
+  assert.deepEqual(old.map((a) => a.title), [`Disable ${stale.code} for this line`, `Disable ${stale.code} for this file`]);
   assert.equal(await client.shutdown(), 0);
 });

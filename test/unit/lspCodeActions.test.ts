@@ -22,29 +22,27 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
   ...over,
 });
 
-test('toDiagnostic carries code, docs link, checks in the message, related information and the fixes', () => {
-  const d = toDiagnostic(
-    finding({ related: [{ location: { file: '/w/proj/base.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }, message: 'set here' }] }),
-    { uriOf, versionOf: (p) => (p === P ? 7 : undefined) },
-  );
+test('toDiagnostic carries code, docs link, checks in the message and related information, not the fixes', () => {
+  const d = toDiagnostic(finding({ related: [{ location: { file: '/w/proj/base.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }, message: 'set here' }] }), { uriOf });
   assert.equal(d.code, 'DJ-SEC-001');
   assert.equal(d.source, 'django-readiness');
   assert.equal(d.severity, 1);
   assert.equal(d.message, 'DEBUG is True [security.W018]');
   assert.equal(d.codeDescription?.href, 'https://github.com/django-readiness/django-readiness/blob/main/docs/rules/DJ-SEC-001.md');
   assert.deepEqual(d.relatedInformation, [{ location: { uri: 'file:///w/proj/base.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }, message: 'set here' }]);
-  const data = diagnosticData(d);
-  assert.ok(data);
-  assert.equal(data.fixes.length, 2);
-  assert.deepEqual(data.versions, { [P]: 7 });
-  assert.equal(toDiagnostic(finding({ djangoChecks: [] }), { uriOf, versionOf: () => undefined }).message, 'DEBUG is True');
+  assert.deepEqual(diagnosticData(d), { ruleId: 'DJ-SEC-001', djangoChecks: ['security.W018'] });
+  assert.deepEqual(Object.keys(d.data as object), ['ruleId', 'djangoChecks'], 'fixes are computed when a code action asks');
+  assert.equal(toDiagnostic(finding({ djangoChecks: [] }), { uriOf }).message, 'DEBUG is True');
   assert.equal(diagnosticData({ ...d, source: 'ruff' }), undefined, 'not ours');
 });
 
 test('quick fixes: every fix, the first safe one preferred, unsafe ones labelled, then the disables', () => {
-  const d = toDiagnostic(finding(), { uriOf, versionOf: () => undefined });
+  const d = toDiagnostic(finding(), { uriOf });
   const ctx: EditContext = { uriOf, versionOf: () => 3, documentChanges: false };
-  const actions = quickFixActions({ path: P, text: 'import os\nDEBUG = True\n', diagnostics: [d, d] }, ctx);
+  const asked: string[] = [];
+  const fixesFor = (_: unknown, ruleId: string) => (asked.push(ruleId), finding().fixes);
+  const actions = quickFixActions({ path: P, text: 'import os\nDEBUG = True\n', diagnostics: [d, d], fixesFor }, ctx);
+  assert.deepEqual(asked, ['DJ-SEC-001', 'DJ-SEC-001']);
   assert.deepEqual(
     actions.map((a) => [a.title, a.isPreferred ?? false]),
     [
@@ -57,16 +55,14 @@ test('quick fixes: every fix, the first safe one preferred, unsafe ones labelled
     ],
   );
   assert.deepEqual(actions[4]!.edit, { changes: { [uriOf(P)]: [{ range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, newText: '  # django-readiness: ignore[DJ-SEC-001]' }] } });
-  assert.deepEqual(quickFixActions({ path: P, text: '', diagnostics: [d], only: ['source.fixAll'] }, ctx), []);
+  assert.deepEqual(quickFixActions({ path: P, text: '', diagnostics: [d], only: ['source.fixAll'], fixesFor }, ctx), []);
 });
 
-test('fixes computed against an older version of an open document are not offered; the disables still are', () => {
-  const d = toDiagnostic(finding(), { uriOf, versionOf: () => 3 });
-  const current: EditContext = { uriOf, versionOf: () => 3, documentChanges: true };
-  assert.equal(quickFixActions({ path: P, text: 'import os\nDEBUG = True\n', diagnostics: [d] }, current).length, 4);
-  const newer: EditContext = { ...current, versionOf: () => 4 };
+test('a diagnostic whose finding is gone (an older version of the document) gets the disables only', () => {
+  const d = toDiagnostic(finding(), { uriOf });
+  const ctx: EditContext = { uriOf, versionOf: () => 4, documentChanges: true };
   assert.deepEqual(
-    quickFixActions({ path: P, text: 'import os\nDEBUG = True\n', diagnostics: [d] }, newer).map((a) => a.title),
+    quickFixActions({ path: P, text: 'import os\nDEBUG = True\n', diagnostics: [d], fixesFor: () => [] }, ctx).map((a) => a.title),
     ['Disable DJ-SEC-001 for this line', 'Disable DJ-SEC-001 for this file'],
   );
 });

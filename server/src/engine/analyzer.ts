@@ -21,7 +21,8 @@ import { isAppFile, parsedUpFront } from './views/model';
 
 /** Fewer modules than this to parse up front are parsed faster than a worker starts. */
 const PARSE_AHEAD_MINIMUM = 24;
-import type { Finding, Severity } from './types';
+import type { Finding, Fix, Severity } from './types';
+import { type FixesOnRequest, type LaterFixes, laterFixesOf, withFixesOnRequest } from './laterFixes';
 import { CachingFileSystem, DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
 
 export interface AnalyzerOptions {
@@ -84,7 +85,7 @@ export class Analyzer {
   setOptions(options: AnalyzerOptions): void {
     this.options = options;
     this.enabled.clear();
-    this.optionsEpoch++;
+    this.findingsEpoch++;
     this.excludeRes = (options.exclude ?? []).map(globToRegExp);
     this.forgetProjects();
     this.ruleCache.invalidateAll();
@@ -293,12 +294,17 @@ export class Analyzer {
         return p;
       };
       const profile = project.production ? profileOf(project.production) : undefined;
+      const before = findings.length;
       if (profile) {
         profiles.push(profile);
         findings.push(...this.runSettingsRules(profile));
       }
       if (!options.settingsOnly) findings.push(...this.runProjectRules(project, profile, profileOf));
-      if (this.options.oneShot && !options.settingsOnly) this.release(project);
+      if (this.options.oneShot && !options.settingsOnly) {
+        // The fixes are computed while the project's trees and caches are still there.
+        for (let i = before; i < findings.length; i++) void findings[i]!.fixes;
+        this.release(project);
+      }
     }
     const visible = applySuppressions(
       findings.filter((f) => !this.isExcluded(f.file)),
@@ -356,9 +362,9 @@ export class Analyzer {
     this.sources.ahead = undefined;
   }
 
-  /** Settings-rule findings per profile object, with the files the rules read (fix texts). */
-  private settingsFindings = new WeakMap<SettingsProfile, { optionsEpoch: number; snapshot: ReturnType<RuleResultCache['snapshot']>; findings: Finding[] }>();
-  private optionsEpoch = 0;
+  /** Settings-rule findings per profile object, with the files the rules read. */
+  private settingsFindings = new WeakMap<SettingsProfile, { findingsEpoch: number; snapshot: ReturnType<RuleResultCache['snapshot']>; findings: Finding[] }>();
+  private findingsEpoch = 0;
   private settingsRecorder: { deps: Dependencies | undefined; sources: PythonSources } | undefined;
 
   /**
@@ -371,7 +377,7 @@ export class Analyzer {
    */
   private runSettingsRules(profile: SettingsProfile): Finding[] {
     const cached = this.settingsFindings.get(profile);
-    if (cached && cached.optionsEpoch === this.optionsEpoch && this.ruleCache.isCurrent(cached.snapshot)) return cached.findings;
+    if (cached && cached.findingsEpoch === this.findingsEpoch && this.ruleCache.isCurrent(cached.snapshot)) return cached.findings;
     if (!this.settingsRecorder) {
       const recorder: { deps: Dependencies | undefined; sources: PythonSources } = { deps: undefined, sources: this.sources };
       const deps = () => recorder.deps ?? emptyDependencies();
@@ -382,7 +388,7 @@ export class Analyzer {
     const read = emptyDependencies();
     try {
       const findings = this.settingsRulesOn(profile, recorder, read);
-      this.settingsFindings.set(profile, { optionsEpoch: this.optionsEpoch, snapshot: this.ruleCache.snapshot(read.files), findings });
+      this.settingsFindings.set(profile, { findingsEpoch: this.findingsEpoch, snapshot: this.ruleCache.snapshot(read.files), findings });
       return findings;
     } finally {
       recorder.deps = undefined;
@@ -409,6 +415,15 @@ export class Analyzer {
       const own = emptyDependencies();
       recorder.deps = own;
       const findings: Finding[] = [];
+      const later = this.laterFixes(key, profile.filesRead, (into, compute) => {
+        const before = recorder.deps;
+        recorder.deps = into;
+        try {
+          return compute();
+        } finally {
+          recorder.deps = before;
+        }
+      });
       const ctx: SettingsContext = {
         profile: recorded,
         edit,
@@ -426,16 +441,7 @@ export class Analyzer {
           }
           const override = this.options.severity?.[rule.id];
           if (override && override !== 'off') severity = override;
-          findings.push({
-            code: rule.id,
-            severity,
-            message,
-            file: anchor.file,
-            range: anchor.range,
-            djangoChecks: checks,
-            fixes: r.fixes ?? [],
-            related: r.related,
-          });
+          findings.push(later({ code: rule.id, severity, message, file: anchor.file, range: anchor.range, djangoChecks: checks, related: r.related }, r.fixes));
         },
       };
       try {
@@ -478,6 +484,14 @@ export class Analyzer {
       frames.length = 0;
       frames.push(own);
       const findings: Finding[] = [];
+      const later = this.laterFixes(key, profile?.filesRead ?? new Set(), (into, compute) => {
+        frames.push(into);
+        try {
+          return compute();
+        } finally {
+          frames.pop();
+        }
+      });
       const ctx: ProjectContext = {
         project,
         profile: recordedProfile,
@@ -546,16 +560,8 @@ export class Analyzer {
           const checks = r.djangoChecks ?? [];
           if (checks.length > 0 && checks.every((c) => silenced.has(c))) return;
           const override = this.options.severity?.[rule.id];
-          findings.push({
-            code: rule.id,
-            severity: override && override !== 'off' ? override : (r.severity ?? rule.defaultSeverity),
-            message: r.message,
-            file: r.file,
-            range: r.range,
-            djangoChecks: checks,
-            fixes: r.fixes ?? [],
-            related: r.related,
-          });
+          const severity = override && override !== 'off' ? override : (r.severity ?? rule.defaultSeverity);
+          findings.push(later({ code: rule.id, severity, message: r.message, file: r.file, range: r.range, djangoChecks: checks, related: r.related }, r.fixes));
         },
       };
       try {
@@ -568,6 +574,68 @@ export class Analyzer {
     }
     frames.length = 0;
     return out;
+  }
+
+  /**
+   * Makes the findings of one rule run: fixes reported as a function are computed on first read
+   * (laterFixes.ts), with `record` running it on the rule's recording views.
+   */
+  private laterFixes(ruleKey: string, basedOn: ReadonlySet<string>, record: (into: Dependencies, compute: () => Fix[]) => Fix[]) {
+    const mark = this.ruleCache.mark();
+    const recordFiles = (compute: () => Fix[]) => {
+      const into = emptyDependencies();
+      const fixes = record(into, compute);
+      const files = new Set(into.files);
+      for (const f of into.facts.values()) files.add(f.file);
+      return { fixes, files };
+    };
+    return (finding: Omit<Finding, 'fixes'>, fixes: FixesOnRequest | undefined): Finding =>
+      typeof fixes === 'function'
+        ? withFixesOnRequest(finding, { owner: this, compute: fixes, ruleKey, mark, basedOn, record: recordFiles })
+        : Object.assign(finding, { fixes: fixes ?? [] });
+  }
+
+  /** Errors thrown by fix functions (the finding then offers no fix); for logs and tests. */
+  readonly fixErrors: { code: string; message: string }[] = [];
+  private rerunning = false;
+
+  /** FixOwner: a finding's fixes, computed now if they were not, from current files. */
+  fixesOf(finding: Finding, later: LaterFixes): Fix[] {
+    if (later.replacedBy) return later.replacedBy.fixes;
+    const stale = () => this.ruleCache.changedSince(later.mark, later.basedOn) || (later.computed !== undefined && this.ruleCache.changedSince(later.mark, later.computed.files));
+    if (!stale() && !later.computed) {
+      try {
+        later.computed = later.record(later.compute);
+      } catch (err) {
+        // A bug in a fix must not take the finding (or the code actions around it) down.
+        later.computed = { fixes: [], files: new Set() };
+        if (this.fixErrors.length < 100) this.fixErrors.push({ code: finding.code, message: (err as Error).message });
+      }
+    }
+    if (!stale()) return later.computed!.fixes;
+    // What the rule saw changed since it ran: run it again on the current files, once for every
+    // finding known to be stale.
+    if (this.rerunning) return [];
+    const keys = new Set([later.ruleKey]);
+    for (const f of this.result?.value.findings ?? []) {
+      const other = laterFixesOf(f);
+      if (other && !other.replacedBy && (this.ruleCache.changedSince(other.mark, other.basedOn) || (other.computed && this.ruleCache.changedSince(other.mark, other.computed.files)))) keys.add(other.ruleKey);
+    }
+    for (const key of keys) this.ruleCache.delete(key);
+    this.findingsEpoch++;
+    this.result = undefined;
+    this.rerunning = true;
+    let fresh: Finding[];
+    try {
+      fresh = this.analyze().findings;
+    } finally {
+      this.rerunning = false;
+    }
+    const key = findingKey(finding);
+    const match = fresh.find((f) => f !== finding && findingKey(f) === key);
+    if (!match) return [];
+    later.replacedBy = match;
+    return match.fixes;
   }
 
   private hosts = new Map<string, ProjectModuleHost>();

@@ -106,6 +106,11 @@ function fingerprintOf(v: Value, depth: number): string {
   }
 }
 
+export interface ChangeMark {
+  epoch: number;
+  at: number;
+}
+
 export class RuleResultCache {
   private entries = new Map<string, Entry>();
   private versions = new Map<string, number>();
@@ -133,6 +138,23 @@ export class RuleResultCache {
   /** Drops the entries whose key starts with `prefix` (a project's, when a one-shot analysis is done with it). */
   forget(prefix: string): void {
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  /** Drops one entry (a rule to run again on the current files). */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** A point in the change history, for `changedSince`. */
+  mark(): ChangeMark {
+    return { epoch: this.epoch, at: this.dropped + this.changes.length };
+  }
+
+  /** Whether any of `paths` changed after `mark` (or anything at all can no longer be told). */
+  changedSince(mark: ChangeMark, paths: ReadonlySet<string>): boolean {
+    if (mark.epoch !== this.epoch || mark.at < this.dropped) return true;
+    for (let i = mark.at - this.dropped; i < this.changes.length; i++) if (paths.has(this.changes[i]!)) return true;
+    return false;
   }
 
   private version(path: string): number {

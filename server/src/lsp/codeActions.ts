@@ -1,9 +1,10 @@
 // Code actions from our diagnostics: each engine fix as a quick fix (the first safe one preferred),
-// then "Disable <ID> for this line" and "Disable <ID> for this file". Nothing is recomputed: the
-// fixes come from `Diagnostic.data`, the suppression edits from the document's current text.
+// then "Disable <ID> for this line" and "Disable <ID> for this file". The fixes are those of the
+// finding the diagnostic was made of, computed now (`fixesFor`); the suppression edits come from
+// the document's current text.
 import type { CodeAction, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { disableFileEdit, disableLineEdit } from '../engine/fixes/suppressionEdits';
-import type { TextEdit } from '../engine/types';
+import type { Fix, TextEdit } from '../engine/types';
 import { SOURCE } from '../protocol';
 import { diagnosticData } from './diagnostics';
 
@@ -63,6 +64,11 @@ export interface CodeActionInput {
   text: string;
   diagnostics: Diagnostic[];
   only?: string[];
+  /**
+   * The fixes of the finding a diagnostic shows, against the documents' current versions; none
+   * when the diagnostic is not one of the current analysis (its document changed since).
+   */
+  fixesFor(diagnostic: Diagnostic, ruleId: string): Fix[];
 }
 
 export function quickFixActions(input: CodeActionInput, ctx: EditContext): CodeAction[] {
@@ -74,21 +80,15 @@ export function quickFixActions(input: CodeActionInput, ctx: EditContext): CodeA
     const data = diagnosticData(diagnostic);
     if (!data) continue;
     const id = data.ruleId;
-    const preferred = data.fixes.find((f) => f.safe);
-    // Fixes computed against an older version of an open document would edit the wrong text (VS
-    // Code applies a code action's edit without checking versions): offer them again once the
-    // diagnostics for the current text arrive.
-    const stale = Object.entries(data.versions ?? {}).some(([file, v]) => {
-      const current = ctx.versionOf(file);
-      return current !== null && current !== v;
-    });
-    for (const fix of stale ? [] : data.fixes) {
+    const offered = input.fixesFor(diagnostic, id);
+    const preferred = offered.find((f) => f.safe);
+    for (const fix of offered) {
       if (fix.edits.length === 0) continue;
       const action: CodeAction = {
         title: `${SOURCE} (${id}): ${fix.title}${fix.safe ? '' : ' (unsafe)'}`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        edit: toWorkspaceEdit(fix.edits, ctx, data.versions),
+        edit: toWorkspaceEdit(fix.edits, ctx),
       };
       if (fix === preferred) action.isPreferred = true;
       fixes.push(action);

@@ -1,4 +1,5 @@
-// Engine findings → LSP diagnostics. The fixes travel in `data`, so code actions only read them.
+// Engine findings → LSP diagnostics. Fixes are not in them: they are computed when a code action
+// asks (engine/laterFixes.ts), from the finding the diagnostic was made of.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../engine/types';
 import { type DiagnosticData, SOURCE, ruleDocsUrl } from '../protocol';
@@ -16,31 +17,22 @@ const SEVERITY: Record<Severity, NonNullable<Diagnostic['severity']>> = {
 export interface DiagnosticContext {
   /** The URI to report a path under (the open document's URI when there is one). */
   uriOf(path: string): string;
-  /** The version of the open document at `path`, if it is open. */
-  versionOf(path: string): number | undefined;
+}
+
+/** The diagnostic's message: the finding's, with the Django checks it mirrors. */
+export function diagnosticMessage(f: Finding): string {
+  return f.djangoChecks.length > 0 ? `${f.message} [${f.djangoChecks.join(', ')}]` : f.message;
 }
 
 export function toDiagnostic(f: Finding, ctx: DiagnosticContext): Diagnostic {
-  const versions: Record<string, number> = {};
-  for (const fix of f.fixes) {
-    for (const e of fix.edits) {
-      const v = ctx.versionOf(e.file);
-      if (v !== undefined) versions[e.file] = v;
-    }
-  }
-  const data: DiagnosticData = {
-    ruleId: f.code,
-    djangoChecks: f.djangoChecks,
-    fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe, edits: x.edits.map((e) => ({ file: e.file, range: e.range, newText: e.newText })) })),
-  };
-  if (Object.keys(versions).length > 0) data.versions = versions;
+  const data: DiagnosticData = { ruleId: f.code, djangoChecks: f.djangoChecks };
   const d: Diagnostic = {
     range: f.range,
     severity: SEVERITY[f.severity],
     code: f.code,
     codeDescription: { href: ruleDocsUrl(f.code) },
     source: SOURCE,
-    message: f.djangoChecks.length > 0 ? `${f.message} [${f.djangoChecks.join(', ')}]` : f.message,
+    message: diagnosticMessage(f),
     data,
   };
   if (f.related?.length) {
@@ -53,6 +45,6 @@ export function toDiagnostic(f: Finding, ctx: DiagnosticContext): Diagnostic {
 export function diagnosticData(d: Diagnostic): DiagnosticData | undefined {
   if (d.source !== SOURCE) return undefined;
   const data = d.data as Partial<DiagnosticData> | undefined;
-  if (!data || typeof data.ruleId !== 'string' || !Array.isArray(data.fixes)) return undefined;
-  return { ruleId: data.ruleId, djangoChecks: Array.isArray(data.djangoChecks) ? data.djangoChecks : [], fixes: data.fixes, versions: data.versions };
+  if (!data || typeof data.ruleId !== 'string') return undefined;
+  return { ruleId: data.ruleId, djangoChecks: Array.isArray(data.djangoChecks) ? data.djangoChecks : [] };
 }

@@ -4,7 +4,8 @@ import type { SettingsEditor } from '../fixes/settingsEditor';
 import type { Setting, SettingsProfile } from '../settings/profile';
 import type { DjangoProject, SettingsModule } from '../project/model';
 import type { PythonSources } from '../project/sources';
-import type { Fix, Location, Range, RelatedInformation, Severity } from '../types';
+import type { FixesOnRequest } from '../laterFixes';
+import type { Location, Range, RelatedInformation, Severity } from '../types';
 import type { FileSystem } from '../workspace';
 import type { ImportUse } from '../deploy/pyimports';
 
@@ -37,7 +38,11 @@ export interface SettingsReport {
   severity?: Severity;
   /** The Django check ids this particular finding mirrors. */
   djangoChecks?: string[];
-  fixes?: Fix[];
+  /**
+   * The fixes, or better a function computing them: it runs only when someone asks for them (a
+   * code action, --fix), and the rule then does not depend on what only the fixes read.
+   */
+  fixes?: FixesOnRequest;
   related?: RelatedInformation[];
 }
 
@@ -59,7 +64,8 @@ export interface ProjectReport {
   message: string;
   severity?: Severity;
   djangoChecks?: string[];
-  fixes?: Fix[];
+  /** As in SettingsReport: prefer a function. */
+  fixes?: FixesOnRequest;
   related?: RelatedInformation[];
 }
 
