@@ -274,6 +274,15 @@ export class Analyzer {
   analyze(options: { settingsOnly?: boolean } = {}): AnalysisResult {
     const generation = this.sources.generation;
     if (this.result && this.result.generation === generation) return this.result.value;
+    this.analyzing = true;
+    try {
+      return this.analyzeNow(options, generation);
+    } finally {
+      this.analyzing = false;
+    }
+  }
+
+  private analyzeNow(options: { settingsOnly?: boolean }, generation: number): AnalysisResult {
     const projects = this.projects();
     if (!this.parseAheadTried) this.startParseAhead(projects);
     const findings: Finding[] = [];
@@ -363,7 +372,7 @@ export class Analyzer {
   }
 
   /** Settings-rule findings per profile object, with the files the rules read. */
-  private settingsFindings = new WeakMap<SettingsProfile, { findingsEpoch: number; snapshot: ReturnType<RuleResultCache['snapshot']>; findings: Finding[] }>();
+  private settingsFindings = new WeakMap<SettingsProfile, { findingsEpoch: number; snapshot: ReturnType<RuleResultCache['snapshot']>; code: ReturnType<RuleResultCache['codeSnapshot']>; findings: Finding[] }>();
   private findingsEpoch = 0;
   private settingsRecorder: { deps: Dependencies | undefined; sources: PythonSources } | undefined;
 
@@ -377,7 +386,7 @@ export class Analyzer {
    */
   private runSettingsRules(profile: SettingsProfile): Finding[] {
     const cached = this.settingsFindings.get(profile);
-    if (cached && cached.findingsEpoch === this.findingsEpoch && this.ruleCache.isCurrent(cached.snapshot)) return cached.findings;
+    if (cached && cached.findingsEpoch === this.findingsEpoch && this.ruleCache.isCurrent(cached.snapshot) && this.ruleCache.isCodeCurrent(cached.code)) return cached.findings;
     if (!this.settingsRecorder) {
       const recorder: { deps: Dependencies | undefined; sources: PythonSources } = { deps: undefined, sources: this.sources };
       const deps = () => recorder.deps ?? emptyDependencies();
@@ -388,7 +397,7 @@ export class Analyzer {
     const read = emptyDependencies();
     try {
       const findings = this.settingsRulesOn(profile, recorder, read);
-      this.settingsFindings.set(profile, { findingsEpoch: this.findingsEpoch, snapshot: this.ruleCache.snapshot(read.files), findings });
+      this.settingsFindings.set(profile, { findingsEpoch: this.findingsEpoch, snapshot: this.ruleCache.snapshot(read.files), code: this.ruleCache.codeSnapshot(read.code), findings });
       return findings;
     } finally {
       recorder.deps = undefined;
@@ -409,13 +418,14 @@ export class Analyzer {
       const hit = this.ruleCache.getFiles(key, profile);
       if (hit) {
         for (const f of hit.files) read.files.add(f);
+        for (const f of hit.code) read.code.add(f);
         out.push(...hit.findings);
         continue;
       }
       const own = emptyDependencies();
       recorder.deps = own;
       const findings: Finding[] = [];
-      const later = this.laterFixes(key, profile.filesRead, (into, compute) => {
+      const later = this.laterFixes(key, this.isCurrentProfile(profile), (into, compute) => {
         const before = recorder.deps;
         recorder.deps = into;
         try {
@@ -455,6 +465,7 @@ export class Analyzer {
       }
       this.ruleCache.set(key, own, profile, findings);
       for (const f of own.files) read.files.add(f);
+      for (const f of own.code) read.code.add(f);
       out.push(...findings);
     }
     return out;
@@ -484,7 +495,7 @@ export class Analyzer {
       frames.length = 0;
       frames.push(own);
       const findings: Finding[] = [];
-      const later = this.laterFixes(key, profile?.filesRead ?? new Set(), (into, compute) => {
+      const later = this.laterFixes(key, this.isCurrentProfile(profile), (into, compute) => {
         frames.push(into);
         try {
           return compute();
@@ -500,9 +511,10 @@ export class Analyzer {
         fs,
         sources,
         profileOf: (m) => {
-          // Another module's profile is made of the files its evaluation read.
+          // Another module's profile is made of the code of the files its evaluation read (it is
+          // evaluated again when their code changes, not for a comment).
           const p = profileOf(m);
-          for (const f of p.filesRead) deps().files.add(f);
+          for (const f of p.filesRead) deps().code.add(f);
           return p;
         },
         mentions: (file, re) => {
@@ -580,30 +592,33 @@ export class Analyzer {
    * Makes the findings of one rule run: fixes reported as a function are computed on first read
    * (laterFixes.ts), with `record` running it on the rule's recording views.
    */
-  private laterFixes(ruleKey: string, basedOn: ReadonlySet<string>, record: (into: Dependencies, compute: () => Fix[]) => Fix[]) {
+  private laterFixes(ruleKey: string, basedOnCurrent: () => boolean, record: (into: Dependencies, compute: () => Fix[]) => Fix[]) {
     const mark = this.ruleCache.mark();
     const recordFiles = (compute: () => Fix[]) => {
       const into = emptyDependencies();
       const fixes = record(into, compute);
-      const files = new Set(into.files);
+      const files = new Set([...into.files, ...into.code]);
       for (const f of into.facts.values()) files.add(f.file);
       return { fixes, files };
     };
     return (finding: Omit<Finding, 'fixes'>, fixes: FixesOnRequest | undefined): Finding =>
       typeof fixes === 'function'
-        ? withFixesOnRequest(finding, { owner: this, compute: fixes, ruleKey, mark, basedOn, record: recordFiles })
+        ? withFixesOnRequest(finding, { owner: this, compute: fixes, ruleKey, mark, basedOnCurrent, record: recordFiles })
         : Object.assign(finding, { fixes: fixes ?? [] });
   }
 
   /** Errors thrown by fix functions (the finding then offers no fix); for logs and tests. */
   readonly fixErrors: { code: string; message: string }[] = [];
-  private rerunning = false;
+  /** Set while `analyze` runs: fixes read then (a one-shot analysis) must not start another. */
+  private analyzing = false;
 
   /** FixOwner: a finding's fixes, computed now if they were not, from current files. */
   fixesOf(finding: Finding, later: LaterFixes): Fix[] {
     if (later.replacedBy) return later.replacedBy.fixes;
-    const stale = () => this.ruleCache.changedSince(later.mark, later.basedOn) || (later.computed !== undefined && this.ruleCache.changedSince(later.mark, later.computed.files));
-    if (!stale() && !later.computed) {
+    // Edits not analysed yet: the profiles the check below compares with are those of the last analysis.
+    if (!this.result && !this.analyzing) this.analyze();
+    const stale = (l: LaterFixes) => !l.basedOnCurrent() || (l.computed !== undefined && this.ruleCache.changedSince(l.mark, l.computed.files));
+    if (!stale(later) && !later.computed) {
       try {
         later.computed = later.record(later.compute);
       } catch (err) {
@@ -612,30 +627,34 @@ export class Analyzer {
         if (this.fixErrors.length < 100) this.fixErrors.push({ code: finding.code, message: (err as Error).message });
       }
     }
-    if (!stale()) return later.computed!.fixes;
+    if (!stale(later)) return later.computed!.fixes;
     // What the rule saw changed since it ran: run it again on the current files, once for every
     // finding known to be stale.
-    if (this.rerunning) return [];
-    const keys = new Set([later.ruleKey]);
+    if (this.analyzing) return [];
+    const stales = new Map<Finding, LaterFixes>([[finding, later]]);
     for (const f of this.result?.value.findings ?? []) {
       const other = laterFixesOf(f);
-      if (other && !other.replacedBy && (this.ruleCache.changedSince(other.mark, other.basedOn) || (other.computed && this.ruleCache.changedSince(other.mark, other.computed.files)))) keys.add(other.ruleKey);
+      if (other && !other.replacedBy && stale(other)) stales.set(f, other);
     }
-    for (const key of keys) this.ruleCache.delete(key);
+    for (const l of stales.values()) this.ruleCache.delete(l.ruleKey);
     this.findingsEpoch++;
     this.result = undefined;
-    this.rerunning = true;
-    let fresh: Finding[];
-    try {
-      fresh = this.analyze().findings;
-    } finally {
-      this.rerunning = false;
+    const fresh = new Map<string, Finding>();
+    for (const f of this.analyze().findings) fresh.set(findingKey(f), f);
+    for (const [f, l] of stales) {
+      const match = fresh.get(findingKey(f));
+      if (match && match !== f) l.replacedBy = match;
     }
-    const key = findingKey(finding);
-    const match = fresh.find((f) => f !== finding && findingKey(f) === key);
-    if (!match) return [];
-    later.replacedBy = match;
-    return match.fixes;
+    // (Set in the loop above: TypeScript still holds it to the undefined it checked at the top.)
+    const replaced = later.replacedBy as Finding | undefined;
+    return replaced ? replaced.fixes : [];
+  }
+
+  /** Whether `profile` is still the one the analysis uses for its module (none: always). */
+  private isCurrentProfile(profile: SettingsProfile | undefined): () => boolean {
+    if (!profile) return () => true;
+    const key = `${profile.project.root}\0${profile.module.path}`;
+    return () => this.profileCache.get(key)?.profile === profile;
   }
 
   private hosts = new Map<string, ProjectModuleHost>();

@@ -4,9 +4,9 @@
 // would insert lines into it.
 //
 // A finding can outlive the files its fix function saw (a rule's findings are reused while what it
-// decided from is unchanged). So the fixes are trusted only while no file they read, and no file of
-// the settings profile the rule ran on, changed since the rule ran; otherwise the owner runs the
-// rule again on the current files and the fixes come from the new finding.
+// decided from is unchanged). So the fixes are trusted only while no file they read changed since
+// the rule ran and the settings profile the rule ran on is still the current one; otherwise the
+// owner runs the rule again on the current files and the fixes come from the new finding.
 import type { ChangeMark } from './ruleCache';
 import type { Finding, Fix } from './types';
 
@@ -20,8 +20,8 @@ export interface LaterFixes {
   ruleKey: string;
   /** When the rule ran. */
   mark: ChangeMark;
-  /** Files whose change since `mark` makes the fixes stale without computing them (the profile's). */
-  basedOn: ReadonlySet<string>;
+  /** Whether what the rule ran on (its settings profile) is still what the analysis uses. */
+  basedOnCurrent: () => boolean;
   /** Runs `compute` with the rule's recording views, returning the fixes and the files read. */
   record: (compute: () => Fix[]) => { fixes: Fix[]; files: Set<string> };
   computed?: { fixes: Fix[]; files: Set<string> };

@@ -28,9 +28,21 @@ const FILES_READ = '\0filesRead';
 const ENV_STYLE = '\0envStyle';
 /** Pseudo-setting: where findings about unassigned settings go (after the imports). */
 const MISSING_ANCHOR = '\0missingAnchor';
+/** Pseudo-setting: whether settings the analysis cannot see may exist. */
+const MAY_DEFINE_MORE = '\0mayDefineMore';
+/** Pseudo-setting: the names the settings assign. */
+const SETTING_NAMES = '\0settingNames';
+/** Pseudo-settings: a variable the settings put in the process environment (prefix + name). */
+const ENVIRONMENT = '\0environment:';
 
 export interface Dependencies {
+  /** Files read as text: any change makes the result stale. */
   files: Set<string>;
+  /**
+   * Python modules whose code only was read (statements, not comments or blank lines between
+   * them): a stale result only when the module's code changes (Analyzer.codeChanged).
+   */
+  code: Set<string>;
   facts: Map<string, Fact>;
   settings: Set<string>;
   /** The rule read the profile as a whole (its scope, notes, other modules): never cached. */
@@ -38,11 +50,12 @@ export interface Dependencies {
 }
 
 export function emptyDependencies(): Dependencies {
-  return { files: new Set(), facts: new Map(), settings: new Set(), wholeProfile: false };
+  return { files: new Set(), code: new Set(), facts: new Map(), settings: new Set(), wholeProfile: false };
 }
 
 export function mergeDependencies(into: Dependencies, from: Dependencies): void {
   for (const f of from.files) into.files.add(f);
+  for (const f of from.code) into.code.add(f);
   for (const [k, f] of from.facts) into.facts.set(k, f);
   for (const s of from.settings) into.settings.add(s);
   into.wholeProfile ||= from.wholeProfile;
@@ -51,6 +64,8 @@ export function mergeDependencies(into: Dependencies, from: Dependencies): void 
 interface Entry {
   epoch: number;
   files: Set<string>;
+  /** Modules read for their code, with their code versions then. */
+  code: Map<string, number>;
   facts: Map<string, Fact[]>;
   settings: Map<string, string>;
   value: unknown;
@@ -212,6 +227,12 @@ export class RuleResultCache {
     if (name === FILES_READ) return [...profile.filesRead].join('\n');
     if (name === ENV_STYLE) return JSON.stringify(profile.envStyle);
     if (name === MISSING_ANCHOR) return loc(profile.missingAnchor);
+    if (name === MAY_DEFINE_MORE) return String(profile.mayDefineMore);
+    if (name === SETTING_NAMES) return profile.settingNames().join('\n');
+    if (name.startsWith(ENVIRONMENT)) {
+      const v = profile.environmentValue(name.slice(ENVIRONMENT.length));
+      return v ? fingerprint(v) : 'unset';
+    }
     const s = profile.setting(name);
     return `${fingerprint(s.value)}#${loc(s.binding?.rhs)}`;
   }
@@ -220,10 +241,12 @@ export class RuleResultCache {
     return this.getValue(key, profile) as Finding[] | undefined;
   }
 
-  /** `get`, with the files the findings were computed from. */
-  getFiles(key: string, profile: SettingsProfile | undefined): { findings: Finding[]; files: ReadonlySet<string> } | undefined {
+  /** `get`, with the files (text and code) the findings were computed from. */
+  getFiles(key: string, profile: SettingsProfile | undefined): { findings: Finding[]; files: ReadonlySet<string>; code: Iterable<string> } | undefined {
     const findings = this.get(key, profile);
-    return findings && { findings, files: this.entries.get(key)!.files };
+    if (!findings) return undefined;
+    const e = this.entries.get(key)!;
+    return { findings, files: e.files, code: e.code.keys() };
   }
 
   set(key: string, deps: Dependencies, profile: SettingsProfile | undefined, findings: Finding[]): void {
@@ -242,6 +265,8 @@ export class RuleResultCache {
     for (let i = from; i < this.changes.length; i++) {
       const path = this.changes[i]!;
       if (e.files.has(path)) return undefined;
+      const code = e.code.get(path);
+      if (code !== undefined && code !== (this.codeVersions.get(path) ?? 0)) return undefined;
       if (i > from) {
         checked ??= new Set([this.changes[from]!]);
         if (checked.has(path)) continue;
@@ -259,6 +284,8 @@ export class RuleResultCache {
       return;
     }
     const files = new Set(deps.files);
+    const code = new Map<string, number>();
+    for (const p of deps.code) if (!files.has(p)) code.set(p, this.codeVersions.get(p) ?? 0);
     const settings = new Map<string, string>();
     for (const n of deps.settings) settings.set(n, this.settingFingerprint(profile, n));
     // A file read as a whole makes facts about it redundant.
@@ -269,7 +296,7 @@ export class RuleResultCache {
       if (list) list.push(f);
       else facts.set(f.file, [f]);
     }
-    this.entries.set(key, { epoch: this.epoch, files, facts, settings, value, seen: this.dropped + this.changes.length });
+    this.entries.set(key, { epoch: this.epoch, files, code, facts, settings, value, seen: this.dropped + this.changes.length });
   }
 }
 
@@ -288,6 +315,7 @@ export function recordingSources(sources: PythonSources, fs: FileSystem, deps: (
   return new Proxy(sources, {
     get(target, prop, receiver) {
       if (prop === 'get') return (p: string) => (deps().files.add(p), target.get(p));
+      if (prop === 'code') return (p: string) => (deps().code.add(p), target.code(p));
       if (prop === 'fs') return fs;
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
@@ -309,6 +337,16 @@ export function recordingProfile(profile: SettingsProfile, deps: () => Dependenc
       if (prop === 'missingAnchor') {
         deps().settings.add(MISSING_ANCHOR);
         return target.missingAnchor;
+      }
+      if (prop === 'mayDefineMore') {
+        deps().settings.add(MAY_DEFINE_MORE);
+        return target.mayDefineMore;
+      }
+      if (prop === 'settingNames') {
+        return () => (deps().settings.add(SETTING_NAMES), target.settingNames());
+      }
+      if (prop === 'environmentValue') {
+        return (name: string) => (deps().settings.add(ENVIRONMENT + name), target.environmentValue(name));
       }
       if (prop === 'envStyle') {
         deps().settings.add(ENV_STYLE);

@@ -2,6 +2,7 @@
 // settings in the production module (inside its `if not DEBUG:` block when it has one, spec §b.4),
 // add imports once, and write environment reads in the idiom the module already uses (spec §c.6).
 import type { SyntaxNode } from '../parsing/syntax';
+import type { ParsedFile } from '../parsing/documents';
 import { normalizeDistName } from '../project/model';
 import { ProjectModuleHost, type PythonSources } from '../project/sources';
 import type { Setting, SettingsProfile } from '../settings/profile';
@@ -53,6 +54,17 @@ export class SettingsEditor {
 
   rootOf(path: string): SyntaxNode | undefined {
     return this.sources.get(path)?.root;
+  }
+
+  /** A module read for its code only (PythonSources.code): for decisions a comment cannot change. */
+  codeOf(path: string): ParsedFile | undefined {
+    return this.sources.code(path);
+  }
+
+  /** `textAt` of a location inside a statement (an assigned value): depends on the module's code only. */
+  codeTextAt(loc: Location): string | undefined {
+    const file = this.sources.code(loc.file);
+    return file && textBetween(file.text, loc.range.start, loc.range.end);
   }
 
   /**

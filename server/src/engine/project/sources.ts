@@ -23,6 +23,16 @@ export class PythonSources {
   /** Trees being parsed ahead on another thread (a workspace scan), taken instead of parsing. */
   ahead: ParseAhead | undefined;
 
+  /**
+   * `get` for a reader of the module's code only: its statements (`root`'s non-comment children
+   * and what is inside them), not the comments or blank lines between them, nor `root.text`. The
+   * text may serve a pre-check that cannot change the outcome (a pattern found only in a comment
+   * leads to no statement). A rule reading this way is not run again when a comment is typed.
+   */
+  code(path: string): ParsedFile | undefined {
+    return this.get(path);
+  }
+
   /** The parsed file, reading and parsing it on first use. */
   get(path: string): ParsedFile | undefined {
     const cached = this.files.get(path);

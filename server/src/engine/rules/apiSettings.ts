@@ -129,7 +129,7 @@ export function ratelimitUsed(ctx: SettingsContext): boolean {
   if (ctx.profile.project.requirementNames.has(normalizeDistName('django-ratelimit'))) return true;
   if (hasApp(ctx, 'django_ratelimit') === true || hasApp(ctx, 'ratelimit') === true) return true;
   if (hasMiddleware(ctx, RATELIMIT_MIDDLEWARE) === true || hasMiddleware(ctx, 'ratelimit.middleware.RatelimitMiddleware') === true) return true;
-  for (const name of ctx.profile.scope.keys()) if (name.startsWith('RATELIMIT_')) return true;
+  for (const name of ctx.profile.settingNames()) if (name.startsWith('RATELIMIT_')) return true;
   return false;
 }
 

@@ -88,6 +88,16 @@ export class SettingsProfile {
     return this.style;
   }
 
+  /** The names the settings assign (rules that look for a family of names: `RATELIMIT_*`, `CORS_*`). */
+  settingNames(): string[] {
+    return [...this.scope.keys()];
+  }
+
+  /** What the settings put in `os.environ` under `name` (setdefault, assignment), if anything. */
+  environmentValue(name: string): Value | undefined {
+    return this.processEnv.get(name);
+  }
+
   /** An optional `local.py` or dynamic code could define settings we cannot see. */
   get mayDefineMore(): boolean {
     return this.notes.some((n) => n.kind === 'optional-import-missing' || n.kind === 'dynamic');

@@ -55,7 +55,7 @@ ports:
           range: p.range,
           severity: sev(file, weak ? 'error' : 'warning'),
           message: `${base} port of service "${service.name}" is published on every interface (${basename(file.path)})${weak ? ' and its password is weak or missing' : ''}: it is reachable from the internet`,
-          fixes: fixable && at ? [{ title: 'Publish on 127.0.0.1 only', edits: [{ file: file.path, range: { start: at, end: at }, newText: '127.0.0.1:' }], safe: true }] : [],
+          fixes: () => fixable && at ? [{ title: 'Publish on 127.0.0.1 only', edits: [{ file: file.path, range: { start: at, end: at }, newText: '127.0.0.1:' }], safe: true }] : [],
         });
       }
     }

@@ -35,7 +35,7 @@ environment:
           range: v.range,
           severity: sev(file, 'error'),
           message: `Service "${service.name}" in ${basename(file.path)} runs with ${v.key}=${v.value}: Django's debug pages are public`,
-          fixes: edit ? [{ title: `Set ${v.key} to False`, edits: [edit], safe: true }] : [],
+          fixes: () => edit ? [{ title: `Set ${v.key} to False`, edits: [edit], safe: true }] : [],
         });
       }
     }

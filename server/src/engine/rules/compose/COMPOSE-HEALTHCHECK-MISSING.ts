@@ -63,7 +63,7 @@ db:
         range: service.nameRange,
         severity: sev(file, datastore && dependedOn ? 'warning' : 'information'),
         message: `Service "${service.name}" in ${basename(file.path)} has no healthcheck${datastore && dependedOn ? ': services depending on it start before it accepts connections' : ''}`,
-        fixes: edit ? [{ title: `Add a ${base && !service.build ? base : 'HTTP'} healthcheck`, edits: [edit], safe: false }] : [],
+        fixes: () => edit ? [{ title: `Add a ${base && !service.build ? base : 'HTTP'} healthcheck`, edits: [edit], safe: false }] : [],
       });
     }
   },

@@ -39,7 +39,7 @@ environment:
           range: v.range,
           severity: sev(file, 'error'),
           message: `${v.key} of service "${service.name}" is written into ${basename(file.path)}: anyone with the repository can read it`,
-          fixes: edit ? [{ title: `Read ${v.key} from the environment (.env)`, edits: [edit], safe: false }] : [],
+          fixes: () => edit ? [{ title: `Read ${v.key} from the environment (.env)`, edits: [edit], safe: false }] : [],
         });
       }
     }

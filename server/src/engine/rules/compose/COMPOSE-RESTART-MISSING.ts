@@ -34,7 +34,7 @@ web:
         range: service.nameRange,
         severity: sev(file, 'warning'),
         message: `Service "${service.name}" in ${basename(file.path)} has no restart policy: after a crash it stays down`,
-        fixes: service.node.kind === 'map' && service.node.entries.length > 0 && service.node.range.start.line > service.nameRange.start.line ? [{ title: 'Add restart: unless-stopped', edits: [{ file: file.path, range: { start: at, end: at }, newText: `${' '.repeat(service.keyIndent)}restart: unless-stopped\n` }], safe: true }] : [],
+        fixes: () => service.node.kind === 'map' && service.node.entries.length > 0 && service.node.range.start.line > service.nameRange.start.line ? [{ title: 'Add restart: unless-stopped', edits: [{ file: file.path, range: { start: at, end: at }, newText: `${' '.repeat(service.keyIndent)}restart: unless-stopped\n` }], safe: true }] : [],
       });
     }
   },

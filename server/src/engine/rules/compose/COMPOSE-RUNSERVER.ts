@@ -42,7 +42,7 @@ command: ["gunicorn", "shop.wsgi:application", "--bind", "0.0.0.0:8000"]
           range: node.range,
           severity: sev(file, 'error'),
           message: `Service "${service.name}" in ${basename(file.path)} runs Django's development server: use gunicorn or another production server`,
-          fixes: simple ? [{ title: 'Run gunicorn instead', edits: [{ file: file.path, range: node.range, newText: `["gunicorn", "${app}", "--bind", "0.0.0.0:${port}"]` }, ...deps.addEdits('gunicorn', pinFor('gunicorn'))], safe: true }] : [],
+          fixes: () => simple ? [{ title: 'Run gunicorn instead', edits: [{ file: file.path, range: node.range, newText: `["gunicorn", "${app}", "--bind", "0.0.0.0:${port}"]` }, ...deps.addEdits('gunicorn', pinFor('gunicorn'))], safe: true }] : [],
         });
       }
     }

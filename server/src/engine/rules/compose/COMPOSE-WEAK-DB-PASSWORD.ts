@@ -48,7 +48,7 @@ db:
           range: v.range,
           severity: sev(file, 'error'),
           message: `Database service "${service.name}" in ${basename(file.path)} has ${v.key}=${v.value || '(empty)'}: anyone who reaches it can log in`,
-          fixes: edit ? [{ title: `Read ${v.key} from the environment (.env)`, edits: [edit], safe: false }] : [],
+          fixes: () => edit ? [{ title: `Read ${v.key} from the environment (.env)`, edits: [edit], safe: false }] : [],
         });
       }
     }

@@ -37,6 +37,7 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
       const severity = isDevRole(file.role) && realLooking ? 'warning' : credentialSeverity(file.role, 'error');
       const envName = file.edit.envName('SECRET_KEY');
       const read = file.edit.envRequired(envName);
+      const rhs = b.rhs;
       ctx.report({
         file: b.rhs.file,
         range: b.rhs.range,
@@ -44,10 +45,10 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
         message: isDevRole(file.role)
           ? `SECRET_KEY is written in this ${file.role} settings module${realLooking ? ' and looks like a real key' : ''}: keep keys out of the repository`
           : 'SECRET_KEY is written in the source: anyone with the repository can sign sessions and reset links; read it from the environment',
-        fixes: [
+        fixes: () => [
           {
             title: `Read SECRET_KEY from ${envName} (required)`,
-            edits: [{ ...b.rhs, newText: read.text }, ...file.edit.importEdits(read.imports, b.rhs.file)],
+            edits: [{ ...rhs, newText: read.text }, ...file.edit.importEdits(read.imports, rhs.file)],
             safe: !isDevRole(file.role),
           },
         ],

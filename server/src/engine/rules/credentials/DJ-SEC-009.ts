@@ -50,7 +50,7 @@ EMAIL_HOST_PASSWORD = os.environ["EMAIL_HOST_PASSWORD"]
             : site.fallback
               ? `${where} falls back to a credential written in the source when ${site.envName} is unset`
               : `${where} is a credential written in the source: read it from the environment`,
-          fixes: [
+          fixes: () => [
             {
               title: `Read ${where} from ${envName} (required)`,
               edits: [{ ...site.valueAt, newText: read.text }, ...file.edit.importEdits(read.imports, site.valueAt.file)],

@@ -1,5 +1,6 @@
 import { credentialSeverity, settingsFiles } from '../settingsFiles';
 import type { ProjectRule } from '../types';
+import type { Fix } from '../../types';
 import { findToken } from './patterns';
 import { sitesOf } from './sites';
 
@@ -38,17 +39,19 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://db:5432/app")
         if (!token) continue;
         const site = sites.find((s) => s.literalAt.range.start.line === lit.at.range.start.line && s.literalAt.range.start.character === lit.at.range.start.character);
         const isUrl = token.kind.startsWith('URL');
-        let fixes: { title: string; edits: { file: string; range: typeof lit.at.range; newText: string }[]; safe: boolean }[] = [];
-        if (isUrl && site?.fallback) {
-          fixes = [{ title: 'Drop the credentials from the default URL', edits: [{ ...lit.at, newText: JSON.stringify(withoutCredentials(lit.text)) }], safe: true }];
-        } else if (site && !site.fallback) {
-          const envName = site.kind === 'dict-key' && site.parent ? `${site.parent.replace(/S$/, '')}_${site.name}`.toUpperCase() : site.name.toUpperCase();
-          const read = file.edit.envRequired(envName);
-          fixes = [{ title: `Read ${site.name} from ${envName} (required)`, edits: [{ ...site.valueAt, newText: read.text }, ...file.edit.importEdits(read.imports, site.valueAt.file)], safe: true }];
-        } else if (site?.fallback) {
-          const read = file.edit.envRequired(site.envName!);
-          fixes = [{ title: `Require ${site.envName} instead of a default`, edits: [{ ...site.valueAt, newText: read.text }, ...file.edit.importEdits(read.imports, site.valueAt.file)], safe: true }];
-        }
+        const fixes = (): Fix[] => {
+          if (isUrl && site?.fallback) {
+            return [{ title: 'Drop the credentials from the default URL', edits: [{ ...lit.at, newText: JSON.stringify(withoutCredentials(lit.text)) }], safe: true }];
+          } else if (site && !site.fallback) {
+            const envName = site.kind === 'dict-key' && site.parent ? `${site.parent.replace(/S$/, '')}_${site.name}`.toUpperCase() : site.name.toUpperCase();
+            const read = file.edit.envRequired(envName);
+            return [{ title: `Read ${site.name} from ${envName} (required)`, edits: [{ ...site.valueAt, newText: read.text }, ...file.edit.importEdits(read.imports, site.valueAt.file)], safe: true }];
+          } else if (site?.fallback) {
+            const read = file.edit.envRequired(site.envName!);
+            return [{ title: `Require ${site.envName} instead of a default`, edits: [{ ...site.valueAt, newText: read.text }, ...file.edit.importEdits(read.imports, site.valueAt.file)], safe: true }];
+          }
+          return [];
+        };
         ctx.report({
           file: lit.at.file,
           range: lit.at.range,

@@ -41,7 +41,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "sho
           const read = file.edit.envRequired(alias === 'default' ? 'DB_PASSWORD' : `DB_${alias.toUpperCase()}_PASSWORD`);
           const fix = { title: 'Read the database password from the environment (required)', edits: [{ ...password.src!, newText: read.text }, ...file.edit.importEdits(read.imports, at.file)], safe: true };
           if (password.value === '' && !password.env) {
-            ctx.report({ file: at.file, range: at.range, severity: credentialSeverity(file.role, 'warning'), message: `DATABASES["${alias}"] has an empty PASSWORD: the server must accept connections without one`, fixes: [fix] });
+            ctx.report({ file: at.file, range: at.range, severity: credentialSeverity(file.role, 'warning'), message: `DATABASES["${alias}"] has an empty PASSWORD: the server must accept connections without one`, fixes: () => [fix] });
           } else if (password.value !== '' && !findToken(password.value)) {
             const placeholder = isPlaceholder(password.value);
             ctx.report({
@@ -51,7 +51,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "sho
               message: password.env
                 ? `DATABASES["${alias}"] PASSWORD falls back to ${pyRepr(password)} when ${password.env.names.join(', ')} is unset`
                 : `DATABASES["${alias}"] PASSWORD is written in the source`,
-              fixes: password.env ? [] : [fix],
+              fixes: () => password.env ? [] : [fix],
             });
           }
         }

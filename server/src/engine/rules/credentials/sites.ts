@@ -155,9 +155,10 @@ const CREDENTIAL_WORDS = /PASS|PWD|SECRET|TOKEN|KEY|DSN|CREDENTIAL/i;
 const TOKEN_HINTS = /AKIA|ASIA|_live_|_test_|rzp_|xox[baprs]-|gh[pousr]_|github_pat_|AIza|SG\.|\bSK[0-9a-fA-F]{32}|key-|PRIVATE KEY|eyJ|:\/\/[^\s"'/]*@/;
 
 /** Sites and literals of a settings file, computed once per analysis for all credential rules. */
-export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { get(path: string): { root: SyntaxNode; text: string } | undefined } }, file: string): { sites: readonly CredentialSite[]; literals: readonly { text: string; at: Location; node: SyntaxNode }[] } | undefined {
+export function sitesOf(ctx: { shared<T>(key: string, compute: () => T): T; sources: { code(path: string): { root: SyntaxNode; text: string } | undefined } }, file: string): { sites: readonly CredentialSite[]; literals: readonly { text: string; at: Location; node: SyntaxNode }[] } | undefined {
   return ctx.shared(`credential-sites:${file}`, () => {
-    const parsed = ctx.sources.get(file);
+    // Assignments and string literals are statements' content: the code is enough (PythonSources.code).
+    const parsed = ctx.sources.code(file);
     if (!parsed) return undefined;
     const sites = credentialSites(file, parsed.root);
     const literals = stringLiterals(file, parsed.root);

@@ -34,7 +34,7 @@ COPY . /app
             file: d.path,
             range: instr.getRange(),
             message: `ADD of local files in ${basename(d.path)}: use COPY, which never extracts or downloads`,
-            fixes: [{ title: 'Use COPY', edits: [{ file: d.path, range: instr.getInstructionRange(), newText: 'COPY' }], safe: true }],
+            fixes: () => [{ title: 'Use COPY', edits: [{ file: d.path, range: instr.getInstructionRange(), newText: 'COPY' }], safe: true }],
           });
         }
       }

@@ -54,7 +54,7 @@ CMD ["gunicorn", "shop.wsgi:application", "--bind", "0.0.0.0:8000"]
           message: brokenJson
             ? `${kind} in ${basename(d.path)} is not valid JSON (single quotes or a trailing comma), so Docker runs it through /bin/sh: the server never receives SIGTERM`
             : `${kind} in ${basename(d.path)} uses shell form: /bin/sh is PID 1 and does not pass SIGTERM on, so every deploy kills in-flight requests`,
-          fixes: replacement ? [{ title: 'Use the exec (JSON) form', edits: [{ file: d.path, range: instr.getRange(), newText: `${instr.getInstruction()} ${replacement}` }], safe: true }] : [],
+          fixes: () => replacement ? [{ title: 'Use the exec (JSON) form', edits: [{ file: d.path, range: instr.getRange(), newText: `${instr.getInstruction()} ${replacement}` }], safe: true }] : [],
         });
       }
     }

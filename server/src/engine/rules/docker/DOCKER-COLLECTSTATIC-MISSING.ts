@@ -62,7 +62,7 @@ CMD ["gunicorn", "shop.wsgi:application"]
         file: d.path,
         range: anchor.getRange(),
         message: `${whitenoise ? 'whitenoise is installed' : 'STATIC_ROOT is set'} but nothing runs collectstatic (${basename(d.path)}, compose, scripts, CI): production serves no static files`,
-        fixes: [{ title: 'Run collectstatic --noinput after copying the code', edits: [insertLines(d, anchor.getRange().end.line + 1, run)], safe: false }],
+        fixes: () => [{ title: 'Run collectstatic --noinput after copying the code', edits: [insertLines(d, anchor.getRange().end.line + 1, run)], safe: false }],
       });
     }
   },

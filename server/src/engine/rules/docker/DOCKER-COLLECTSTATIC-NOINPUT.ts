@@ -36,7 +36,7 @@ RUN python manage.py collectstatic --noinput
               file: d.path,
               range: { start: { line, character: m.index }, end: { line, character: end } },
               message: `collectstatic in ${basename(d.path)} has no --noinput: without a terminal its confirmation prompt fails the ${kw === 'RUN' ? 'build' : 'container start'}`,
-              fixes: [{ title: 'Add --noinput', edits: [{ file: d.path, range: { start: { line, character: end }, end: { line, character: end } }, newText: insert }], safe: true }],
+              fixes: () => [{ title: 'Add --noinput', edits: [{ file: d.path, range: { start: { line, character: end }, end: { line, character: end } }, newText: insert }], safe: true }],
             });
           }
         }

@@ -43,7 +43,7 @@ ENV DJANGO_DEBUG=False
             file: d.path,
             range: p.getRange(),
             message: `${basename(d.path)} bakes ${p.getName()}=${p.getValue()} into the image: every container shows Django's debug pages`,
-            fixes: vr ? [{ title: `Set ${p.getName()}=False`, edits: [{ file: d.path, range: vr, newText: 'False' }], safe: true }] : [],
+            fixes: () => vr ? [{ title: `Set ${p.getName()}=False`, edits: [{ file: d.path, range: vr, newText: 'False' }], safe: true }] : [],
           });
         }
       }

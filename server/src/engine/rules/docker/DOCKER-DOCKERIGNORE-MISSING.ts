@@ -45,7 +45,7 @@ db.sqlite3
         file: d.path,
         range: copy.getRange(),
         message: `${basename(d.path)} copies the whole build context but there is no .dockerignore: .git, .env, db.sqlite3 and media/ go into the image`,
-        fixes: [{ title: 'Create a .dockerignore for a Django project', edits: [appendEdit(target, undefined, DOCKERIGNORE_TEMPLATE)], safe: false }],
+        fixes: () => [{ title: 'Create a .dockerignore for a Django project', edits: [appendEdit(target, undefined, DOCKERIGNORE_TEMPLATE)], safe: false }],
       });
     }
   },

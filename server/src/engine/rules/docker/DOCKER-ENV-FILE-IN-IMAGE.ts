@@ -59,7 +59,7 @@ After:
             file: d.path,
             range: instr.getRange(),
             message: `${kw} copies ${relative(d.context, hit.path)} into the image (${ignoreFile ? `${basename(ignoreFile)} does not exclude it` : 'there is no .dockerignore'}): its secrets end up in an image layer`,
-            fixes: [{ title: `Exclude env files in ${basename(target)}`, edits: [appendEdit(target, ignoreText, LINES.filter((l) => !(ignoreText ?? '').split(/\r?\n/).includes(l)))], safe: ignoreText !== undefined }],
+            fixes: () => [{ title: `Exclude env files in ${basename(target)}`, edits: [appendEdit(target, ignoreText, LINES.filter((l) => !(ignoreText ?? '').split(/\r?\n/).includes(l)))], safe: ignoreText !== undefined }],
           });
         }
       }

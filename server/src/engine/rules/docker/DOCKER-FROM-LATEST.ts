@@ -33,7 +33,7 @@ FROM python:3.12-slim-bookworm
           file: d.path,
           range: s.from.getRange(),
           message: `${basename(d.path)} builds FROM ${s.image}: the base image changes under you on every rebuild`,
-          fixes: python && tagRange ? [{ title: 'Use python:3.12-slim-bookworm', edits: [{ file: d.path, range: tagRange, newText: '3.12-slim-bookworm' }], safe: false }] : [],
+          fixes: () => python && tagRange ? [{ title: 'Use python:3.12-slim-bookworm', edits: [{ file: d.path, range: tagRange, newText: '3.12-slim-bookworm' }], safe: false }] : [],
         });
       }
     }

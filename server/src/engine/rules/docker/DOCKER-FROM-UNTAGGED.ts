@@ -34,7 +34,7 @@ FROM python:3.12-slim-bookworm
           file: d.path,
           range: s.from.getRange(),
           message: `${basename(d.path)} builds FROM ${s.image} with no tag, which means :latest`,
-          fixes: python && nameRange ? [{ title: 'Use python:3.12-slim-bookworm', edits: [{ file: d.path, range: { start: nameRange.end, end: nameRange.end }, newText: ':3.12-slim-bookworm' }], safe: false }] : [],
+          fixes: () => python && nameRange ? [{ title: 'Use python:3.12-slim-bookworm', edits: [{ file: d.path, range: { start: nameRange.end, end: nameRange.end }, newText: ':3.12-slim-bookworm' }], safe: false }] : [],
         });
       }
     }

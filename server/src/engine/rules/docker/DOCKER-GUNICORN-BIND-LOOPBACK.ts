@@ -66,7 +66,7 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "shop.wsgi:application"]
             file: d.path,
             range,
             message: `gunicorn binds ${loop} in ${basename(d.path)}: nothing outside the container can reach it`,
-            fixes: at ? [{ title: `Bind 0.0.0.0:${/:(\d+)$/.exec(loop)?.[1] ?? port}`, edits: [{ file: d.path, range: at, newText: `0.0.0.0:${/:(\d+)$/.exec(loop)?.[1] ?? port}` }], safe: true }] : [],
+            fixes: () => at ? [{ title: `Bind 0.0.0.0:${/:(\d+)$/.exec(loop)?.[1] ?? port}`, edits: [{ file: d.path, range: at, newText: `0.0.0.0:${/:(\d+)$/.exec(loop)?.[1] ?? port}` }], safe: true }] : [],
           });
           continue;
         }
@@ -83,7 +83,7 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "shop.wsgi:application"]
           file: d.path,
           range,
           message: `gunicorn has no --bind in ${basename(d.path)} and PORT is not set: it listens on 127.0.0.1:8000, unreachable from outside the container`,
-          fixes: edit ? [{ title: `Bind 0.0.0.0:${port}`, edits: [edit], safe: true }] : [],
+          fixes: () => edit ? [{ title: `Bind 0.0.0.0:${port}`, edits: [edit], safe: true }] : [],
         });
       }
     }

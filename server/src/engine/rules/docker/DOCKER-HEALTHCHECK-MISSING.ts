@@ -42,7 +42,7 @@ CMD ["gunicorn", "shop.wsgi:application", "--bind", "0.0.0.0:8000"]
         file: d.path,
         range: final.from.getRange(),
         message: `The image built from ${basename(d.path)} has no HEALTHCHECK${route ? ` (the project routes ${route})` : ''}: orchestration cannot tell a hung Django from a healthy one`,
-        fixes: [{ title: `Add a HEALTHCHECK requesting ${route ?? '/healthz/'}`, edits: [insertLines(d, at, healthcheckInstruction(route ?? '/healthz/', portOf(d)))], safe: false }],
+        fixes: () => [{ title: `Add a HEALTHCHECK requesting ${route ?? '/healthz/'}`, edits: [insertLines(d, at, healthcheckInstruction(route ?? '/healthz/', portOf(d)))], safe: false }],
       });
     }
   },

@@ -41,7 +41,7 @@ migrate:
             file: d.path,
             range: instr.getRange(),
             message: 'Migrations run while the image is built: the database is usually unreachable then, or is not the one production uses; run them in a release step',
-            fixes: cmds.length === 1 ? [{ title: 'Delete this RUN (migrate at release instead)', edits: [{ file: d.path, range: d.wholeLines(instr.getRange()), newText: '' }], safe: false }] : [],
+            fixes: () => cmds.length === 1 ? [{ title: 'Delete this RUN (migrate at release instead)', edits: [{ file: d.path, range: d.wholeLines(instr.getRange()), newText: '' }], safe: false }] : [],
           });
         }
       }

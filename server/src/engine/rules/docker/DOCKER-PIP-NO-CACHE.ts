@@ -36,7 +36,7 @@ RUN pip install --no-cache-dir -r requirements.txt
           file: d.path,
           range: p.instr.getRange(),
           message: `pip install without --no-cache-dir in ${basename(d.path)}: the download cache stays in the image layer`,
-          fixes: at ? [{ title: 'Add --no-cache-dir', edits: [{ file: d.path, range: { start: at.end, end: at.end }, newText: ' --no-cache-dir' }], safe: true }] : [],
+          fixes: () => at ? [{ title: 'Add --no-cache-dir', edits: [{ file: d.path, range: { start: at.end, end: at.end }, newText: ' --no-cache-dir' }], safe: true }] : [],
         });
       }
     }

@@ -39,7 +39,7 @@ COPY . .
             file: d.path,
             range: p.instr.getRange(),
             message: `${r.arg} is installed before any COPY brings it into the image (${basename(d.path)}): the build fails with "Could not open requirements file"`,
-            fixes: [{ title: `COPY ${source} before the install`, edits: [insertLines(d, p.instr.getRange().start.line, `COPY ${source} ${r.arg}`)], safe: true }],
+            fixes: () => [{ title: `COPY ${source} before the install`, edits: [insertLines(d, p.instr.getRange().start.line, `COPY ${source} ${r.arg}`)], safe: true }],
           });
         }
       }

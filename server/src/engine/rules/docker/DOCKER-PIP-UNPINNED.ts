@@ -46,7 +46,7 @@ RUN pip install --no-cache-dir gunicorn==23.0.0
             file: d.path,
             range: at ?? p.instr.getRange(),
             message: `pip installs ${a} without an exact version in ${basename(d.path)}: each build may install a different release`,
-            fixes: at && v ? [{ title: `Pin ${base}==${v.version}`, edits: [{ file: d.path, range: at, newText: `${base}==${v.version}` }], safe: false }] : [],
+            fixes: () => at && v ? [{ title: `Pin ${base}==${v.version}`, edits: [{ file: d.path, range: at, newText: `${base}==${v.version}` }], safe: false }] : [],
           });
         }
       }

@@ -52,7 +52,7 @@ FROM python:3.12-slim
         message: outside
           ? `Python ${py} (${basename(d.path)}) is outside what Django ${series} supports (${range![0]}–${range![1]})`
           : `Python ${py} (${basename(d.path)}) reached end of life${EOL[py] ? ` in ${EOL[py]}` : ''}: it gets no security fixes`,
-        fixes: fixable ? [{ title: `Use Python ${target}`, edits: [{ file: d.path, range: { start: tagRange.start, end: { line: tagRange.start.line, character: tagRange.start.character + py.length } }, newText: target }], safe: false }] : [],
+        fixes: () => fixable ? [{ title: `Use Python ${target}`, edits: [{ file: d.path, range: { start: tagRange.start, end: { line: tagRange.start.line, character: tagRange.start.character + py.length } }, newText: target }], safe: false }] : [],
       });
     }
   },

@@ -59,7 +59,7 @@ After:
               : placeholder && !urlCreds
                 ? `ENV ${name} holds a placeholder in ${basename(d.path)}: set the real value at run time, not in the image`
                 : `ENV ${name} puts a secret into every layer of the image built from ${basename(d.path)}`,
-            fixes: props.length === 1 ? [{ title: `Delete the ${kw} ${name} line`, edits: [{ file: d.path, range: lines, newText: '' }], safe: false }] : [],
+            fixes: () => props.length === 1 ? [{ title: `Delete the ${kw} ${name} line`, edits: [{ file: d.path, range: lines, newText: '' }], safe: false }] : [],
           });
         }
       }

@@ -45,7 +45,7 @@ gunicorn==23.0.0
           file: d.path,
           range: c.instr.getRange(),
           message: `${basename(d.path)} starts ${server}${c.script ? ` (in ${basename(c.script)})` : ''} but no requirements the image installs provide ${pkg}: the container exits at start`,
-          fixes: edits.length ? [{ title: `Add ${pkg}${pinFor(pkg) ? `==${pinFor(pkg)}` : ''} to the requirements the image installs`, edits, safe: true }] : [],
+          fixes: () => edits.length ? [{ title: `Add ${pkg}${pinFor(pkg) ? `==${pinFor(pkg)}` : ''} to the requirements the image installs`, edits, safe: true }] : [],
         });
       }
     }

@@ -41,7 +41,7 @@ CMD ["gunicorn", "shop.wsgi:application"]
         file: d.path,
         range: final.from.getRange(),
         message: `The final stage of ${basename(d.path)} has no USER: the app runs as root inside the container`,
-        fixes: [{ title: 'Create an unprivileged "app" user and switch to it', edits: [insertLines(d, at, lines)], safe: false }],
+        fixes: () => [{ title: 'Create an unprivileged "app" user and switch to it', edits: [insertLines(d, at, lines)], safe: false }],
       });
     }
   },

@@ -41,7 +41,7 @@ CMD ["gunicorn", "shop.wsgi:application"]
         file: d.path,
         range: last.getRange(),
         message: `The final stage of ${basename(d.path)} ends with USER ${value}: the app runs as root`,
-        fixes: edits.length ? [{ title: 'Run as an unprivileged "app" user', edits, safe: false }] : [],
+        fixes: () => edits.length ? [{ title: 'Run as an unprivileged "app" user', edits, safe: false }] : [],
       });
     }
   },

@@ -31,7 +31,7 @@ DJANGO_DEBUG=False
           range: e.valueRange,
           severity,
           message: `${e.key}=${e.value} in ${basename(env.path)}, which production reads: Django's debug pages are public`,
-          fixes: [{ title: `Set ${e.key}=False`, edits: [{ file: env.path, range: e.valueRange, newText: 'False' }], safe: true }],
+          fixes: () => [{ title: `Set ${e.key}=False`, edits: [{ file: env.path, range: e.valueRange, newText: 'False' }], safe: true }],
         });
       }
     }

@@ -38,7 +38,7 @@ DJANGO_DEBUG=False
         file: env.path,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         message: `${basename(env.path)} has no committed .env.example next to it: the variables production needs are undocumented`,
-        fixes: keys.length ? [{ title: 'Create .env.example with the keys and no values', edits: [{ file: join(dir, '.env.example'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: body + '\n' }], safe: false }] : [],
+        fixes: () => keys.length ? [{ title: 'Create .env.example with the keys and no values', edits: [{ file: join(dir, '.env.example'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: body + '\n' }], safe: false }] : [],
       });
     }
   },

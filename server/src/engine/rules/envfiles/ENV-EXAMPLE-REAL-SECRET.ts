@@ -48,7 +48,7 @@ DJANGO_SECRET_KEY=change-me
           file: env.path,
           range: e.valueRange,
           message: `${e.key} in ${basename(env.path)} looks like ${what}: example files are committed, so it is public`,
-          fixes: [{ title: 'Replace it with a placeholder', edits: [{ file: env.path, range: e.valueRange, newText: 'change-me' }], safe: true }],
+          fixes: () => [{ title: 'Replace it with a placeholder', edits: [{ file: env.path, range: e.valueRange, newText: 'change-me' }], safe: true }],
         });
       }
     }

@@ -46,7 +46,7 @@ DJANGO_SECRET_KEY='x3%k...50 characters...'
           range: e.valueRange,
           severity,
           message: `${e.key} in ${basename(env.path)} ${why}: sessions and password-reset tokens can be forged`,
-          fixes: [{ title: 'Generate a new secret key', edits: [{ file: env.path, range: e.valueRange, newText: `'${generateSecretKey()}'` }], safe: false }],
+          fixes: () => [{ title: 'Generate a new secret key', edits: [{ file: env.path, range: e.valueRange, newText: `'${generateSecretKey()}'` }], safe: false }],
         });
       }
     }

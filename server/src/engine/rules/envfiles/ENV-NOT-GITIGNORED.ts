@@ -42,7 +42,7 @@ __pycache__/
         file: env.path,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: (ctx.fs.readFile(env.path) ?? '').split(/\r?\n/)[0]!.length } },
         message: `${rel} is not ignored by git: one "git add ." commits its secrets`,
-        fixes: missing.length ? [{ title: `Ignore env files in ${relative(ctx.project.root, target) || '.gitignore'}`, edits: [appendEdit(target, text, missing)], safe: text !== undefined }] : [],
+        fixes: () => missing.length ? [{ title: `Ignore env files in ${relative(ctx.project.root, target) || '.gitignore'}`, edits: [appendEdit(target, text, missing)], safe: text !== undefined }] : [],
       });
     }
   },

@@ -38,7 +38,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
         file: e.file,
         range,
         message: `${basename(e.file)} loads ${e.moduleName}, a ${m.role} settings module: production would run with development settings`,
-        fixes: replacement && col >= 0 ? [{ title: `Load ${replacement}`, edits: [{ file: e.file, range, newText: replacement }], safe: false }] : [],
+        fixes: () => replacement && col >= 0 ? [{ title: `Load ${replacement}`, edits: [{ file: e.file, range, newText: replacement }], safe: false }] : [],
       });
     }
     if (!project.production && project.settingsModules.length > 0) {

@@ -20,9 +20,10 @@ export function nodesOfType(ctx: SettingsContext, types: string[], pattern?: Reg
   const out: { file: string; node: SyntaxNode }[] = [];
   const kind = `nodes:${types.join(',')}:${keep?.name ?? ''}`;
   for (const file of ctx.profile.filesRead) {
-    if (pattern && !mentions(file, ctx.edit.textOf(file) ?? '', pattern)) continue;
-    const root = ctx.edit.rootOf(file);
-    if (!root) continue;
+    // The statements only: a comment typed in a settings module does not run the rule again.
+    const parsed = ctx.edit.codeOf(file);
+    if (!parsed || (pattern && !mentions(file, parsed.text, pattern))) continue;
+    const root = parsed.root;
     const found = perStatement(kind, file, root, (stmt) => [...(types.includes(stmt.type) ? [stmt] : []), ...stmt.descendantsOfType(types)].filter((n) => !keep || keep.test(n)));
     for (const node of found) out.push({ file, node });
   }

@@ -42,7 +42,7 @@ staticfiles/
       file: anchor,
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       message: 'The project has no .gitignore: "git add ." would commit .env, db.sqlite3 and media/',
-      fixes: [{ title: 'Create a .gitignore for a Django project', edits: [{ file: g.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: DJANGO_GITIGNORE.join('\n') + '\n' }], safe: false }],
+      fixes: () => [{ title: 'Create a .gitignore for a Django project', edits: [{ file: g.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: DJANGO_GITIGNORE.join('\n') + '\n' }], safe: false }],
     });
   },
 };

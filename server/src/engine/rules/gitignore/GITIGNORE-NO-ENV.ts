@@ -37,7 +37,7 @@ __pycache__/
       file: g.path,
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: (g.text.split(/\r?\n/)[0] ?? '').length } },
       message: '.gitignore does not ignore .env: the first "git add ." after creating one commits its secrets',
-      fixes: [{ title: 'Ignore .env files', edits: [appendEdit(g.path, g.text, missing)], safe: true }],
+      fixes: () => [{ title: 'Ignore .env files', edits: [appendEdit(g.path, g.text, missing)], safe: true }],
     });
   },
 };

@@ -38,7 +38,7 @@ bind = "0.0.0.0:8000"
         file: conf.path,
         range: bind?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         message: bind ? `bind = "${bind.value}" in ${basename(conf.path)}: nothing outside the container can reach gunicorn` : `${basename(conf.path)} sets no bind: gunicorn listens on 127.0.0.1:8000, unreachable from outside the container`,
-        fixes: [{ title: `Bind 0.0.0.0:${port}`, edits: [bind ? { file: conf.path, range: bind.range, newText: `"0.0.0.0:${port}"` } : appendLine(conf, `bind = "0.0.0.0:${port}"`)], safe: true }],
+        fixes: () => [{ title: `Bind 0.0.0.0:${port}`, edits: [bind ? { file: conf.path, range: bind.range, newText: `"0.0.0.0:${port}"` } : appendLine(conf, `bind = "0.0.0.0:${port}"`)], safe: true }],
       });
     }
   },

@@ -25,7 +25,7 @@ reload = False
     for (const conf of confFiles(ctx)) {
       const v = conf.values.get('reload');
       if (!v || v.kind !== 'bool' || v.value !== true || v.env) continue;
-      ctx.report({ file: conf.path, range: v.range, message: `reload = True in ${basename(conf.path)}: code reloading is meant for development`, fixes: [{ title: 'Set reload = False', edits: [{ file: conf.path, range: v.range, newText: 'False' }], safe: true }] });
+      ctx.report({ file: conf.path, range: v.range, message: `reload = True in ${basename(conf.path)}: code reloading is meant for development`, fixes: () => [{ title: 'Set reload = False', edits: [{ file: conf.path, range: v.range, newText: 'False' }], safe: true }] });
     }
   },
 };

@@ -25,7 +25,7 @@ timeout = 30
     for (const conf of confFiles(ctx)) {
       const v = conf.values.get('timeout');
       if (!v || v.kind !== 'int' || v.value !== 0 || v.env) continue;
-      ctx.report({ file: conf.path, range: v.range, message: `timeout = 0 in ${basename(conf.path)}: hung workers are never killed`, fixes: [{ title: 'Set timeout = 30', edits: [{ file: conf.path, range: v.range, newText: '30' }], safe: true }] });
+      ctx.report({ file: conf.path, range: v.range, message: `timeout = 0 in ${basename(conf.path)}: hung workers are never killed`, fixes: () => [{ title: 'Set timeout = 30', edits: [{ file: conf.path, range: v.range, newText: '30' }], safe: true }] });
     }
   },
 };

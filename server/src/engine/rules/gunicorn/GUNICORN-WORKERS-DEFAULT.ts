@@ -35,7 +35,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 3))
         file: conf.path,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         message: `${basename(conf.path)} sets no workers and WEB_CONCURRENCY is not set: gunicorn serves one request at a time`,
-        fixes: [{ title: 'Read workers from WEB_CONCURRENCY (default 3)', edits, safe: true }],
+        fixes: () => [{ title: 'Read workers from WEB_CONCURRENCY (default 3)', edits, safe: true }],
       });
     }
   },

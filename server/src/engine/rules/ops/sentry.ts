@@ -67,7 +67,8 @@ function findInits(ctx: OpsContext): SentryInit[] {
   const out: SentryInit[] = [];
   for (const file of candidateFiles(ctx)) {
     if (devModules.has(file)) continue;
-    const parsed = ctx.sources.get(file);
+    // Imports and calls are statements: a comment typed in the module changes nothing here.
+    const parsed = ctx.sources.code(file);
     if (!parsed) continue;
     for (const call of initCalls(parsed.root)) out.push({ file, call, inSettings: settingsFiles.has(file) });
   }

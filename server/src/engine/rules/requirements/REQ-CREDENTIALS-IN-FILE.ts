@@ -37,7 +37,7 @@ After:
           file: f.path,
           range: secretRange,
           message: `A credential for ${m[1]} is written in this requirements file: anyone with the repository or the image can read it`,
-          fixes: col >= 0 ? [{ title: 'Read it from ${PIP_INDEX_TOKEN} instead', edits: [{ file: f.path, range: secretRange, newText: '${PIP_INDEX_TOKEN}' }], safe: false }] : [],
+          fixes: () => col >= 0 ? [{ title: 'Read it from ${PIP_INDEX_TOKEN} instead', edits: [{ file: f.path, range: secretRange, newText: '${PIP_INDEX_TOKEN}' }], safe: false }] : [],
         });
       };
       for (const o of f.parsed.options) check(o.value, o.valueRange, o.range.start.line);

@@ -54,7 +54,7 @@ Django==5.2.9
         file: d.file,
         range: d.range,
         message: `Django ${series} reached end of support on ${djangoEol(series)}: it gets no more security fixes (${basename(d.file)}); the current LTS is ${lts.series}`,
-        fixes: edit ? [{ title: `Upgrade to Django ${lts.latest} (LTS)`, edits: [edit], safe: false }] : [],
+        fixes: () => edit ? [{ title: `Upgrade to Django ${lts.latest} (LTS)`, edits: [edit], safe: false }] : [],
       });
     }
   },

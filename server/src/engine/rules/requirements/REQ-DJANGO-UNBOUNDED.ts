@@ -38,7 +38,7 @@ Django~=4.2.27
         file: d.file,
         range: d.range,
         message: `Django${d.specText ? d.specText : ' (any version)'} in ${basename(d.file)} has no upper bound: a rebuild can install the next feature release`,
-        fixes: edit ? [{ title: `Stay on Django ${series} (${constraint})`, edits: [edit], safe: false }] : [],
+        fixes: () => edit ? [{ title: `Stay on Django ${series} (${constraint})`, edits: [edit], safe: false }] : [],
       });
     }
   },

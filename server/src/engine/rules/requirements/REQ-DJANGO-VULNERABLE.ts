@@ -60,7 +60,7 @@ Django==4.2.27
         range: d.range,
         severity: anyHigh(hits) ? 'error' : 'warning',
         message: `${what} ${exact ? 'is' : 'is'} affected by ${hits.length} known ${hits.length === 1 ? 'vulnerability' : 'vulnerabilities'}: ${describeHits(hits)}; ${safeText ? `fixed in ${safeText}` : 'no fixed release in this series'} (${AS_OF}, ${basename(d.file)})`,
-        fixes: [
+        fixes: () => [
           ...(edit ? [{ title: `Upgrade to Django ${safeText}`, edits: [edit], safe: exact }] : []),
           // Other versions to pick from: the newest patch of the series, and the current LTS.
           ...[latestInSeries(seriesOf(version)), isPastEol(seriesOf(version)) ? currentLts().latest : undefined]

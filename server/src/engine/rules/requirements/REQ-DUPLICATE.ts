@@ -65,7 +65,7 @@ After:
             ? `${later.name}${later.specText} conflicts with ${other.name}${other.specText} (${basename(other.file)}:${other.range.start.line + 1}): pip cannot satisfy both`
             : `${later.name} is also listed in ${basename(other.file)}:${other.range.start.line + 1}`,
           related: [{ location: { file: other.file, range: other.range }, message: 'the other entry' }],
-          fixes: lines ? [{ title: `Delete this ${later.name} line`, edits: [{ file: later.file, range: lines.range, newText: '' }], safe: identical }] : [],
+          fixes: () => lines ? [{ title: `Delete this ${later.name} line`, edits: [{ file: later.file, range: lines.range, newText: '' }], safe: identical }] : [],
         });
       }
     }

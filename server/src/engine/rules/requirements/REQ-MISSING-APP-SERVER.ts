@@ -37,7 +37,7 @@ gunicorn==23.0.0
       ...anchor,
       message: 'No production server (gunicorn, uvicorn, daphne, uWSGI...) is in the production requirements: Django\'s runserver is not meant for production',
       // Which server is a choice (WSGI or ASGI), so the fix is offered, not applied by fix-all.
-      fixes: edits.length ? [{ title: `Add gunicorn==${pinFor('gunicorn')} to the production requirements`, edits, safe: false }] : [],
+      fixes: () => edits.length ? [{ title: `Add gunicorn==${pinFor('gunicorn')} to the production requirements`, edits, safe: false }] : [],
     });
   },
 };

@@ -82,7 +82,7 @@ psycopg[binary]==3.2.3
     ctx.report({
       ...anchor,
       message: `${engine === 'postgresql' ? 'PostgreSQL' : 'MySQL'} is used (${basename(anchor.file)}) but no ${engine === 'postgresql' ? 'psycopg/psycopg2' : 'mysqlclient/PyMySQL'} is in the production requirements: the first query fails`,
-      fixes: edits.length ? [{ title: `Add ${label} to the production requirements`, edits, safe: true }] : [],
+      fixes: () => edits.length ? [{ title: `Add ${label} to the production requirements`, edits, safe: true }] : [],
     });
   },
 };

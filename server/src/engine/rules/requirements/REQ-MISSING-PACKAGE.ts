@@ -144,7 +144,7 @@ whitenoise==6.8.2
       ctx.report({
         ...use.where,
         message: `${use.module} comes from ${dist}, which no production requirements file installs (${use.via}): the app fails with ModuleNotFoundError`,
-        fixes: edits.length ? [{ title: `Add ${dist}${version ? `==${version}` : ''} to the production requirements`, edits, safe: true }] : [],
+        fixes: () => edits.length ? [{ title: `Add ${dist}${version ? `==${version}` : ''} to the production requirements`, edits, safe: true }] : [],
       });
     }
   },

@@ -35,7 +35,7 @@ psycopg2-binary==2.9.10
         file: d.file,
         range: d.range,
         message: `${d.name}${d.specText} in ${basename(d.file)} is a range: builds install whichever matching version is newest`,
-        fixes: edit ? [{ title: `Pin ${d.name}==${v!.version}`, edits: [edit], safe: false }] : [],
+        fixes: () => edit ? [{ title: `Pin ${d.name}==${v!.version}`, edits: [edit], safe: false }] : [],
       });
     }
   },

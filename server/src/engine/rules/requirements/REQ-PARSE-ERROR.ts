@@ -31,7 +31,7 @@ gunicorn==23.0.0  # app server
           range: p.range,
           message: p.message,
           severity: p.kind === 'trailing-ws-continuation' || p.kind === 'option-on-requirement' ? 'warning' : 'error',
-          fixes: p.fix ? [{ title: p.fix.title, edits: [{ file: f.path, range: p.fix.range, newText: p.fix.newText }], safe: true }] : [],
+          fixes: () => p.fix ? [{ title: p.fix.title, edits: [{ file: f.path, range: p.fix.range, newText: p.fix.newText }], safe: true }] : [],
         });
       }
     }

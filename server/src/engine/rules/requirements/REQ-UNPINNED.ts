@@ -38,7 +38,7 @@ gunicorn==23.0.0
         file: d.file,
         range: d.range,
         message: `${d.name} is not pinned in ${basename(d.file)}: each build installs whatever version is newest${v ? ` (for example ${d.name}==${v.version})` : ''}`,
-        fixes: edit ? [{ title: `Pin ${d.name}==${v!.version}`, edits: [edit], safe: v!.source === 'project' }] : [],
+        fixes: () => edit ? [{ title: `Pin ${d.name}==${v!.version}`, edits: [edit], safe: v!.source === 'project' }] : [],
       });
     }
   },

@@ -45,7 +45,7 @@ gunicorn==23.0.0
         range: d.range,
         severity: anyHigh(low.hits) ? 'error' : 'warning',
         message: `${d.name} ${exact ? formatVersion(low.version) : `${d.specText} (admits ${formatVersion(low.version)})`} is affected by ${describeHits(low.hits)}${safeText ? `; fixed in ${safeText}` : ''} (${AS_OF}, ${basename(d.file)})`,
-        fixes: edit ? [{ title: `Upgrade ${d.name} to ${safeText}`, edits: [edit], safe: false }] : [],
+        fixes: () => edit ? [{ title: `Upgrade ${d.name} to ${safeText}`, edits: [edit], safe: false }] : [],
       });
     }
   },

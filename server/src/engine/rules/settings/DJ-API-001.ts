@@ -40,7 +40,7 @@ REST_FRAMEWORK = {
       ctx.report({
         setting: s,
         message: 'REST_FRAMEWORK is not set: every API view without its own permission_classes is open to anonymous users (DRF defaults to AllowAny)',
-        fixes: drfFix(ctx, [], entries, title),
+        fixes: () => drfFix(ctx, [], entries, title),
       });
       return;
     }
@@ -51,7 +51,7 @@ REST_FRAMEWORK = {
         setting: s,
         at: headAnchor(s),
         message: 'REST_FRAMEWORK sets no DEFAULT_PERMISSION_CLASSES: every API view without its own permission_classes is open to anonymous users (DRF defaults to AllowAny)',
-        fixes: drfFix(ctx, [], entries, title),
+        fixes: () => drfFix(ctx, [], entries, title),
       });
       return;
     }
@@ -64,7 +64,7 @@ REST_FRAMEWORK = {
       setting: s,
       at: key.value.src ?? headAnchor(s),
       message: `DEFAULT_PERMISSION_CLASSES ${what}${whenUnset(key.value)}: every API view without its own permission_classes is open to anonymous users`,
-      fixes: new LiteralEditor(ctx.edit).setDictKey(s, [], 'DEFAULT_PERMISSION_CLASSES', py.strs(DRF.isAuthenticated), title),
+      fixes: () => new LiteralEditor(ctx.edit).setDictKey(s, [], 'DEFAULT_PERMISSION_CLASSES', py.strs(DRF.isAuthenticated), title),
     });
   },
 };

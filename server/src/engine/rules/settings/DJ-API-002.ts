@@ -40,7 +40,7 @@ REST_FRAMEWORK = {
     const title = 'Authenticate with sessions only (no HTTP Basic)';
     const why = 'API clients may send a password with every request, and each request is a password guess no login throttle sees';
     if (state.kind === 'missing') {
-      ctx.report({ setting: s, severity: 'hint', message: `REST_FRAMEWORK is not set, so DRF accepts HTTP Basic authentication: ${why}`, fixes: drfFix(ctx, [], entries, title) });
+      ctx.report({ setting: s, severity: 'hint', message: `REST_FRAMEWORK is not set, so DRF accepts HTTP Basic authentication: ${why}`, fixes: () => drfFix(ctx, [], entries, title) });
       return;
     }
     if (state.kind !== 'dict') return;
@@ -51,7 +51,7 @@ REST_FRAMEWORK = {
         at: headAnchor(s),
         severity: 'hint',
         message: `REST_FRAMEWORK sets no DEFAULT_AUTHENTICATION_CLASSES, so DRF accepts HTTP Basic authentication: ${why}`,
-        fixes: drfFix(ctx, [], entries, title),
+        fixes: () => drfFix(ctx, [], entries, title),
       });
       return;
     }
@@ -63,7 +63,7 @@ REST_FRAMEWORK = {
       setting: s,
       at: basic.item.src ?? key.value.src ?? headAnchor(s),
       message: `DEFAULT_AUTHENTICATION_CLASSES includes BasicAuthentication: ${why}`,
-      fixes: items.length > 1 ? new LiteralEditor(ctx.edit).removeItem(basic.item, 'Remove BasicAuthentication') : [],
+      fixes: () => items.length > 1 ? new LiteralEditor(ctx.edit).removeItem(basic.item, 'Remove BasicAuthentication') : [],
     });
   },
 };

@@ -43,7 +43,7 @@ REST_FRAMEWORK = {
       ctx.report({
         setting: s,
         message: 'REST_FRAMEWORK is not set: API requests are never rate-limited, so login and other endpoints can be brute-forced or flooded',
-        fixes: drfFix(ctx, [], [['DEFAULT_THROTTLE_CLASSES', classes], ['DEFAULT_THROTTLE_RATES', rates(['anon', 'user'])]], title),
+        fixes: () => drfFix(ctx, [], [['DEFAULT_THROTTLE_CLASSES', classes], ['DEFAULT_THROTTLE_RATES', rates(['anon', 'user'])]], title),
       });
       return;
     }
@@ -54,8 +54,9 @@ REST_FRAMEWORK = {
       const items = strings(key.value);
       if (!items || items.length > 0) return;
     }
-    const lit = new LiteralEditor(ctx.edit);
     const rateKey = keyState(state.value, 'DEFAULT_THROTTLE_RATES');
+    const fixes = (): Fix[] => {
+    const lit = new LiteralEditor(ctx.edit);
     const fixes: Fix[] = [];
     if (key.kind === 'absent') {
       const entries: [string, Py][] = [['DEFAULT_THROTTLE_CLASSES', classes]];
@@ -74,13 +75,15 @@ REST_FRAMEWORK = {
       const more = lit.mergeDict(s, ['DEFAULT_THROTTLE_RATES'], missing.map((sc): [string, Py] => [sc, py.str(defaultRate(sc))]), title);
       if (more[0]) fixes[0] = { ...fixes[0], edits: [...fixes[0].edits, ...more[0].edits] };
     }
+    return fixes.slice(0, 1);
+    };
     ctx.report({
       setting: s,
       at: key.kind === 'present' ? (key.value.src ?? headAnchor(s)) : headAnchor(s),
       message: key.kind === 'present'
         ? 'DEFAULT_THROTTLE_CLASSES is empty: API requests are never rate-limited unless a view sets throttle_classes'
         : 'REST_FRAMEWORK sets no DEFAULT_THROTTLE_CLASSES: API requests are never rate-limited unless a view sets throttle_classes',
-      fixes: fixes.slice(0, 1),
+      fixes,
     });
   },
 };

@@ -71,7 +71,7 @@ REST_FRAMEWORK = {
         setting: s,
         at: n.at ?? headAnchor(s),
         message: `DEFAULT_THROTTLE_RATES has no rate for the "${n.scope}" scope of ${lastPart(n.cls)}: every API request raises ImproperlyConfigured (HTTP 500)`,
-        fixes: fixes.slice(0, 1),
+        fixes: () => fixes.slice(0, 1),
       });
     }
     if (!rates) return;

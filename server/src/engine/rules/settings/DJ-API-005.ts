@@ -40,7 +40,7 @@ REST_FRAMEWORK = {
       at: page.value.src ?? headAnchor(s),
       message: 'PAGE_SIZE is set but DEFAULT_PAGINATION_CLASS is not: list endpoints return every row in one response',
       djangoChecks: ['rest_framework.W001'],
-      fixes: drfFix(ctx, [], [['DEFAULT_PAGINATION_CLASS', py.str(DRF.pageNumber)]], 'Paginate list endpoints (PageNumberPagination; changes list responses)', false),
+      fixes: () => drfFix(ctx, [], [['DEFAULT_PAGINATION_CLASS', py.str(DRF.pageNumber)]], 'Paginate list endpoints (PageNumberPagination; changes list responses)', false),
     });
   },
 };

@@ -35,25 +35,25 @@ REST_FRAMEWORK = {
     const title = 'Render JSON only';
     const why = 'production serves the browsable HTML API to anyone who opens an endpoint in a browser';
     if (state.kind === 'missing') {
-      ctx.report({ setting: s, message: `REST_FRAMEWORK is not set: ${why}`, fixes: drfFix(ctx, [], entries, title) });
+      ctx.report({ setting: s, message: `REST_FRAMEWORK is not set: ${why}`, fixes: () => drfFix(ctx, [], entries, title) });
       return;
     }
     if (state.kind !== 'dict') return;
     const key = keyState(state.value, 'DEFAULT_RENDERER_CLASSES');
     if (key.kind === 'absent') {
-      ctx.report({ setting: s, at: headAnchor(s), message: `REST_FRAMEWORK sets no DEFAULT_RENDERER_CLASSES: ${why}`, fixes: drfFix(ctx, [], entries, title) });
+      ctx.report({ setting: s, at: headAnchor(s), message: `REST_FRAMEWORK sets no DEFAULT_RENDERER_CLASSES: ${why}`, fixes: () => drfFix(ctx, [], entries, title) });
       return;
     }
     if (key.kind !== 'present') return;
     const items = strings(key.value);
     const browsable = items?.find((i) => lastPart(i.value) === 'BrowsableAPIRenderer');
     if (!items || !browsable) return;
-    const lit = new LiteralEditor(ctx.edit);
+    const lit = () => new LiteralEditor(ctx.edit);
     ctx.report({
       setting: s,
       at: browsable.item.src ?? key.value.src ?? headAnchor(s),
       message: `DEFAULT_RENDERER_CLASSES includes BrowsableAPIRenderer: ${why}`,
-      fixes: items.length > 1 ? lit.removeItem(browsable.item, 'Remove BrowsableAPIRenderer') : lit.setDictKey(s, [], 'DEFAULT_RENDERER_CLASSES', py.strs(DRF.json), title),
+      fixes: () => (items.length > 1 ? lit().removeItem(browsable.item, 'Remove BrowsableAPIRenderer') : lit().setDictKey(s, [], 'DEFAULT_RENDERER_CLASSES', py.strs(DRF.json), title)),
     });
   },
 };

@@ -45,7 +45,7 @@ SIMPLE_JWT = {"ACCESS_TOKEN_LIFETIME": timedelta(minutes=15)}
           setting: s,
           at: access.value.src ?? headAnchor(s),
           message: `ACCESS_TOKEN_LIFETIME is ${human(life.seconds)}: a stolen access token works that long and cannot be revoked`,
-          fixes: lit.setDictKey(s, [], 'ACCESS_TOKEN_LIFETIME', py.raw(`${life.callee}(minutes=15)`), 'Expire access tokens after 15 minutes'),
+          fixes: () => lit.setDictKey(s, [], 'ACCESS_TOKEN_LIFETIME', py.raw(`${life.callee}(minutes=15)`), 'Expire access tokens after 15 minutes'),
         });
       }
     }
@@ -60,7 +60,7 @@ SIMPLE_JWT = {"ACCESS_TOKEN_LIFETIME": timedelta(minutes=15)}
           at: refresh.value.src ?? headAnchor(s),
           severity: 'hint',
           message: `REFRESH_TOKEN_LIFETIME is ${human(life.seconds)} and ROTATE_REFRESH_TOKENS is off: one leaked refresh token mints access tokens for ${human(life.seconds)}`,
-          fixes: lit.setDictKey(s, [], 'ROTATE_REFRESH_TOKENS', py.raw('True'), 'Rotate refresh tokens'),
+          fixes: () => lit.setDictKey(s, [], 'ROTATE_REFRESH_TOKENS', py.raw('True'), 'Rotate refresh tokens'),
         });
       }
     }
@@ -72,7 +72,7 @@ SIMPLE_JWT = {"ACCESS_TOKEN_LIFETIME": timedelta(minutes=15)}
         at: blacklist.value.src ?? headAnchor(s),
         severity: 'warning',
         message: `BLACKLIST_AFTER_ROTATION is on but ${BLACKLIST_APP} is not installed: SimpleJWT silently skips the blacklist and rotated refresh tokens stay valid`,
-        fixes: lit.insertItems(apps, [py.str(BLACKLIST_APP)], `Install ${BLACKLIST_APP} (then run migrate)`).map((f) => ({ ...f, safe: false })),
+        fixes: () => lit.insertItems(apps, [py.str(BLACKLIST_APP)], `Install ${BLACKLIST_APP} (then run migrate)`).map((f) => ({ ...f, safe: false })),
       });
     }
   },

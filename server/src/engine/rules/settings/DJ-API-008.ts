@@ -53,7 +53,7 @@ CACHES = {
         setting: caches,
         message: 'CACHES is None: django-ratelimit has nowhere to count requests',
         djangoChecks: ['django_ratelimit.E001'],
-        fixes: redisFix(ctx, 'default'),
+        fixes: () => redisFix(ctx, 'default'),
       });
       return;
     }
@@ -68,7 +68,7 @@ CACHES = {
         setting: useCache.isDefault ? caches : useCache,
         message: `CACHES has no "${alias}" alias${useCache.isDefault ? '' : ' (RATELIMIT_USE_CACHE)'}: django-ratelimit fails on the first limited request`,
         djangoChecks: ['django_ratelimit.E002'],
-        fixes: useCache.isDefault ? redisFix(ctx, alias) : [],
+        fixes: () => useCache.isDefault ? redisFix(ctx, alias) : [],
       });
       return;
     }
@@ -82,7 +82,7 @@ CACHES = {
         at: backend.src,
         message: `django-ratelimit counts in ${lastPart(backend.value)}, which ${reason}`,
         djangoChecks: ['django_ratelimit.E003', 'django_ratelimit.W001'],
-        fixes: redisFix(ctx, alias),
+        fixes: () => redisFix(ctx, alias),
       });
     } else if (!SUPPORTED.includes(backend.value)) {
       const lit = new LiteralEditor(ctx.edit);
@@ -94,7 +94,7 @@ CACHES = {
         severity: 'hint',
         message: `django-ratelimit does not officially support ${backend.value}${backend.value === BUILTIN_REDIS ? '; it supports django_redis.cache.RedisCache' : ''}`,
         djangoChecks: ['django_ratelimit.W001'],
-        fixes: edit ? [{ title: 'Use django-redis for the rate-limit cache', edits: [edit, ...addRequirementEdits(ctx.edit.fileSystem, ctx.profile.project, 'django-redis')], safe: false }] : [],
+        fixes: () => edit ? [{ title: 'Use django-redis for the rate-limit cache', edits: [edit, ...addRequirementEdits(ctx.edit.fileSystem, ctx.profile.project, 'django-redis')], safe: false }] : [],
       });
     }
   },

@@ -45,7 +45,7 @@ RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"  # set by the proxy: proxy_set_header X
       setting: key,
       message: `${evidence.name} says requests come through a proxy, but RATELIMIT_IP_META_KEY is not set: IP rate limits key on the proxy's address, so one client's limit blocks everyone`,
       related: evidence.binding?.stmt ? [{ location: evidence.binding.stmt, message: `${evidence.name} is set here` }] : undefined,
-      fixes: ctx.edit.setValue(key, '"HTTP_X_REAL_IP"', 'Read client IPs from X-Real-IP (your proxy must set it)', [], 'set by the proxy: proxy_set_header X-Real-IP $remote_addr;').map((f) => ({ ...f, safe: false })),
+      fixes: () => ctx.edit.setValue(key, '"HTTP_X_REAL_IP"', 'Read client IPs from X-Real-IP (your proxy must set it)', [], 'set by the proxy: proxy_set_header X-Real-IP $remote_addr;').map((f) => ({ ...f, safe: false })),
     });
   },
 };

@@ -38,7 +38,7 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
         setting: s,
         at,
         message: `${label} is ${v.kind === 'none' ? 'None' : 'empty'} when ${name} is unset, and nothing checks it: the app starts and fails later; require the variable`,
-        fixes: whole ? ctx.edit.setValue(s, read.text, `Require ${name}`, read.imports) : [],
+        fixes: () => whole ? ctx.edit.setValue(s, read.text, `Require ${name}`, read.imports) : [],
       });
     };
     const key = ctx.setting('SECRET_KEY');

@@ -51,7 +51,7 @@ SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "True").lower() 
       const s = ctx.setting(name);
       const rhs = s.binding?.rhs;
       if (!rhs || s.isDefault) continue;
-      const text = ctx.edit.textAt(rhs);
+      const text = ctx.edit.codeTextAt(rhs);
       if (!text) continue;
       const verdict = judge(text, s);
       if (!verdict) continue;
@@ -64,7 +64,7 @@ SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "True").lower() 
         at: rhs,
         severity,
         message: `${name} is parsed from ${envName} unreliably: ${verdict.why}`,
-        fixes: ctx.edit.setValue(s, read.text, `Parse ${envName} as a boolean (default ${on ? 'on' : 'off'})`, read.imports),
+        fixes: () => ctx.edit.setValue(s, read.text, `Parse ${envName} as a boolean (default ${on ? 'on' : 'off'})`, read.imports),
       });
     }
   },

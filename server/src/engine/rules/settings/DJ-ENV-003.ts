@@ -35,7 +35,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
         setting: s,
         at: rhs,
         message: `${name} is a string once ${v.env.names.join(', ')} is set: Django expects a number`,
-        fixes: ctx.edit.setValue(s, `int(${text})`, `Convert ${name} to an int`),
+        fixes: () => ctx.edit.setValue(s, `int(${text})`, `Convert ${name} to an int`),
       });
     }
   },

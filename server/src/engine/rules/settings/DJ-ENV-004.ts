@@ -48,7 +48,7 @@ ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")
       ctx.report({
         at: locOf(file, inner),
         message: `${inner.text}.${method}() raises AttributeError at import when ${name} is unset (the read returns None)`,
-        fixes: [{ title: 'Default to an empty string', edits: [{ file, range: { start: { line: end.row, character: end.column }, end: { line: end.row, character: end.column } }, newText: ', ""' }], safe: true }],
+        fixes: () => [{ title: 'Default to an empty string', edits: [{ file, range: { start: { line: end.row, character: end.column }, end: { line: end.row, character: end.column } }, newText: ', ""' }], safe: true }],
       });
     }
   },

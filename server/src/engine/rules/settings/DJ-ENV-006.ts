@@ -32,7 +32,7 @@ if not os.environ.get("DATABASE_URL"):
       ctx.report({
         at: locOf(file, node),
         message: 'This assert disappears under python -O: raise ImproperlyConfigured so the check always runs',
-        fixes: [{ title: 'Rewrite as if/raise ImproperlyConfigured', edits: [{ ...locOf(file, node), newText: replacement }, ...ctx.edit.importEdits(['from django.core.exceptions import ImproperlyConfigured'], file)], safe: true }],
+        fixes: () => [{ title: 'Rewrite as if/raise ImproperlyConfigured', edits: [{ ...locOf(file, node), newText: replacement }, ...ctx.edit.importEdits(['from django.core.exceptions import ImproperlyConfigured'], file)], safe: true }],
       });
     }
   },

@@ -9,8 +9,10 @@ function configuredInCode(ctx: OpsContext): boolean {
   const files = new Set(ctx.profile.filesRead);
   for (const e of ctx.project.entryPoints) if ((e.kind === 'wsgi' || e.kind === 'asgi') && e.file.endsWith('.py')) files.add(e.file);
   for (const file of files) {
-    const root = ctx.edit.rootOf(file);
-    if (!root || !/dictConfig|fileConfig|basicConfig|structlog/.test(root.text)) continue;
+    // Statements only (PythonSources.code): the text is a pre-check, a name in a comment has no call.
+    const parsed = ctx.edit.codeOf(file);
+    if (!parsed || !/dictConfig|fileConfig|basicConfig|structlog/.test(parsed.text)) continue;
+    const root = parsed.root;
     const calls = callsIn(root, (c) => /(^|\.)(dictConfig|fileConfig|basicConfig)$/.test(c) || c === 'structlog.configure');
     if (calls.some((c) => !underDebugOnly(c))) return true;
   }

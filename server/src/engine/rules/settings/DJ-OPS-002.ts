@@ -66,14 +66,14 @@ LOGGING = {"version": 1, "handlers": {"file": {"class": "logging.handlers.Rotati
       ctx.report({
         setting,
         message: 'LOGGING has no "version" key: dictConfig raises ValueError and Django does not start',
-        fixes: dict ? [{ title: 'Add "version": 1', edits: prependEntries(value.src!.file, dict, [`${q}version${q}: 1`]), safe: true }] : [],
+        fixes: () => dict ? [{ title: 'Add "version": 1', edits: prependEntries(value.src!.file, dict, [`${q}version${q}: 1`]), safe: true }] : [],
       });
     } else if (version && (version.kind === 'int' || version.kind === 'str') && !(version.kind === 'int' && version.value === 1)) {
       ctx.report({
         setting,
         at: version.src,
         message: `LOGGING "version" is ${version.kind === 'str' ? JSON.stringify(version.value) : version.value}: dictConfig accepts only the integer 1 and Django does not start`,
-        fixes: version.src && !version.env ? [{ title: 'Use "version": 1', edits: [{ ...version.src, newText: '1' }], safe: true }] : [],
+        fixes: () => version.src && !version.env ? [{ title: 'Use "version": 1', edits: [{ ...version.src, newText: '1' }], safe: true }] : [],
       });
     }
     if (cfg.incremental) return;
@@ -99,7 +99,7 @@ LOGGING = {"version": 1, "handlers": {"file": {"class": "logging.handlers.Rotati
           setting,
           at: cls?.src,
           message: `LOGGING handler "${h.name}" has class "${name}", which the logging module does not have${guess ? ` (did you mean "${guess}"?)` : ''}: Django does not start`,
-          fixes: guess && !cls?.env ? replaceString(ctx, cls?.src, guess, `Use ${guess}`) : [],
+          fixes: () => guess && !cls?.env ? replaceString(ctx, cls?.src, guess, `Use ${guess}`) : [],
         });
       }
     }

@@ -39,7 +39,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "handlers": {...}, "
         setting,
         at: flag.src,
         message: `LOGGING sets disable_existing_loggers to True${whenUnset(flag)}: ${keepsDjango ? 'loggers of libraries imported by the settings' : 'django.request and other loggers created earlier'} stop logging${keepsDjango ? '' : ', so unhandled 500 errors are not logged'}`,
-        fixes: literal ? [{ title: 'Keep existing loggers ("disable_existing_loggers": False)', edits: [{ ...flag.src!, newText: 'False' }], safe: true }] : [],
+        fixes: () => literal ? [{ title: 'Keep existing loggers ("disable_existing_loggers": False)', edits: [{ ...flag.src!, newText: 'False' }], safe: true }] : [],
       });
       return;
     }
@@ -49,7 +49,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "handlers": {...}, "
     ctx.report({
       setting,
       message: 'LOGGING does not set disable_existing_loggers, which defaults to True: django.request and other loggers created earlier stop logging, so unhandled 500 errors are not logged',
-      fixes: dict ? [{ title: 'Keep existing loggers ("disable_existing_loggers": False)', edits: prependEntries(value.src!.file, dict, [`${q}disable_existing_loggers${q}: False`]), safe: true }] : [],
+      fixes: () => dict ? [{ title: 'Keep existing loggers ("disable_existing_loggers": False)', edits: prependEntries(value.src!.file, dict, [`${q}disable_existing_loggers${q}: False`]), safe: true }] : [],
     });
   },
 };

@@ -132,7 +132,7 @@ After:
           at: cls?.src,
           severity: 'information',
           message: `LOGGING handler "${h.name}" is a plain FileHandler: the log file grows until the disk is full`,
-          fixes: rotationFix(ctx, h.value, cls),
+          fixes: () => rotationFix(ctx, h.value, cls),
         });
       } else if (name === ROTATING) {
         const maxBytes = dictGetStr(h.value, 'maxBytes');
@@ -146,7 +146,7 @@ After:
             message: noMax
               ? `LOGGING handler "${h.name}" never rotates: maxBytes is ${maxBytes ? '0' : 'not set'}, so the file grows until the disk is full`
               : `LOGGING handler "${h.name}" empties its file at each rotation: backupCount is ${backups ? '0' : 'not set'}, so no old log is kept`,
-            fixes: rotationFix(ctx, h.value, cls),
+            fixes: () => rotationFix(ctx, h.value, cls),
           });
         }
       }
@@ -163,7 +163,7 @@ After:
         setting,
         at: filename?.src,
         message: `LOGGING handler "${h.name}" writes into ${missing}, a folder that does not exist and that nothing creates: Django fails to start with FileNotFoundError`,
-        fixes: makedirsFix(ctx, setting.binding?.stmt, filename),
+        fixes: () => makedirsFix(ctx, setting.binding?.stmt, filename),
       });
     }
   },

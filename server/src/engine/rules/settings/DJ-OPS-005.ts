@@ -95,7 +95,7 @@ LOGGING = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandle
     ctx.report({
       setting: cfg.setting,
       message: 'No LOGGING handler receives ERROR records from django.request outside DEBUG: unhandled 500 errors are not written anywhere',
-      fixes: reachesRoot ? rootFix(ctx, cfg.value, handlers, filters, configured) : [],
+      fixes: () => reachesRoot ? rootFix(ctx, cfg.value, handlers, filters, configured) : [],
     });
   },
 };

@@ -64,7 +64,7 @@ ADMINS = [("Admin", email.strip()) for email in os.environ.get("DJANGO_ADMINS", 
         ctx.report({
           setting: admins,
           message: `LOGGING handler "${mail.name}" emails errors to ADMINS, which is empty: nobody receives them`,
-          fixes: adminsFix(ctx),
+          fixes: () => adminsFix(ctx),
         });
       }
     }
@@ -79,7 +79,7 @@ ADMINS = [("Admin", email.strip()) for email in os.environ.get("DJANGO_ADMINS", 
         setting: from,
         severity: 'hint',
         message: 'DEFAULT_FROM_EMAIL is not set: mail goes out from webmaster@localhost, which mail providers reject or mark as spam',
-        fixes: read ? [{ title: `Send from noreply@${domain} (${name} overrides)`, edits: insertNear(ctx, ['EMAIL_HOST_USER', 'EMAIL_HOST', 'EMAIL_BACKEND'], styled(ctx, [`DEFAULT_FROM_EMAIL = ${read.text}`]), read.imports), safe: true }] : [],
+        fixes: () => read ? [{ title: `Send from noreply@${domain} (${name} overrides)`, edits: insertNear(ctx, ['EMAIL_HOST_USER', 'EMAIL_HOST', 'EMAIL_BACKEND'], styled(ctx, [`DEFAULT_FROM_EMAIL = ${read.text}`]), read.imports), safe: true }] : [],
       });
     }
     if (server.isDefault) {
@@ -87,7 +87,7 @@ ADMINS = [("Admin", email.strip()) for email in os.environ.get("DJANGO_ADMINS", 
         setting: server,
         severity: 'hint',
         message: 'SERVER_EMAIL is not set: error mails go out from root@localhost, which mail providers reject or mark as spam',
-        fixes: from.isDefault ? [] : [{ title: 'Send error mails from DEFAULT_FROM_EMAIL', edits: insertNear(ctx, ['DEFAULT_FROM_EMAIL'], ['SERVER_EMAIL = DEFAULT_FROM_EMAIL']), safe: true }],
+        fixes: () => from.isDefault ? [] : [{ title: 'Send error mails from DEFAULT_FROM_EMAIL', edits: insertNear(ctx, ['DEFAULT_FROM_EMAIL'], ['SERVER_EMAIL = DEFAULT_FROM_EMAIL']), safe: true }],
       });
     }
   },

@@ -46,19 +46,19 @@ if SENTRY_DSN:
     if (sentryInits(ctx).length > 0) return;
     const declared = ctx.requires('sentry-sdk');
     if (!declared && OTHER_TRACKERS.some((t) => ctx.requires(t))) return;
-    const root = prodRoot(ctx);
-    const block = sentryLines(ctx);
-    const fixes =
-      root && /sentry_sdk\s*\.\s*init|import\s+init/.test(root.text)
-        ? []
-        : [{ title: 'Report errors to Sentry when SENTRY_DSN is set', edits: [...ctx.edit.insertLines(block.lines, block.imports), ...ctx.requirement('sentry-sdk')], safe: true }];
+    const fixes = () => {
+      const root = prodRoot(ctx);
+      if (root && /sentry_sdk\s*\.\s*init|import\s+init/.test(root.text)) return [];
+      const block = sentryLines(ctx);
+      return [{ title: 'Report errors to Sentry when SENTRY_DSN is set', edits: [...ctx.edit.insertLines(block.lines, block.imports), ...ctx.requirement('sentry-sdk')], safe: true }];
+    };
     ctx.report({
       setting: ctx.setting('SENTRY_DSN'),
       severity: declared ? 'warning' : 'information',
       message: declared
         ? 'sentry-sdk is in the requirements but production never calls sentry_sdk.init(): errors are not reported'
         : 'Production reports errors to no tracker: exceptions are only seen by whoever reads the logs (Sentry is not set up)',
-      fixes: fixes.filter((f) => f.edits.length > 0),
+      fixes: () => fixes().filter((f) => f.edits.length > 0),
     });
   },
 };

@@ -63,7 +63,7 @@ sentry_sdk.init(
           ctx.report({
             at: locOf(file, pii),
             message: `sentry_sdk.init has send_default_pii on${whenUnset(v)}: user IPs, cookies, headers and user names are sent to Sentry${scrubbed}`,
-            fixes: fix('Set send_default_pii=False', [replaceNode(file, pii, 'False')]),
+            fixes: () => fix('Set send_default_pii=False', [replaceNode(file, pii, 'False')]),
           });
         }
       }
@@ -73,12 +73,12 @@ sentry_sdk.init(
       if (dsn && dsnText && DSN_WITH_KEY.test(dsnText) && !inSettings) {
         // In settings modules the credential rules report literal DSNs.
         const code = read(ctx, false, (e) => envGet(e, 'SENTRY_DSN'), osImport('os.environ.get("SENTRY_DSN")'));
-        ctx.report({ at: locOf(file, dsn), message: 'sentry_sdk.init has its DSN (a credential) written in the source: read it from SENTRY_DSN', fixes: fix('Read the DSN from SENTRY_DSN', editsFor(dsn, code)) });
+        ctx.report({ at: locOf(file, dsn), message: 'sentry_sdk.init has its DSN (a credential) written in the source: read it from SENTRY_DSN', fixes: () => fix('Read the DSN from SENTRY_DSN', editsFor(dsn, code)) });
       }
 
       const debug = value('debug');
       if (debug && truthy(ctx.evaluate(file, debug)) === true) {
-        ctx.report({ at: locOf(file, debug), message: 'sentry_sdk.init has debug on: the SDK logs every event it sends', fixes: fix('Set debug=False', [replaceNode(file, debug, 'False')]) });
+        ctx.report({ at: locOf(file, debug), message: 'sentry_sdk.init has debug on: the SDK logs every event it sends', fixes: () => fix('Set debug=False', [replaceNode(file, debug, 'False')]) });
       }
 
       const rate = value('traces_sample_rate');
@@ -101,7 +101,7 @@ sentry_sdk.init(
             at: locOf(file, rate),
             severity: 'information',
             message: `sentry_sdk.init traces ${Math.round(n * 100)}% of requests${whenUnset(v)}: performance data for most requests is sent and billed`,
-            fixes: fix('Trace 10% of requests (SENTRY_TRACES_SAMPLE_RATE overrides)', edits),
+            fixes: () => fix('Trace 10% of requests (SENTRY_TRACES_SAMPLE_RATE overrides)', edits),
           });
         }
       }
@@ -114,7 +114,7 @@ sentry_sdk.init(
           at: locOf(file, call.childForFieldName('function')!),
           severity: 'hint',
           message: 'sentry_sdk.init has no environment: unless SENTRY_ENVIRONMENT is set, staging and production errors are all tagged "production"',
-          fixes: fix('Pass environment= from SENTRY_ENVIRONMENT', [...appendEntries(file, args, [`environment=${q === "'" ? code.text.replace(/"/g, "'") : code.text}`]), ...ctx.edit.importEdits(code.imports, file)]),
+          fixes: () => fix('Pass environment= from SENTRY_ENVIRONMENT', [...appendEntries(file, args, [`environment=${q === "'" ? code.text.replace(/"/g, "'") : code.text}`]), ...ctx.edit.importEdits(code.imports, file)]),
         });
       }
     }

@@ -128,7 +128,7 @@ DATABASES = {"default": dj_database_url.config(conn_max_age=600, conn_health_che
       setting: ctx.setting('DATABASES'),
       at: alias.value.env?.fallback ?? engine?.src,
       message: `Production uses SQLite${when}: the database file is lost when a container is replaced, writes are serialised, and several servers cannot share it${ctx.profile.mayDefineMore ? ' (unless an optional settings module the analysis cannot see replaces DATABASES)' : ''}`,
-      fixes: fixes(ctx),
+      fixes: () => fixes(ctx),
     });
   },
 };

@@ -73,7 +73,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "app
           setting: alias.setting,
           at: maxAge?.src ?? alias.value.src,
           message: `${label} opens a new database connection for every request: CONN_MAX_AGE is ${maxAge ? `0${whenUnset(maxAge)}` : 'not set (0)'}`,
-          fixes: persistentFix(ctx, alias, true),
+          fixes: () => persistentFix(ctx, alias, true),
         });
       } else if (maxAge.kind === 'none') {
         ctx.report({ setting: alias.setting, at: maxAge.src, severity: 'hint', message: `${label} keeps connections open forever (CONN_MAX_AGE is None): a restarted or failed-over database leaves stale connections behind` });
@@ -83,7 +83,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "app
           at: maxAge.src ?? alias.value.src,
           severity: 'hint',
           message: `${label} reuses connections without CONN_HEALTH_CHECKS: a connection the database dropped fails the next request that uses it`,
-          fixes: persistentFix(ctx, alias, false),
+          fixes: () => persistentFix(ctx, alias, false),
         });
       }
     }

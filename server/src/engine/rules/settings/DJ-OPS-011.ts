@@ -38,7 +38,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AG
         setting: alias.setting,
         at: maxAge.env?.fallback ?? maxAge.src,
         message: `DATABASES["${alias.name}"] uses the connection pool and CONN_MAX_AGE ${maxAge.kind === 'none' ? 'None' : maxAge.value}${whenUnset(maxAge)}: Django refuses pooled persistent connections (ImproperlyConfigured on the first query)`,
-        fixes: edit ? [{ title: 'Set CONN_MAX_AGE to 0 (the pool keeps connections)', edits: [edit], safe: true }] : [],
+        fixes: () => edit ? [{ title: 'Set CONN_MAX_AGE to 0 (the pool keeps connections)', edits: [edit], safe: true }] : [],
       });
     }
   },

@@ -122,7 +122,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": "db.
           message: weak
             ? `${label} connects to ${where} with sslmode "${mode}"${whenUnset(sslmode!)}: the connection silently falls back to clear text`
             : `${label} connects to ${where} without sslmode: PostgreSQL then prefers TLS but silently falls back to clear text`,
-          fixes: sslFix(ctx, alias, sslmode, remote.kind, true),
+          fixes: () => sslFix(ctx, alias, sslmode, remote.kind, true),
         });
       } else {
         const ssl = options ? (dictGetStr(options, 'ssl') ?? dictGetStr(options, 'ssl_mode')) : undefined;
@@ -132,7 +132,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": "db.
           at: remote.host?.src,
           severity: 'information',
           message: `${label} connects to MySQL at ${where} without ssl/ssl_mode in OPTIONS: the connection may be unencrypted`,
-          fixes: sslFix(ctx, alias, undefined, remote.kind, false),
+          fixes: () => sslFix(ctx, alias, undefined, remote.kind, false),
         });
       }
     }

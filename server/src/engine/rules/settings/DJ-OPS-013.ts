@@ -78,7 +78,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "app
         setting: alias.setting,
         at: alias.value.src,
         message: `DATABASES["${alias.name}"] has no ${missing}: an unreachable database or a runaway query holds workers indefinitely`,
-        fixes: timeoutFix(ctx, alias, needConnect, needStatement),
+        fixes: () => timeoutFix(ctx, alias, needConnect, needStatement),
       });
     }
   },

@@ -48,7 +48,7 @@ CACHES = {
       at: alias.value?.env?.fallback,
       severity: users.length ? 'warning' : 'information',
       message: subject + consequence,
-      fixes: edits.length ? [{ title: `Use Redis from REDIS_URL (${choice.requirement})`, edits: [...edits, ...ctx.requirement(choice.requirement)], safe: false }] : [],
+      fixes: () => edits.length ? [{ title: `Use Redis from REDIS_URL (${choice.requirement})`, edits: [...edits, ...ctx.requirement(choice.requirement)], safe: false }] : [],
     });
   },
 };

@@ -85,7 +85,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
           severity: 'error',
           djangoChecks: ['mail.E001'],
           message: `MAILERS["default"] uses the ${kind} backend${whenUnset(backend!)}: production email is ${WHAT[kind]}`,
-          fixes: backend?.src && !backend.env ? [{ title: 'Use the SMTP backend', edits: [{ ...backend.src, newText: styled(ctx, [`"${SMTP_BACKEND}"`])[0]! }], safe: true }] : [],
+          fixes: () => backend?.src && !backend.env ? [{ title: 'Use the SMTP backend', edits: [{ ...backend.src, newText: styled(ctx, [`"${SMTP_BACKEND}"`])[0]! }], safe: true }] : [],
         });
       }
       return;
@@ -99,7 +99,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
       severity: e001 ? 'error' : 'warning',
       djangoChecks: e001 ? ['mail.E001'] : [],
       message: `EMAIL_BACKEND is the ${kind} backend${whenUnset(backend.value)}: password resets and error reports are ${WHAT[kind]}`,
-      fixes: smtpFix(ctx),
+      fixes: () => smtpFix(ctx),
     });
   },
 };

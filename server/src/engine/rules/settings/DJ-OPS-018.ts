@@ -51,7 +51,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
         setting: ssl,
         severity: 'error',
         message: 'EMAIL_USE_TLS and EMAIL_USE_SSL are both on: the SMTP backend raises ValueError and no email is sent',
-        fixes: p === 465 ? fix(ctx, 'Use implicit TLS only (port 465)', [['EMAIL_USE_TLS', 'False']]) : fix(ctx, 'Use STARTTLS only', [['EMAIL_USE_SSL', 'False']]),
+        fixes: () => p === 465 ? fix(ctx, 'Use implicit TLS only (port 465)', [['EMAIL_USE_TLS', 'False']]) : fix(ctx, 'Use STARTTLS only', [['EMAIL_USE_SSL', 'False']]),
       });
     } else if (!t && !s) {
       const read = envInt(ctx.edit, 'EMAIL_PORT', 587);
@@ -59,12 +59,12 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
       ctx.report({
         setting: tls,
         message: `Email goes to ${server} without TLS${tls.isDefault ? '' : whenUnset(tls.value)}: the SMTP password and every message cross the network in clear text`,
-        fixes: fix(ctx, p === 465 ? 'Use implicit TLS (EMAIL_USE_SSL)' : 'Use STARTTLS (EMAIL_USE_TLS) on port 587', pairs, port.isDefault && p !== 465 ? read.imports : []),
+        fixes: () => fix(ctx, p === 465 ? 'Use implicit TLS (EMAIL_USE_SSL)' : 'Use STARTTLS (EMAIL_USE_TLS) on port 587', pairs, port.isDefault && p !== 465 ? read.imports : []),
       });
     } else if (t && p === 465) {
-      ctx.report({ setting: port, message: 'EMAIL_USE_TLS (STARTTLS) on port 465, which expects implicit TLS: connections hang or fail', fixes: fix(ctx, 'Use implicit TLS (EMAIL_USE_SSL) on port 465', [['EMAIL_USE_TLS', 'False'], ['EMAIL_USE_SSL', 'True']]) });
+      ctx.report({ setting: port, message: 'EMAIL_USE_TLS (STARTTLS) on port 465, which expects implicit TLS: connections hang or fail', fixes: () => fix(ctx, 'Use implicit TLS (EMAIL_USE_SSL) on port 465', [['EMAIL_USE_TLS', 'False'], ['EMAIL_USE_SSL', 'True']]) });
     } else if (s && p === 587) {
-      ctx.report({ setting: port, message: 'EMAIL_USE_SSL (implicit TLS) on port 587, which expects STARTTLS: connections hang or fail', fixes: fix(ctx, 'Use STARTTLS (EMAIL_USE_TLS) on port 587', [['EMAIL_USE_SSL', 'False'], ['EMAIL_USE_TLS', 'True']]) });
+      ctx.report({ setting: port, message: 'EMAIL_USE_SSL (implicit TLS) on port 587, which expects STARTTLS: connections hang or fail', fixes: () => fix(ctx, 'Use STARTTLS (EMAIL_USE_TLS) on port 587', [['EMAIL_USE_SSL', 'False'], ['EMAIL_USE_TLS', 'True']]) });
     }
   },
 };

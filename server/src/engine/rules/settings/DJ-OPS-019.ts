@@ -32,7 +32,7 @@ EMAIL_TIMEOUT = 10
     ctx.report({
       setting: timeout,
       message: 'SMTP has no EMAIL_TIMEOUT: a mail server that stops answering blocks the worker sending the message indefinitely',
-      fixes: edits.length ? [{ title: 'Give up on SMTP after 10 seconds', edits, safe: true }] : [],
+      fixes: () => edits.length ? [{ title: 'Give up on SMTP after 10 seconds', edits, safe: true }] : [],
     });
   },
 };

@@ -35,7 +35,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
     ctx.report({
       setting: root,
       message: `${root.isDefault ? 'STATIC_ROOT is not set' : `STATIC_ROOT is ${pyRepr(root.value)}${whenUnset(root.value)}`}: collectstatic refuses to run, so production has no static files to serve`,
-      fixes: edits.length ? [{ title: 'Collect static files into staticfiles/', edits, safe: true }] : [],
+      fixes: () => edits.length ? [{ title: 'Collect static files into staticfiles/', edits, safe: true }] : [],
     });
   },
 };

@@ -51,7 +51,7 @@ STORAGES = {
         ctx.report({
           setting: mwSetting,
           message: 'WhiteNoise is set up but WhiteNoiseMiddleware is not in MIDDLEWARE: static files are not served',
-          fixes: edits.length ? [{ title: 'Add WhiteNoiseMiddleware after SecurityMiddleware', edits: [...edits, ...requirement()], safe: true }] : [],
+          fixes: () => edits.length ? [{ title: 'Add WhiteNoiseMiddleware after SecurityMiddleware', edits: [...edits, ...requirement()], safe: true }] : [],
         });
       } else if (!otherStaticServing(ctx)) {
         const edits: TextEdit[] = [];
@@ -66,7 +66,7 @@ STORAGES = {
           severity: 'information',
           message: 'Nothing serves static files in production: Django does not with DEBUG off, and no WhiteNoise, CDN, object storage or web server config was found',
           // Without a MIDDLEWARE literal to extend, storage alone would only trade this finding for another.
-          fixes: middleware.length ? [{ title: 'Serve static files with WhiteNoise (compressed, hashed)', edits, safe: true }] : [],
+          fixes: () => middleware.length ? [{ title: 'Serve static files with WhiteNoise (compressed, hashed)', edits, safe: true }] : [],
         });
       }
       return;
@@ -83,7 +83,7 @@ STORAGES = {
         security > index
           ? 'WhiteNoiseMiddleware comes before SecurityMiddleware: static responses skip the HTTPS redirect and security headers'
           : `WhiteNoiseMiddleware comes after ${before.map((m) => m.split('.').pop()).join(', ')}: static requests run through middleware they do not need, which can answer or redirect first`,
-      fixes: moved.length && insert.length ? [{ title: 'Move WhiteNoiseMiddleware right after SecurityMiddleware', edits: [...moved, ...insert], safe: true }] : [],
+      fixes: () => moved.length && insert.length ? [{ title: 'Move WhiteNoiseMiddleware right after SecurityMiddleware', edits: [...moved, ...insert], safe: true }] : [],
     });
   },
 };

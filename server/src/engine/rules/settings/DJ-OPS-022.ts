@@ -52,7 +52,7 @@ STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
         setting: s,
         severity: 'warning',
         message: `${name} is on${whenUnset(s.value)}: WhiteNoise ${name.endsWith('AUTOREFRESH') ? 'rescans static files on every request' : 'serves files collectstatic never processed'}, a development option`,
-        fixes: stmt ? [{ title: `Remove ${name}`, edits: [ctx.edit.deleteStatement(stmt)], safe: true }] : ctx.edit.setValue(s, 'False', `Turn ${name} off`),
+        fixes: () => stmt ? [{ title: `Remove ${name}`, edits: [ctx.edit.deleteStatement(stmt)], safe: true }] : ctx.edit.setValue(s, 'False', `Turn ${name} off`),
       });
     }
     if (hasApp(ctx, 'django.contrib.staticfiles') !== true) return;
@@ -66,7 +66,7 @@ STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
         setting: s,
         severity: 'error',
         message: `${backend} was removed in WhiteNoise 4: collectstatic fails to import it`,
-        fixes: v && !v.env ? stringFix(ctx, v.src, WHITENOISE_STORAGE) : storageEdits(ctx, WHITENOISE_STORAGE).length ? [{ title: `Use ${WHITENOISE_STORAGE}`, edits: storageEdits(ctx, WHITENOISE_STORAGE), safe: true }] : [],
+        fixes: () => v && !v.env ? stringFix(ctx, v.src, WHITENOISE_STORAGE) : storageEdits(ctx, WHITENOISE_STORAGE).length ? [{ title: `Use ${WHITENOISE_STORAGE}`, edits: storageEdits(ctx, WHITENOISE_STORAGE), safe: true }] : [],
       });
       return;
     }
@@ -81,7 +81,7 @@ STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
     ctx.report({
       setting: storage.setting,
       message: `Static files are collected without hashed names (${storage.isDefault ? "Django's default StaticFilesStorage" : 'StaticFilesStorage'}): browsers and CDNs keep serving old CSS and JavaScript after a deploy`,
-      fixes: edits.length ? [{ title: `Use ${target.split('.').pop()}`, edits, safe: false }] : [],
+      fixes: () => edits.length ? [{ title: `Use ${target.split('.').pop()}`, edits, safe: false }] : [],
     });
   },
 };

@@ -90,7 +90,7 @@ STORAGES = {
     ctx.report({
       setting: versionAtLeast(ctx, 4, 2) ? storages : legacy,
       message: `Uploads (${uploads}) are stored on the local disk, but the deployment (${platform}) replaces that disk on every deploy: uploaded files are lost`,
-      fixes: edits.length ? [{ title: 'Store media in S3 (django-storages)', edits, safe: false }] : [],
+      fixes: () => edits.length ? [{ title: 'Store media in S3 (django-storages)', edits, safe: false }] : [],
     });
   },
 };

@@ -36,7 +36,7 @@ STATIC_URL = "/static/"
         setting: s,
         message: `${name} ${JSON.stringify(v.value)} must end with a slash`,
         djangoChecks: ['urls.E006'],
-        fixes: literal ? [{ title: `Use ${JSON.stringify(v.value + '/')}`, edits: [{ ...literal, newText: JSON.stringify(v.value + '/') }], safe: true }] : [],
+        fixes: () => literal ? [{ title: `Use ${JSON.stringify(v.value + '/')}`, edits: [{ ...literal, newText: JSON.stringify(v.value + '/') }], safe: true }] : [],
       });
     }
     const staticUrl = ctx.setting('STATIC_URL');

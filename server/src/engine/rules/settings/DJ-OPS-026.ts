@@ -37,7 +37,7 @@ MIDDLEWARE = ("django.middleware.security.SecurityMiddleware", ...)
       setting: old,
       at: old.binding.stmt,
       message: 'MIDDLEWARE_CLASSES is ignored since Django 2.0 and MIDDLEWARE is not set: production runs without any middleware (no security headers, CSRF protection or sessions)',
-      fixes: edits.length ? [{ title: 'Rename MIDDLEWARE_CLASSES to MIDDLEWARE', edits, safe: true }] : [],
+      fixes: () => edits.length ? [{ title: 'Rename MIDDLEWARE_CLASSES to MIDDLEWARE', edits, safe: true }] : [],
     });
   },
 };

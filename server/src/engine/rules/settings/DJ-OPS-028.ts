@@ -30,7 +30,7 @@ USE_TZ = True
     ctx.report({
       setting: s,
       message: `USE_TZ is False${whenUnset(s.value)}: datetimes are stored as naive local time, ambiguous around daylight-saving changes`,
-      fixes: ctx.edit.setValue(s, 'True', 'Use timezone-aware datetimes').map((f) => ({ ...f, safe: false })),
+      fixes: () => ctx.edit.setValue(s, 'True', 'Use timezone-aware datetimes').map((f) => ({ ...f, safe: false })),
     });
   },
 };

@@ -67,7 +67,7 @@ MIDDLEWARE = [
         setting: mwSetting,
         message: `The admin needs ${short} in MIDDLEWARE`,
         djangoChecks: [`admin.${code}`],
-        fixes: middlewareInsertFix(ctx, path, code === 'E410' ? { after: ['django.middleware.security.SecurityMiddleware'] } : { after: code === 'E409' ? ['django.contrib.auth.middleware.AuthenticationMiddleware', 'django.middleware.csrf.CsrfViewMiddleware'] : ['django.middleware.csrf.CsrfViewMiddleware', 'django.contrib.sessions.middleware.SessionMiddleware'] }),
+        fixes: () => middlewareInsertFix(ctx, path, code === 'E410' ? { after: ['django.middleware.security.SecurityMiddleware'] } : { after: code === 'E409' ? ['django.contrib.auth.middleware.AuthenticationMiddleware', 'django.middleware.csrf.CsrfViewMiddleware'] : ['django.middleware.csrf.CsrfViewMiddleware', 'django.contrib.sessions.middleware.SessionMiddleware'] }),
       });
     }
   },

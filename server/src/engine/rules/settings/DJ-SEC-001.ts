@@ -36,7 +36,7 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "False").lower() in ("1", "true", "yes")
         ? `DEBUG is ${pyRepr(debug.value)} in the production settings: error pages would expose code, settings and queries`
         : `DEBUG is on${whenUnset(debug.value)}: production shows debug pages whenever the variable is missing`,
       djangoChecks: ['security.W018'],
-      fixes: ctx.edit.setValue(debug, read.text, `Read DEBUG from ${envName}, off by default`, read.imports),
+      fixes: () => ctx.edit.setValue(debug, read.text, `Read DEBUG from ${envName}, off by default`, read.imports),
     });
   },
 };

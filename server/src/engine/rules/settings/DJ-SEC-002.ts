@@ -28,7 +28,7 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "OPT
       ctx.report({
         setting: prop,
         message: `DEBUG_PROPAGATE_EXCEPTIONS is on${whenUnset(prop.value)}: errors bypass Django's handling and your 500 page`,
-        fixes: stmt && stmt.file === ctx.profile.module.path ? [{ title: 'Remove DEBUG_PROPAGATE_EXCEPTIONS', edits: [ctx.edit.deleteStatement(stmt)], safe: true }] : [],
+        fixes: () => stmt && stmt.file === ctx.profile.module.path ? [{ title: 'Remove DEBUG_PROPAGATE_EXCEPTIONS', edits: [ctx.edit.deleteStatement(stmt)], safe: true }] : [],
       });
     }
     const templates = ctx.setting('TEMPLATES');

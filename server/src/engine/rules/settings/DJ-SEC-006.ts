@@ -56,7 +56,7 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
       setting: key,
       message,
       djangoChecks: ['security.W009'],
-      fixes: ctx.edit.setValue(key, read.text, `Read SECRET_KEY from ${envName} (required)`, read.imports),
+      fixes: () => ctx.edit.setValue(key, read.text, `Read SECRET_KEY from ${envName} (required)`, read.imports),
     });
   },
 };

@@ -30,7 +30,7 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
     ctx.report({
       setting: key,
       message: 'SECRET_KEY is generated at import: each worker and each restart gets a different key, so sessions and reset links break',
-      fixes: ctx.edit.setValue(key, read.text, `Read SECRET_KEY from ${name} (required)`, read.imports),
+      fixes: () => ctx.edit.setValue(key, read.text, `Read SECRET_KEY from ${name} (required)`, read.imports),
     });
   },
 };

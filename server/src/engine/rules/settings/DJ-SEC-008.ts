@@ -40,14 +40,14 @@ SECRET_KEY_FALLBACKS = [k for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS",
           at,
           message: `SECRET_KEY_FALLBACKS[${index}] ${weak}: an old key that weak still signs valid sessions`,
           djangoChecks: ['security.W025'],
-          fixes: fix(),
+          fixes: () => fix(),
         });
       } else if (!item.env && !s.isDefault) {
         ctx.report({
           setting: s,
           at,
           message: `SECRET_KEY_FALLBACKS[${index}] is written in the source: anyone with the code can sign sessions with it`,
-          fixes: fix(),
+          fixes: () => fix(),
         });
       }
     });

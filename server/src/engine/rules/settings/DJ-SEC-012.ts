@@ -32,9 +32,11 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").s
     const debugOn = truthy(ctx.setting('DEBUG').value) === true;
     for (const item of v.items) {
       if (item.kind !== 'str') continue;
-      const envName = v.env?.names[0] ?? ctx.edit.envName('ALLOWED_HOSTS');
-      const read = ctx.edit.envList(envName);
-      const fixes = ctx.edit.setValue(hosts, read.text, `Read ALLOWED_HOSTS from ${envName}`, read.imports);
+      const fixes = () => {
+        const envName = v.env?.names[0] ?? ctx.edit.envName('ALLOWED_HOSTS');
+        const read = ctx.edit.envList(envName);
+        return ctx.edit.setValue(hosts, read.text, `Read ALLOWED_HOSTS from ${envName}`, read.imports);
+      };
       const at = item.src ?? v.env?.fallback ?? hosts.binding?.rhs;
       if (item.value.trim() === '*') {
         ctx.report({

@@ -59,7 +59,7 @@ if not DEBUG and not ALLOWED_HOSTS:
         ? 'ALLOWED_HOSTS is not set: with DEBUG off every request is rejected with 400'
         : `ALLOWED_HOSTS is empty${whenUnset(hosts.value)}: with DEBUG off every request is rejected with 400`,
       djangoChecks: ['security.W020'],
-      fixes: allowedHostsFix(ctx, hosts, envName, read),
+      fixes: () => allowedHostsFix(ctx, hosts, envName, read),
     });
   },
 };

@@ -30,7 +30,7 @@ MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "django.contrib.s
       setting: mw,
       message: 'SecurityMiddleware is not in MIDDLEWARE: the SECURE_* settings (HTTPS redirect, HSTS, nosniff, referrer policy) have no effect',
       djangoChecks: ['security.W001'],
-      fixes: middlewareInsertFix(ctx, SECURITY_MIDDLEWARE, 'first'),
+      fixes: () => middlewareInsertFix(ctx, SECURITY_MIDDLEWARE, 'first'),
     });
   },
 };

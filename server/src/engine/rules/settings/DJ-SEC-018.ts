@@ -33,7 +33,7 @@ SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "True").lower
       setting: s,
       message: `${describeSetting(s, pyRepr(v))}: plain-HTTP requests are not redirected to HTTPS`,
       djangoChecks: ['security.W008'],
-      fixes: ctx.edit.setValue(s, read.text, `Redirect to HTTPS (on unless ${envName} says otherwise)`, read.imports),
+      fixes: () => ctx.edit.setValue(s, read.text, `Redirect to HTTPS (on unless ${envName} says otherwise)`, read.imports),
     });
   },
 };

@@ -36,7 +36,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # only if the pro
     ctx.report({
       setting: redirect,
       message: `SECURE_SSL_REDIRECT is on and ${evidence} suggests a proxy terminates HTTPS, but SECURE_PROXY_SSL_HEADER is not set: requests would redirect in a loop`,
-      fixes: ctx.edit.setValue(header2, '("HTTP_X_FORWARDED_PROTO", "https")', 'Trust X-Forwarded-Proto from the proxy', [], 'only if the proxy sets/overwrites this header').map((f) => ({ ...f, safe: false })),
+      fixes: () => ctx.edit.setValue(header2, '("HTTP_X_FORWARDED_PROTO", "https")', 'Trust X-Forwarded-Proto from the proxy', [], 'only if the proxy sets/overwrites this header').map((f) => ({ ...f, safe: false })),
     });
   },
 };

@@ -30,7 +30,7 @@ SECURE_HSTS_SECONDS = 3600  # raise to 31536000 once every host is served over H
       setting: s,
       message: `${describeSetting(s, pyRepr(s.value))}: browsers are not told to insist on HTTPS (HSTS)`,
       djangoChecks: ['security.W004'],
-      fixes: [
+      fixes: () => [
         ...ctx.edit.setValue(s, '3600', 'Enable HSTS for an hour (ramp-up)', [], RAMP_UP_COMMENT),
         ...ctx.edit.setValue(s, '31536000', 'Enable HSTS for a year').map((f) => ({ ...f, safe: false })),
       ],

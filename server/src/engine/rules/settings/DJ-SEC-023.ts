@@ -30,7 +30,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
       setting: s,
       message: `${describeSetting(s, pyRepr(s.value))}: HSTS does not protect subdomains`,
       djangoChecks: ['security.W005'],
-      fixes: ctx.edit.setValue(s, 'True', 'Include subdomains in HSTS'),
+      fixes: () => ctx.edit.setValue(s, 'True', 'Include subdomains in HSTS'),
     });
   },
 };

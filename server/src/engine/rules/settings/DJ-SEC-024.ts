@@ -53,7 +53,7 @@ SECURE_HSTS_PRELOAD = True
         setting: preload,
         message: `${describeSetting(preload, pyRepr(p))}: the domain cannot be submitted to the browsers' HSTS preload list`,
         djangoChecks: ['security.W021'],
-        fixes: preloadFix(ctx),
+        fixes: () => preloadFix(ctx),
       });
       return;
     }
@@ -67,7 +67,7 @@ SECURE_HSTS_PRELOAD = True
       setting: preload,
       severity: 'warning',
       message: `SECURE_HSTS_PRELOAD is True but the preload list also requires ${missing}`,
-      fixes: [
+      fixes: () => [
         {
           title: 'Set the HSTS values the preload list requires',
           edits: [

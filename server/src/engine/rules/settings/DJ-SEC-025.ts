@@ -34,7 +34,7 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000
         setting: s,
         at: rhs,
         message: `SECURE_HSTS_SECONDS is a string${v.env ? ` when ${v.env.names.join(', ')} is set` : ''}: the header carries it as written (a "0" disables HSTS) while Django's check only tests truthiness`,
-        fixes: text !== undefined ? ctx.edit.setValue(s, `int(${text})`, 'Convert SECURE_HSTS_SECONDS to an int') : [],
+        fixes: () => text !== undefined ? ctx.edit.setValue(s, `int(${text})`, 'Convert SECURE_HSTS_SECONDS to an int') : [],
       });
       return;
     }

@@ -29,7 +29,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
       setting: s,
       message: `${describeSetting(s, pyRepr(s.value))}: browsers may run uploaded files as scripts (no X-Content-Type-Options: nosniff)`,
       djangoChecks: ['security.W006'],
-      fixes: ctx.edit.setValue(s, 'True', 'Send X-Content-Type-Options: nosniff'),
+      fixes: () => ctx.edit.setValue(s, 'True', 'Send X-Content-Type-Options: nosniff'),
     });
   },
 };

@@ -28,7 +28,7 @@ MIDDLEWARE = [..., "django.contrib.messages.middleware.MessageMiddleware",
       setting: ctx.setting('MIDDLEWARE'),
       message: 'XFrameOptionsMiddleware is not in MIDDLEWARE: pages can be framed by other sites (clickjacking)',
       djangoChecks: ['security.W002'],
-      fixes: middlewareInsertFix(ctx, XFRAME_MIDDLEWARE, 'last'),
+      fixes: () => middlewareInsertFix(ctx, XFRAME_MIDDLEWARE, 'last'),
     });
   },
 };

@@ -34,7 +34,7 @@ X_FRAME_OPTIONS = "DENY"
         ? `${describeSetting(s, pyRepr(v))}: pages can be framed by your own origin; use DENY unless you frame them yourself`
         : `${describeSetting(s, pyRepr(v))}: browsers ignore this value, so pages can be framed by any site`,
       djangoChecks: ['security.W019'],
-      fixes: ctx.edit.setValue(s, '"DENY"', 'Set X_FRAME_OPTIONS to DENY'),
+      fixes: () => ctx.edit.setValue(s, '"DENY"', 'Set X_FRAME_OPTIONS to DENY'),
     });
   },
 };

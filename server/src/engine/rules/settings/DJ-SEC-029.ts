@@ -40,7 +40,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
         setting: s,
         message: `${describeSetting(s, 'None')}: no Referrer-Policy header is sent, so full URLs leak to other sites`,
         djangoChecks: ['security.W022'],
-        fixes: fix(),
+        fixes: () => fix(),
       });
       return;
     }
@@ -55,7 +55,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
       severity: 'error',
       message: `SECURE_REFERRER_POLICY has an invalid value ${invalid.map((x) => JSON.stringify(x)).join(', ')}${s.value.env ? ' (the fallback)' : ''}: browsers ignore the header`,
       djangoChecks: ['security.E023'],
-      fixes: fix(),
+      fixes: () => fix(),
     });
   },
 };

@@ -23,13 +23,15 @@ After: delete the line.`,
     const s = ctx.setting('SECURE_BROWSER_XSS_FILTER');
     const v = ctx.profile.version;
     if (atLeast(v, 4, 0)) {
-      if (s.isDefault || !s.binding?.stmt) return;
+      const binding = s.binding;
+      const stmt = binding?.stmt;
+      if (s.isDefault || !binding || !stmt) return;
       ctx.report({
         setting: s,
-        at: s.binding.stmt,
+        at: stmt,
         message: `SECURE_BROWSER_XSS_FILTER has no effect since Django 4.0 (the X-XSS-Protection header was removed); delete it`,
-        fixes: s.binding.stmt.file === ctx.profile.module.path || !s.binding.imported
-          ? [{ title: 'Remove obsolete SECURE_BROWSER_XSS_FILTER', edits: [ctx.edit.deleteStatement(s.binding.stmt)], safe: true }]
+        fixes: () => stmt.file === ctx.profile.module.path || !binding.imported
+          ? [{ title: 'Remove obsolete SECURE_BROWSER_XSS_FILTER', edits: [ctx.edit.deleteStatement(stmt)], safe: true }]
           : [],
       });
       return;
@@ -42,7 +44,7 @@ After: delete the line.`,
       severity: 'warning',
       message: `${describeSetting(s, pyRepr(s.value))}: no X-XSS-Protection header on Django ${v.major}.${v.minor}`,
       djangoChecks: ['security.W007'],
-      fixes: ctx.edit.setValue(s, 'True', 'Send X-XSS-Protection'),
+      fixes: () => ctx.edit.setValue(s, 'True', 'Send X-XSS-Protection'),
     });
   },
 };

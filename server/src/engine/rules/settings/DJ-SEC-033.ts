@@ -33,7 +33,7 @@ SESSION_COOKIE_SECURE = True
       setting: s,
       message: `${describeSetting(s, pyRepr(s.value))}: the session cookie is also sent over plain HTTP, where it can be stolen`,
       djangoChecks: ids,
-      fixes: ctx.edit.setValue(s, 'True', 'Send the session cookie over HTTPS only'),
+      fixes: () => ctx.edit.setValue(s, 'True', 'Send the session cookie over HTTPS only'),
     });
   },
 };

@@ -30,7 +30,7 @@ CSRF_COOKIE_SECURE = True
       setting: s,
       message: `${describeSetting(s, pyRepr(s.value))}: the CSRF cookie is also sent over plain HTTP`,
       djangoChecks: ['security.W016'],
-      fixes: ctx.edit.setValue(s, 'True', 'Send the CSRF cookie over HTTPS only'),
+      fixes: () => ctx.edit.setValue(s, 'True', 'Send the CSRF cookie over HTTPS only'),
     });
   },
 };

@@ -29,7 +29,7 @@ After: delete the line (or set it to \`True\`).`,
       setting: s,
       message: `SESSION_COOKIE_HTTPONLY is ${pyRepr(s.value)}${whenUnset(s.value)}: scripts on the page (and any XSS) can read the session cookie`,
       djangoChecks: ids,
-      fixes: ctx.edit.setValue(s, 'True', 'Hide the session cookie from JavaScript'),
+      fixes: () => ctx.edit.setValue(s, 'True', 'Hide the session cookie from JavaScript'),
     });
   },
 };

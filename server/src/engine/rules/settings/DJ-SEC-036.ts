@@ -44,21 +44,21 @@ SESSION_COOKIE_SAMESITE = "Lax"
           ctx.report({
             setting: s,
             message: `${c.samesite} is "None"${whenUnset(v)} while ${c.secure} is off${whenUnset(secure.value)}: browsers reject a SameSite=None cookie that is not Secure, so the ${c.cookie} is dropped`,
-            fixes: fixes(),
+            fixes: () => fixes(),
           });
         } else if (lower !== 'lax' && lower !== 'strict') {
           ctx.report({
             setting: s,
             severity: 'error',
             message: `${c.samesite} is ${pyRepr(v)}${whenUnset(v)}: Django raises ValueError when it sets the ${c.cookie} (use "Lax", "Strict" or "None")`,
-            fixes: fixes(),
+            fixes: () => fixes(),
           });
         }
       } else if ((v.kind === 'bool' && !v.value) || v.kind === 'none') {
         ctx.report({
           setting: s,
           message: `${c.samesite} is ${pyRepr(v)}${whenUnset(v)}: the ${c.cookie} has no SameSite attribute, so browsers that default to None send it with cross-site requests`,
-          fixes: fixes(),
+          fixes: () => fixes(),
         });
       }
     }

@@ -28,7 +28,7 @@ MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware", "django.mi
       setting: ctx.setting('MIDDLEWARE'),
       message: 'CsrfViewMiddleware is not in MIDDLEWARE: forms and cookie-authenticated endpoints accept cross-site requests',
       djangoChecks: ['security.W003'],
-      fixes: middlewareInsertFix(ctx, CSRF_MIDDLEWARE, { after: [SESSION_MIDDLEWARE, 'django.middleware.common.CommonMiddleware'] }),
+      fixes: () => middlewareInsertFix(ctx, CSRF_MIDDLEWARE, { after: [SESSION_MIDDLEWARE, 'django.middleware.common.CommonMiddleware'] }),
     });
   },
 };

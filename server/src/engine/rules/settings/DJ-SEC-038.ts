@@ -40,7 +40,7 @@ CSRF_TRUSTED_ORIGINS = ["https://example.com"]
           at,
           message: `CSRF_TRUSTED_ORIGINS entry ${JSON.stringify(origin)} has no scheme: since Django 4.0 it must be like "https://${origin.replace(/^\*?\.?/, '')}"`,
           djangoChecks: ['4_0.E001'],
-          fixes: literalEdit ? [{ title: `Use "https://${origin}"`, edits: [{ ...literalEdit, newText: JSON.stringify(`https://${origin}`) }], safe: true }] : [],
+          fixes: () => literalEdit ? [{ title: `Use "https://${origin}"`, edits: [{ ...literalEdit, newText: JSON.stringify(`https://${origin}`) }], safe: true }] : [],
         });
       } else if (/^(https?:\/\/)?\*$/.test(origin) || origin === '*') {
         ctx.report({ setting: s, at, severity: 'warning', message: `CSRF_TRUSTED_ORIGINS entry ${JSON.stringify(origin)} trusts every origin: CSRF protection is off for cross-site requests` });

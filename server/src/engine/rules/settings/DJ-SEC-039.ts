@@ -59,7 +59,7 @@ CSRF_TRUSTED_ORIGINS = [h.strip() for h in os.environ.get("DJANGO_CSRF_TRUSTED_O
       setting: s,
       message: `CSRF_TRUSTED_ORIGINS is empty but ${reason}: their POST, PUT and DELETE requests fail Django's origin check (403)`,
       related: cause?.binding?.stmt ? [{ location: cause.binding.stmt, message: `${cause.name} is set here` }] : undefined,
-      fixes: ctx.edit.setValue(s, env.text, 'Read CSRF_TRUSTED_ORIGINS from the environment', env.imports),
+      fixes: () => ctx.edit.setValue(s, env.text, 'Read CSRF_TRUSTED_ORIGINS from the environment', env.imports),
     });
   },
 };

@@ -75,7 +75,7 @@ function checkOrigin(ctx: SettingsContext, s: Setting, item: Value, origin: stri
         ? `${where} is not a wildcard: corsheaders rejects it (E013) and matches no origin; list the frontends' origins`
         : `${where} has no scheme${url.scheme && !url.netloc ? ' or host' : ''}: corsheaders rejects it (E013) and never matches it${fixed ? `; write ${JSON.stringify(fixed)}` : ''}`,
       djangoChecks: ['corsheaders.E013'],
-      fixes: fixed ? rewrite(ctx, item, fixed, `Use ${JSON.stringify(fixed)}`) : [],
+      fixes: () => fixed ? rewrite(ctx, item, fixed, `Use ${JSON.stringify(fixed)}`) : [],
     });
     return;
   }
@@ -87,7 +87,7 @@ function checkOrigin(ctx: SettingsContext, s: Setting, item: Value, origin: stri
       at,
       message: `${where} has a ${extra.join(' and ')}${url.path === '/' && extra.length === 1 ? ' (the trailing slash)' : ''}: corsheaders rejects it (E014) and never matches it; write ${JSON.stringify(fixed)}`,
       djangoChecks: ['corsheaders.E014'],
-      fixes: rewrite(ctx, item, fixed, `Use ${JSON.stringify(fixed)}`),
+      fixes: () => rewrite(ctx, item, fixed, `Use ${JSON.stringify(fixed)}`),
     });
     return;
   }
@@ -207,6 +207,6 @@ function checkRegex(ctx: SettingsContext, s: Setting, item: Value, pattern: stri
     at: item.src ?? s.binding?.rhs,
     severity: 'warning',
     message: `${s.name} pattern r"${pattern}"${whenUnset(item.env ? item : s.value)} ${what}: it accepts ${problem.example}, which can then read API responses`,
-    fixes: fixed ? rewrite(ctx, item, fixed, `Use r"${fixed}"`) : [],
+    fixes: () => fixed ? rewrite(ctx, item, fixed, `Use r"${fixed}"`) : [],
   });
 }

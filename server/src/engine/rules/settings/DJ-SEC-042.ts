@@ -47,7 +47,7 @@ MIDDLEWARE = [
       ctx.report({
         setting: mw,
         message: 'corsheaders is installed but CorsMiddleware is not in MIDDLEWARE: every CORS_* setting is ignored and browsers block cross-origin calls',
-        fixes: insertCors(ctx, items),
+        fixes: () => insertCors(ctx, items),
       });
       return;
     }
@@ -63,13 +63,13 @@ MIDDLEWARE = [
           setting: mw,
           at: items[index]!.src ?? mw.binding?.rhs,
           message: `CorsMiddleware comes after ${lastPart(earlier.value)}: the responses ${lastPart(earlier.value)} returns itself carry no CORS headers`,
-          fixes: sameFile ? [{ title: 'Move CorsMiddleware up', edits: [...removal[0]!.edits, ...insertion[0]!.edits], safe: true }] : [],
+          fixes: () => sameFile ? [{ title: 'Move CorsMiddleware up', edits: [...removal[0]!.edits, ...insertion[0]!.edits], safe: true }] : [],
         });
       }
       return;
     }
     if (corsUsed(ctx) || present === undefined || hasApp(ctx, CORS_APP) === undefined) return;
-    const stray = [...ctx.profile.scope.keys()].filter((n) => CORS_SETTINGS.test(n)).sort();
+    const stray = ctx.profile.settingNames().filter((n) => CORS_SETTINGS.test(n)).sort();
     if (stray.length === 0) return;
     const s = ctx.setting(stray[0]!);
     ctx.report({

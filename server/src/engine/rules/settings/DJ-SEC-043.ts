@@ -51,7 +51,7 @@ AUTH_PASSWORD_VALIDATORS = [
     ctx.report({
       setting: s,
       message: `${s.isDefault ? 'AUTH_PASSWORD_VALIDATORS is not set' : 'AUTH_PASSWORD_VALIDATORS is empty'}: users can choose any password, even "1" or their username`,
-      fixes: new LiteralEditor(ctx.edit).setValue(s, passwordValidators(), 'Add Django\'s password validators (12 characters minimum)'),
+      fixes: () => new LiteralEditor(ctx.edit).setValue(s, passwordValidators(), 'Add Django\'s password validators (12 characters minimum)'),
     });
   },
 };

@@ -58,7 +58,7 @@ AUTH_PASSWORD_VALIDATORS = [
           setting: s,
           at: headAnchor(s),
           message: 'AUTH_PASSWORD_VALIDATORS has no MinimumLengthValidator: a one-character password passes',
-          fixes: append('MinimumLengthValidator', `Require ${MIN_LENGTH} characters`, true),
+          fixes: () => append('MinimumLengthValidator', `Require ${MIN_LENGTH} characters`, true),
         });
       }
     } else {
@@ -82,7 +82,7 @@ AUTH_PASSWORD_VALIDATORS = [
       ['UserAttributeSimilarityValidator', 'passwords like the username or email are accepted'],
     ] as const) {
       if (find(cls)) continue;
-      ctx.report({ setting: s, at: headAnchor(s), severity: 'hint', message: `AUTH_PASSWORD_VALIDATORS has no ${cls}: ${what}`, fixes: append(cls, `Add ${cls}`) });
+      ctx.report({ setting: s, at: headAnchor(s), severity: 'hint', message: `AUTH_PASSWORD_VALIDATORS has no ${cls}: ${what}`, fixes: () => append(cls, `Add ${cls}`) });
     }
   },
 };

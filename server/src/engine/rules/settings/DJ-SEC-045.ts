@@ -44,7 +44,7 @@ PASSWORD_HASHERS = [
         setting: s,
         severity: 'hint',
         message: 'argon2-cffi is installed but PASSWORD_HASHERS is not set, so new passwords use PBKDF2 rather than Argon2',
-        fixes: lit.setValue(s, py.strs(...list), 'Hash new passwords with Argon2'),
+        fixes: () => lit.setValue(s, py.strs(...list), 'Hash new passwords with Argon2'),
       });
       return;
     }
@@ -54,7 +54,7 @@ PASSWORD_HASHERS = [
       ctx.report({
         setting: s,
         message: 'PASSWORD_HASHERS is empty: every login and password change raises ImproperlyConfigured',
-        fixes: lit.setValue(s, py.strs(PBKDF2), 'Use the PBKDF2 hasher'),
+        fixes: () => lit.setValue(s, py.strs(PBKDF2), 'Use the PBKDF2 hasher'),
       });
       return;
     }
@@ -65,7 +65,7 @@ PASSWORD_HASHERS = [
         setting: s,
         at: first.src,
         message: `PASSWORD_HASHERS starts with ${first.value.split('.').pop()}: new passwords are stored with a hash that is cracked at billions of guesses per second`,
-        fixes: lit.insertItems(s, [py.str(PBKDF2)], 'Hash new passwords with PBKDF2 (old hashes still verify)', { before: first }),
+        fixes: () => lit.insertItems(s, [py.str(PBKDF2)], 'Hash new passwords with PBKDF2 (old hashes still verify)', { before: first }),
       });
       return;
     }

@@ -35,7 +35,7 @@ SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
       message: removed
         ? `SESSION_SERIALIZER is PickleSerializer, which Django ${ctx.profile.version.major}.${ctx.profile.version.minor} no longer has: every request that touches the session fails`
         : 'SESSION_SERIALIZER is PickleSerializer: with a leaked SECRET_KEY a forged session runs code on the server',
-      fixes: ctx.edit.setValue(s, pyStr(ctx, JSON_SERIALIZER), 'Serialize sessions as JSON'),
+      fixes: () => ctx.edit.setValue(s, pyStr(ctx, JSON_SERIALIZER), 'Serialize sessions as JSON'),
     });
   },
 };

@@ -45,7 +45,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
         message: off
           ? `${limit.name} is None${whenUnset(v)}: no limit on the ${limit.what}, so one request can exhaust a worker`
           : `${limit.name} is ${describe(v, limit.unit)}${whenUnset(v)}, ${Math.floor((v as { value: number }).value / limit.default)} times Django's default: one request can tie up a worker`,
-        fixes: fixFor(ctx, s, v, limit.default),
+        fixes: () => fixFor(ctx, s, v, limit.default),
       });
     }
   },

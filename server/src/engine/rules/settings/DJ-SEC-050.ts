@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 \`\`\`
 After: delete the line.`,
   check(ctx) {
-    const v = ctx.profile.processEnv.get('DJANGO_ALLOW_ASYNC_UNSAFE');
+    const v = ctx.profile.environmentValue('DJANGO_ALLOW_ASYNC_UNSAFE');
     // Django tests the variable's truthiness: an empty string does not count.
     if (!v || !v.src || truthy(v) === false) return;
     const stmt = statementAt(ctx, v.src);
@@ -26,7 +26,7 @@ After: delete the line.`,
       at: stmt ?? v.src,
       message: 'The settings set DJANGO_ALLOW_ASYNC_UNSAFE: Django no longer stops ORM calls from async code',
       djangoChecks: ['async.E001'],
-      fixes: stmt ? [{ title: 'Remove DJANGO_ALLOW_ASYNC_UNSAFE', edits: [ctx.edit.deleteStatement(stmt)], safe: true }] : [],
+      fixes: () => stmt ? [{ title: 'Remove DJANGO_ALLOW_ASYNC_UNSAFE', edits: [ctx.edit.deleteStatement(stmt)], safe: true }] : [],
     });
   },
 };

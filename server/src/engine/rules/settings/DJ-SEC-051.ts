@@ -30,7 +30,7 @@ DEFAULT_HASHING_ALGORITHM = "sha256"
       setting: s,
       message: `DEFAULT_HASHING_ALGORITHM is ${pyRepr(v)}: Django accepts only "sha1" or "sha256"`,
       djangoChecks: ['security.E100'],
-      fixes: ctx.edit.setValue(s, '"sha256"', 'Use sha256'),
+      fixes: () => ctx.edit.setValue(s, '"sha256"', 'Use sha256'),
     });
   },
 };

@@ -178,7 +178,7 @@ urlpatterns = [
       file: root.path,
       range,
       message: `No health-check endpoint: no URL in ${root.moduleName} (or the modules it includes) answers /health/, /healthz/, /ping/ or similar, so load balancers and uptime monitors cannot tell whether the app and its database work${index.urls.complete ? '' : ' (some URL modules could not be read)'}`,
-      fixes: editableFixes(ctx, fixes),
+      fixes: () => editableFixes(ctx, fixes),
       related: related.length ? related : undefined,
     });
   },

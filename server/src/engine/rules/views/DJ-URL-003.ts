@@ -36,13 +36,14 @@ urlpatterns = [path(os.environ.get("DJANGO_ADMIN_URL", "admin/"), admin.site.url
       if (rootKnown && !p.reachable) continue;
       if (p.route !== 'admin/' && p.route !== 'admin') continue;
       const mod = p.module;
+      const routeNode = p.routeNode;
       const regex = p.fn !== 'path';
       const value = regex ? `"^" + os.environ.get("DJANGO_ADMIN_URL", "admin/")` : `os.environ.get("DJANGO_ADMIN_URL", "admin/")`;
       ctx.report({
         file: mod.path,
         range: nodeRange(p.routeNode),
         message: 'The admin is served at the default "admin/" route, the first place bots try passwords: read the route from the environment (e.g. DJANGO_ADMIN_URL) and set a less guessable value in production',
-        fixes: editableFixes(ctx, [{ title: 'Read the admin route from DJANGO_ADMIN_URL (default "admin/")', edits: [...importEdits(mod, ['import os']), replaceEdit(mod.path, p.routeNode, value)], safe: true }]),
+        fixes: () => editableFixes(ctx, [{ title: 'Read the admin route from DJANGO_ADMIN_URL (default "admin/")', edits: [...importEdits(mod, ['import os']), replaceEdit(mod.path, routeNode, value)], safe: true }]),
       });
     }
   },

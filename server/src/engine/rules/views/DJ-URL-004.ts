@@ -93,7 +93,7 @@ path("login/", ratelimit(key="ip", rate="5/m", method="POST", block=True)(LoginV
         file: mod.path,
         range: nodeRange(p.viewArg),
         message: `${name} is routed${p.fullRoute !== undefined ? ` at /${p.fullRoute}` : ''} without rate limiting or lockout: passwords can be guessed as fast as the server answers.` + cacheWarning(ctx),
-        fixes: editableFixes(ctx, [fix]),
+        fixes: () => editableFixes(ctx, [fix]),
       });
     }
   },

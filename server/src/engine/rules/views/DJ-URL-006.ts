@@ -99,7 +99,7 @@ if settings.DEBUG:
           range: nodeRange(p.node),
           severity: 'hint',
           message: `${p.node.childForFieldName('function')?.text ?? 'static'}() adds routes only when DEBUG is True: in production these files 404 unless the web server, a CDN or a storage backend serves them. Make the condition explicit with if settings.DEBUG:`,
-          fixes: editableFixes(ctx, fix ? [fix] : []),
+          fixes: () => editableFixes(ctx, fix ? [fix] : []),
         });
         continue;
       }
@@ -109,7 +109,7 @@ if settings.DEBUG:
         file: p.module.path,
         range: nodeRange(p.node),
         message: `${p.external.split('.').slice(-2).join('.')} is routed without an if settings.DEBUG: guard: Django's file-serving view is inefficient and not hardened for production; serve these files with the web server, WhiteNoise or a storage backend`,
-        fixes: editableFixes(ctx, fix ? [fix] : []),
+        fixes: () => editableFixes(ctx, fix ? [fix] : []),
       });
     }
   },

@@ -185,7 +185,7 @@ def update_profile(request):
           if (protectFix) fixes.push({ ...protectFix, safe: false });
         }
       }
-      ctx.report({ file: site.module.path, range: nodeRange(site.node), message, severity, fixes: editableFixes(ctx, fixes), related: related.length ? related : undefined });
+      ctx.report({ file: site.module.path, range: nodeRange(site.node), message, severity, fixes: () => editableFixes(ctx, fixes), related: related.length ? related : undefined });
     }
   },
 };

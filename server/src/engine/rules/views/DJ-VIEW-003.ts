@@ -6,6 +6,7 @@ import { headRange } from '../../views/py';
 import { acceptsPost, type AuthCategory, isEndpoint, protectionOf, viewCategory } from '../../views/ratelimit';
 import { classRateLimitEdits, DRF_RATE, drfRateEdits, drfThrottleEdits, fixTitle, functionRateLimitEdits, mergeFix, SCOPE_OF } from '../../views/ratelimitFix';
 import { nameNode } from '../../views/viewFacts';
+import type { ParsedFile } from '../../parsing/documents';
 import type { Fix, TextEdit } from '../../types';
 import type { ProjectContext, ProjectRule } from '../types';
 
@@ -21,7 +22,7 @@ const NOUN: Record<AuthCategory, string> = { login: 'login/token endpoint', pass
 /** The one fix for a view: decorator (function), method_decorator (class) or DRF scoped throttle. */
 function rateLimitFix(ctx: ProjectContext, view: View, category: AuthCategory): { fix?: Fix; usesRatelimit: boolean } {
   if (view.kind === 'class' && view.isDrf) {
-    const drf = drfFix(ctx, view, category);
+    const drf = drfFix(ctx, view, category, (path) => ctx.sources.get(path));
     if (drf) return { fix: drf, usesRatelimit: false };
   }
   const requirement = addRequirementEdits(ctx.fs, ctx.project, RATELIMIT_PACKAGE);
@@ -31,7 +32,7 @@ function rateLimitFix(ctx: ProjectContext, view: View, category: AuthCategory): 
   return { fix: mergeFix(fixTitle(view, '@ratelimit (5 POSTs per minute per IP)', requirement), functionRateLimitEdits(view), requirement), usesRatelimit: true };
 }
 
-function drfFix(ctx: ProjectContext, view: ClassView, category: AuthCategory): Fix | undefined {
+function drfFix(ctx: ProjectContext, view: ClassView, category: AuthCategory, read: (path: string) => ParsedFile | undefined): Fix | undefined {
   if (!ctx.profile) return undefined;
   const scope = SCOPE_OF[category];
   const global = drfGlobalThrottle(ctx);
@@ -43,7 +44,7 @@ function drfFix(ctx: ProjectContext, view: ClassView, category: AuthCategory): F
     // a base module or a lone settings.py. Otherwise the view gets the django-ratelimit form instead.
     const rf = ctx.profile.setting('REST_FRAMEWORK');
     const rhs = rf.binding?.rhs;
-    const file = rhs ? ctx.sources.get(rhs.file) : undefined;
+    const file = rhs ? read(rhs.file) : undefined;
     if (rf.isDefault || !rhs || !file) return undefined;
     const prodOnly = rhs.file === ctx.project.production?.path && ctx.project.settingsModules.some((m) => m.path !== rhs.file && (m.role === 'dev' || m.role === 'test'));
     const stmt = file.root.descendantForPosition({ row: rhs.range.start.line, column: rhs.range.start.character });
@@ -134,13 +135,19 @@ django-ratelimit==4.1.0
       if (!category || !acceptsPost(view)) continue;
       const protection = protectionOf(index, view, category, settings);
       if (protection.protectedBy || protection.undecided) continue;
-      const { fix, usesRatelimit } = rateLimitFix(ctx, view, category);
+      // Only a DRF class view may get DRF's throttling instead of django-ratelimit, which the
+      // message names: whether it can is worked out now from the settings' code (a comment does
+      // not change it), the fix itself when asked for.
+      const usesRatelimit = !(view.kind === 'class' && view.isDrf && drfFix(ctx, view, category, (path) => ctx.sources.code(path)));
       const kind = view.kind === 'class' ? (view.isDrf ? 'DRF view' : 'class-based view') : view.isDrf ? 'DRF view' : 'view';
       const missing = view.isDrf ? 'no throttle_classes/throttle_scope, no DEFAULT_THROTTLE_CLASSES in REST_FRAMEWORK, no @ratelimit' : 'no @ratelimit, no django-axes';
       const message =
         `\`${view.name}\` is a ${NOUN[category]} (${kind} accepting POST) without rate limiting (${missing}): ${RISK[category]}.` +
         cacheWarning(ctx, usesRatelimit ? 'django-ratelimit' : 'DRF throttling');
-      ctx.report({ file: view.module.path, range: headRange(nameNode(view)), message, fixes: editableFixes(ctx, fix ? [fix] : []) });
+      ctx.report({ file: view.module.path, range: headRange(nameNode(view)), message, fixes: () => {
+          const fix = rateLimitFix(ctx, view, category).fix;
+          return editableFixes(ctx, fix ? [fix] : []);
+        } });
     }
   },
 };

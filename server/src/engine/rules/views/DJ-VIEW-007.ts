@@ -57,7 +57,7 @@ cursor.execute("SELECT * FROM orders WHERE customer_id = %s AND status = %s", [c
         range: nodeRange(site.arg),
         message,
         severity: site.fromRequest ? 'error' : 'warning',
-        fixes: editableFixes(ctx, fixes),
+        fixes: () => editableFixes(ctx, fixes),
         related: site.via ? [{ location: nodeLocation(site.module.path, site.via), message: 'the SQL string is formatted here' }] : undefined,
       });
     }

@@ -80,7 +80,7 @@ def badge(user):
         range: nodeRange(site.call),
         message,
         severity: site.fromRequest ? 'error' : 'warning',
-        fixes: editableFixes(ctx, fix ? [fix] : []),
+        fixes: () => editableFixes(ctx, fix ? [fix] : []),
         related: site.via ? [{ location: nodeLocation(site.module.path, site.via), message: 'the HTML is built here' }] : undefined,
       });
     }
