@@ -11,6 +11,7 @@ import { Analyzer, type AnalyzerOptions } from '../../server/src/engine/analyzer
 import { computeLineStarts } from '../../server/src/engine/parsing/documents';
 import { RULES } from '../../server/src/engine/rules/index';
 import { setStatementTrace } from '../../server/src/engine/settings/statementMemo';
+import { setViewScanTrace } from '../../server/src/engine/views/model';
 import type { Finding } from '../../server/src/engine/types';
 import { FIXTURES, REPO_ROOT, writeProject } from '../helpers/engine';
 
@@ -448,6 +449,50 @@ test('an undecided branch replays only while the bindings it joins with are unch
     }
     assert.equal(changed, 3, 'each edit changes the findings');
   } finally {
+    analyzer.dispose();
+  }
+});
+
+test('an edit in one view module looks for the views of that module only, and finds what a fresh analysis does', async () => {
+  const view = (name: string) => `from django.http import HttpResponse\nfrom django.views.decorators.csrf import csrf_exempt\n\n\n@csrf_exempt\ndef ${name}(request):\n    return HttpResponse("ok")\n`;
+  const root = writeProject({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+    'proj/__init__.py': '',
+    'proj/settings.py': 'DEBUG = False\nSECRET_KEY = "x"\nINSTALLED_APPS = ["a", "b", "c"]\nMIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]\nROOT_URLCONF = "proj.urls"\n',
+    'proj/urls.py': 'from django.urls import path\n\nfrom a.views import login_a\nfrom b.views import login_b\nfrom c.views import login_c\n\nurlpatterns = [\n    path("a/", login_a),\n    path("b/", login_b),\n    path("c/", login_c),\n]\n',
+    'a/__init__.py': '',
+    'a/views.py': view('login_a'),
+    'b/__init__.py': '',
+    'b/views.py': view('login_b'),
+    'c/__init__.py': '',
+    'c/views.py': view('login_c'),
+  });
+  const analyzer = await Analyzer.create(root);
+  const scanned: string[] = [];
+  setViewScanTrace((path) => scanned.push(path.slice(root.length + 1)));
+  try {
+    analyzer.analyze();
+    assert.deepEqual([...scanned].sort(), ['a/views.py', 'b/views.py', 'c/views.py', 'proj/urls.py']);
+    const texts = new Map<string, string>();
+    const b = join(root, 'b/views.py');
+    const steps: [string, string][] = [
+      ['    return HttpResponse("ok")', '    return HttpResponse("ok!")'],
+      ['@csrf_exempt\n', ''],
+      ['def login_b(request):', '@csrf_exempt\ndef login_b(request):'],
+    ];
+    for (const [from, to] of steps) {
+      scanned.length = 0;
+      typeIn(analyzer, texts, b, (text) => {
+        const at = text.indexOf(from);
+        assert.ok(at >= 0, from);
+        return { start: at, end: at + from.length, insert: to };
+      });
+      const findings = summary(analyzer.analyze().findings);
+      assert.deepEqual(scanned, ['b/views.py'], `after ${JSON.stringify(to)}: only the edited module is looked at again`);
+      await assertFresh(root, texts, findings, `after ${JSON.stringify(to)}`);
+    }
+  } finally {
+    setViewScanTrace(undefined);
     analyzer.dispose();
   }
 });

@@ -12,8 +12,30 @@ import type { ProtectionSettings } from './ratelimit';
 
 export function viewIndex(ctx: ProjectContext): ViewIndex {
   // Kept across analyses: a keystroke in a settings module leaves the app's views and URLconfs
-  // alone, and rebuilding the index was most of a keystroke's time on a large project.
-  return ctx.shared('views.index', () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx), mentions: ctx.mentions, derived: ctx.derived, caches: ctx.kept('views.resolver-caches', () => new ResolverCaches()) }), { persist: true });
+  // alone, and rebuilding the index was most of a keystroke's time on a large project. A keystroke
+  // in a view module rebuilds it from the other modules' kept parts (moduleParts).
+  return ctx.shared(
+    'views.index',
+    () => buildViewIndex({ project: ctx.project, files: ctx.files, sources: ctx.sources, rootUrlconf: rootUrlconf(ctx), mentions: ctx.mentions, derived: ctx.derived, caches: ctx.kept('views.resolver-caches', () => new ResolverCaches()), parts: moduleParts(ctx) }),
+    { persist: true },
+  );
+}
+
+/**
+ * Per-module results kept across analyses until a file each one read changes (ModuleParts). The
+ * module itself is one of them: `compute` gets its tree from the caller, not through the recording
+ * sources, so it is read here for the record.
+ */
+export function moduleParts(ctx: ProjectContext): <T>(name: string, path: string, compute: () => T) => T {
+  return (name, path, compute) =>
+    ctx.shared(
+      `views.${name}:${path}`,
+      () => {
+        if (path.endsWith('.py')) ctx.sources.get(path);
+        return compute();
+      },
+      { persist: true },
+    );
 }
 
 const textFactsByContext = new WeakMap<ProjectContext, TextFacts>();

@@ -4,11 +4,11 @@
 // `csrf_exempt(view)` calls (typically in urls.py), and django-braces' CsrfExemptMixin.
 import type { SyntaxNode } from '../parsing/syntax';
 import type { PyModule, TextFacts } from './imports';
-import type { Decorator, View, ViewIndex } from './model';
+import type { Decorator, ModuleParts, View, ViewIndex } from './model';
 import { decoratorInfo } from './model';
 import { CSRF_EXEMPT } from './patterns';
 import { callParts, definitionOf, descendants, dottedName, named, unparen } from './py';
-import { mayMatch, prefilters } from '../textMemo';
+import { mentions, prefilters } from '../textMemo';
 
 export type CsrfSiteKind = 'decorator' | 'method_decorator' | 'call' | 'mixin';
 
@@ -47,14 +47,17 @@ const MENTIONS_CSRF = /csrf|Csrf/;
  * project module, and the facts tell which imports can lead there without parsing every module
  * an import names.
  */
-export function findCsrfExemptions(index: ViewIndex, facts?: TextFacts): CsrfSite[] {
+export function findCsrfExemptions(index: ViewIndex, facts?: TextFacts, parts?: ModuleParts['part']): CsrfSite[] {
   const { resolver } = index;
   const sites: CsrfSite[] = [];
   const mayReexport = (qualified: string, near: string) => !prefilters.enabled || resolver.mayReach(qualified, near, MENTIONS_CSRF, facts);
   // Modules parsed up front, and those of routed views parsed on demand (a webhook view whose
   // module says nothing a pre-check looks for can still import csrf_exempt under another name).
   for (const mod of new Set([...index.modules, ...index.viewModules])) {
-    if (!mayMatch(MENTIONS_CSRF, mod.text) && ![...mod.imports.values()].some((b) => mayReexport(b.qualified, mod.path) && resolver.resolve(b.qualified, mod.path).qualified === CSRF_EXEMPT)) continue;
+    // A module that never says csrf can still import csrf_exempt under another name: that is
+    // worked out per module, and kept until a file it looked at changes.
+    const importsExempt = () => [...mod.imports.values()].some((b) => mayReexport(b.qualified, mod.path) && resolver.resolve(b.qualified, mod.path).qualified === CSRF_EXEMPT);
+    if (!mentions(mod.path, mod.text, MENTIONS_CSRF) && !(parts ? parts('imports-csrf-exempt', mod.path, importsExempt) : importsExempt())) continue;
     // Decorators anywhere in the module (functions, classes, methods).
     for (const dec of descendants(mod.root, 'decorator')) {
       const def = dec.parent?.type === 'decorated_definition' ? definitionOf(dec.parent) : undefined;

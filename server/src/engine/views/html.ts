@@ -6,9 +6,9 @@
 import type { SyntaxNode } from '../parsing/syntax';
 import { enclosingFunction, type Formatted, formattedString, requestDerivedNames, tracedFormatted, usesRequestData } from './formatted';
 import type { PyModule, TextFacts } from './imports';
-import type { ViewIndex } from './model';
+import type { ModuleParts, ViewIndex } from './model';
 import { callParts, descendants, dottedName, unparen } from './py';
-import { mayMatch, prefilters } from '../textMemo';
+import { mentions, prefilters } from '../textMemo';
 
 export const MARK_SAFE = new Set(['django.utils.safestring.mark_safe', 'django.utils.safestring.SafeString', 'django.utils.safestring.SafeText', 'django.utils.safestring.SafeData']);
 export const FORMAT_HTML = 'django.utils.html.format_html';
@@ -67,43 +67,50 @@ const HTML_APIS = /mark_safe|SafeString|SafeText|format_html/;
  * `facts` (the rule's text facts) let callees that cannot lead to one of the HTML APIs go
  * unresolved: resolving `api.neutron.list(...)` parses the module it names.
  */
-export function findHtmlSites(index: ViewIndex, facts?: TextFacts): HtmlSite[] {
+export function findHtmlSites(index: ViewIndex, facts?: TextFacts, parts?: ModuleParts['part']): HtmlSite[] {
   const out: HtmlSite[] = [];
   for (const mod of index.modules) {
-    if (!mayMatch(HTML_APIS, mod.text)) continue;
-    for (const call of descendants(mod.root, 'call')) {
-      const fn = call.childForFieldName('function');
-      if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
-      const written = mod.qualify(fn);
-      if (prefilters.enabled && written && !index.resolver.mayReach(written, mod.path, HTML_APIS, facts)) continue;
-      const q = index.resolver.canonical(mod, fn);
-      const last = fn.text.split('.').pop()!;
-      let api: HtmlSite['api'] | undefined;
-      if (q ? MARK_SAFE.has(q) : last === 'mark_safe') api = last === 'mark_safe' || q?.endsWith('mark_safe') ? 'mark_safe' : 'SafeString';
-      else if (q ? q === FORMAT_HTML : last === 'format_html') api = 'format_html';
-      if (!api) continue;
-      const parts = callParts(call)!;
-      const arg = parts.positional[0];
-      if (!arg) continue;
-      const scope = enclosingFunction(call);
-      const derived = requestDerivedNames(scope);
-      let formatted = formattedString(arg);
-      let via: SyntaxNode | undefined;
-      if (!formatted && api !== 'format_html') {
-        const traced = tracedFormatted(unparen(arg), scope).filter((t) => t.formatted.exprs.some((e) => !isEscaped(e)));
-        const lastT = traced[traced.length - 1];
-        if (lastT) {
-          formatted = lastT.formatted;
-          via = lastT.assignment;
-        }
+    if (!mentions(mod.path, mod.text, HTML_APIS)) continue;
+    out.push(...(parts ? parts('html-sites', mod.path, () => htmlSitesOf(index, mod, facts)) : htmlSitesOf(index, mod, facts)));
+  }
+  return out;
+}
+
+/** The HTML-building calls of one module (they depend on it and on what its names resolve to). */
+function htmlSitesOf(index: ViewIndex, mod: PyModule, facts?: TextFacts): HtmlSite[] {
+  const out: HtmlSite[] = [];
+  for (const call of descendants(mod.root, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
+    const written = mod.qualify(fn);
+    if (prefilters.enabled && written && !index.resolver.mayReach(written, mod.path, HTML_APIS, facts)) continue;
+    const q = index.resolver.canonical(mod, fn);
+    const last = fn.text.split('.').pop()!;
+    let api: HtmlSite['api'] | undefined;
+    if (q ? MARK_SAFE.has(q) : last === 'mark_safe') api = last === 'mark_safe' || q?.endsWith('mark_safe') ? 'mark_safe' : 'SafeString';
+    else if (q ? q === FORMAT_HTML : last === 'format_html') api = 'format_html';
+    if (!api) continue;
+    const parts = callParts(call)!;
+    const arg = parts.positional[0];
+    if (!arg) continue;
+    const scope = enclosingFunction(call);
+    const derived = requestDerivedNames(scope);
+    let formatted = formattedString(arg);
+    let via: SyntaxNode | undefined;
+    if (!formatted && api !== 'format_html') {
+      const traced = tracedFormatted(unparen(arg), scope).filter((t) => t.formatted.exprs.some((e) => !isEscaped(e)));
+      const lastT = traced[traced.length - 1];
+      if (lastT) {
+        formatted = lastT.formatted;
+        via = lastT.assignment;
       }
-      if (formatted) {
-        const data = formatted.exprs.filter((e) => !isEscaped(e) && !builtFromEscaped(e, scope));
-        if (data.length === 0) continue;
-        out.push({ module: mod, call, arg, api, callee: fn, formatted, via, fromRequest: data.some((e) => usesRequestData(e, derived)) });
-      } else if (api !== 'format_html' && usesRequestData(arg, derived) && !isEscaped(arg)) {
-        out.push({ module: mod, call, arg, api, callee: fn, fromRequest: true });
-      }
+    }
+    if (formatted) {
+      const data = formatted.exprs.filter((e) => !isEscaped(e) && !builtFromEscaped(e, scope));
+      if (data.length === 0) continue;
+      out.push({ module: mod, call, arg, api, callee: fn, formatted, via, fromRequest: data.some((e) => usesRequestData(e, derived)) });
+    } else if (api !== 'format_html' && usesRequestData(arg, derived) && !isEscaped(arg)) {
+      out.push({ module: mod, call, arg, api, callee: fn, fromRequest: true });
     }
   }
   return out;

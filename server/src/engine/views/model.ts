@@ -11,7 +11,7 @@ import { ModuleResolver, type PyModule, type ResolverCaches } from './imports';
 import { AUTH_VIEW_NAME, externalAcceptsPost, isDrfClass, isExternalViewClass, METHOD_DECORATOR } from './patterns';
 import { callParts, decoratorExpr, decoratorsOf, dottedName, named, nodeKey, snakeCase, stringValue, topLevelStatements, unparen } from './py';
 import { buildUrlIndex, type UrlIndex } from './urls';
-import { mayMatch, prefilters } from '../textMemo';
+import { mentions, prefilters } from '../textMemo';
 
 export interface Decorator {
   node: SyntaxNode;
@@ -78,7 +78,20 @@ export interface ViewIndexInput {
   /** A function of a file's text (ProjectContext.derived: a dependency on the result). */
   derived?: (file: string, name: string, derive: (text: string) => string) => string | undefined;
   /** What the resolver may keep from earlier indexes (ProjectContext.kept). */
+  caches?: ModuleParts['caches'];
+  /** Where per-module results are kept between indexes (see ModuleParts). */
+  parts?: ModuleParts['part'];
+}
+
+/**
+ * Per-module results kept across indexes: `part(name, path, compute)` returns what `compute` gave
+ * for the module at `path` until it or a file the computation read changes (ProjectContext.shared
+ * with persist records what it reads). A keystroke in one view module then finds again the views
+ * of that module only, not of every module of the project.
+ */
+export interface ModuleParts {
   caches?: ResolverCaches;
+  part<T>(name: string, path: string, compute: () => T): T;
 }
 
 const EXCLUDED_DIRS = new Set(['tests', 'test', 'testing', 'migrations', 'node_modules', 'site-packages', 'dist-packages', 'venv', '.venv', 'env', 'build', 'dist', '.tox', '.nox', 'fixtures', 'docs', '__pycache__']);
@@ -152,9 +165,13 @@ function worthParsing(input: ViewIndexInput, file: string): boolean {
   return named === 'y';
 }
 
-export function buildViewIndex(input: ViewIndexInput): ViewIndex {
-  const resolver = new ModuleResolver(input.sources, input.project.importRoots, input.caches);
-  const modules: PyModule[] = [];
+/**
+ * The application modules parsed up front: only those that can hold a view, a URL pattern, SQL or
+ * HTML building; others (models, services) are parsed on demand when an import is resolved through
+ * them. Depends on facts about each file's text, not on the texts (kept while the answers are).
+ */
+function filesParsedUpFront(input: ViewIndexInput): string[] {
+  const out: string[] = [];
   for (const f of input.files) {
     let app = input.caches?.appFiles.get(f);
     if (app === undefined) {
@@ -162,11 +179,23 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
       input.caches?.appFiles.set(f, app);
     }
     if (!app) continue;
-    // Only modules that can hold a view, a URL pattern, SQL or HTML building are parsed up front;
-    // others (models, services) are parsed on demand when an import is resolved through them.
     if (prefilters.enabled && !worthParsing(input, f)) continue;
-    const text = input.sources.fs.readFile(f);
-    if (text === undefined || text.length > 2_000_000) continue;
+    const size = input.derived ? input.derived(f, 'parse-size', (t) => (t.length > 2_000_000 ? 'too big' : 'ok')) : sizeClass(input.sources.fs.readFile(f));
+    if (size !== 'ok') continue;
+    out.push(f);
+  }
+  return out;
+}
+
+function sizeClass(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : text.length > 2_000_000 ? 'too big' : 'ok';
+}
+
+export function buildViewIndex(input: ViewIndexInput): ViewIndex {
+  const resolver = new ModuleResolver(input.sources, input.project.importRoots, input.caches);
+  const modules: PyModule[] = [];
+  const parsedUpFront = input.parts ? input.parts('parsed-up-front', input.project.root, () => filesParsedUpFront(input)) : filesParsedUpFront(input);
+  for (const f of parsedUpFront) {
     const mod = resolver.module(f);
     if (mod) modules.push(mod);
   }
@@ -182,17 +211,12 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
     if (!sealed) views.push(v);
   };
   for (const mod of modules) {
-    if (!mayMatch(/request|View|ViewSet|csrf|urls/, mod.text)) continue;
-    for (const stmt of topLevelStatements(mod.root)) {
-      const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-      if (!def) continue;
-      if (def.type === 'function_definition') {
-        const v = functionView(resolver, mod, def, false);
-        if (v) add(v);
-      } else if (def.type === 'class_definition') {
-        const v = classView(resolver, mod, def);
-        if (v) add(v);
-      }
+    if (!mentions(mod.path, mod.text, /request|View|ViewSet|csrf|urls/)) continue;
+    const found = input.parts ? input.parts('views', mod.path, () => viewsOfModule(resolver, mod)) : viewsOfModule(resolver, mod);
+    for (const v of found) {
+      // Views kept from an earlier index: whether a URL routes to them is the URL walk's to say again.
+      v.routed = false;
+      add(v);
     }
   }
   const viewAt = (module: PyModule, def: SyntaxNode): View | undefined => {
@@ -200,7 +224,8 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
     let v = byKey.get(key);
     if (!v) {
       // A routed definition is a view whatever its parameters are called.
-      v = def.type === 'class_definition' ? classView(resolver, module, def, true) : def.type === 'function_definition' ? functionView(resolver, module, def, true) : undefined;
+      const make = () => (def.type === 'class_definition' ? classView(resolver, module, def, true) : def.type === 'function_definition' ? functionView(resolver, module, def, true) : undefined) ?? null;
+      v = (input.parts ? input.parts(`routed-view:${key}`, module.path, make) : make()) ?? undefined;
       if (v) add(v);
     }
     return v;
@@ -209,6 +234,26 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
   sealed = true;
   const viewModules = [...new Set(views.map((v) => v.module))];
   return { resolver, modules, views, viewModules, urls, viewAt };
+}
+
+let viewScanTrace: ((path: string) => void) | undefined;
+
+/** Tests: called with each module whose views are looked for (not taken from an earlier index). */
+export function setViewScanTrace(trace: ((path: string) => void) | undefined): void {
+  viewScanTrace = trace;
+}
+
+/** The views a module defines at its top level (found by their shape, routed or not). */
+function viewsOfModule(resolver: ModuleResolver, mod: PyModule): View[] {
+  viewScanTrace?.(mod.path);
+  const out: View[] = [];
+  for (const stmt of topLevelStatements(mod.root)) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (!def) continue;
+    const v = def.type === 'function_definition' ? functionView(resolver, mod, def, false) : def.type === 'class_definition' ? classView(resolver, mod, def) : undefined;
+    if (v) out.push(v);
+  }
+  return out;
 }
 
 /** Decorators of a definition, resolved. */

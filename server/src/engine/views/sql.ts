@@ -7,7 +7,7 @@ import { enclosingFunction, type Formatted, formattedString, literalSkeleton, re
 import type { PyModule } from './imports';
 import type { ViewIndex } from './model';
 import { callParts, descendants, named, unparen } from './py';
-import { mayMatch } from '../textMemo';
+import { mentions } from '../textMemo';
 
 export interface SqlSite {
   module: PyModule;
@@ -57,7 +57,7 @@ function siteFor(mod: PyModule, call: SyntaxNode, arg: SyntaxNode, api: SqlSite[
 export function findSqlSites(index: ViewIndex): SqlSite[] {
   const out: SqlSite[] = [];
   for (const mod of index.modules) {
-    if (!mayMatch(/\.\s*execute|\.raw\(|\.extra\(|RawSQL/, mod.text)) continue;
+    if (!mentions(mod.path, mod.text, /\.\s*execute|\.raw\(|\.extra\(|RawSQL/)) continue;
     for (const call of descendants(mod.root, 'call')) {
       const fn = call.childForFieldName('function');
       if (!fn) continue;

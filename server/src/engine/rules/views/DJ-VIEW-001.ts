@@ -1,4 +1,4 @@
-import { viewIndex, middleware, editableFixes, textFacts } from '../../views/context';
+import { viewIndex, middleware, editableFixes, moduleParts, textFacts } from '../../views/context';
 import { type CsrfSite, findCsrfExemptions } from '../../views/csrf';
 import type { SyntaxNode } from '../../parsing/syntax';
 import { ensureName, importEdits, type PyModule, removeImportEdit } from '../../views/imports';
@@ -129,7 +129,7 @@ def update_profile(request):
     const index = viewIndex(ctx);
     const mw = middleware(ctx);
     const csrfMiddlewareMissing = !!ctx.profile && !mw.partial && !mw.items.includes(CSRF_MIDDLEWARE);
-    for (const site of findCsrfExemptions(index, textFacts(ctx))) {
+    for (const site of findCsrfExemptions(index, textFacts(ctx), moduleParts(ctx))) {
       const { what, subject } = describe(site);
       const view = site.view;
       const routes = view ? routesOf(index, view) : [];

@@ -1,4 +1,4 @@
-import { viewIndex, editableFixes, textFacts } from '../../views/context';
+import { viewIndex, editableFixes, moduleParts, textFacts } from '../../views/context';
 import { FORMAT_HTML, findHtmlSites, formatHtmlArgs, type HtmlSite, mayHoldHtml } from '../../views/html';
 import { ensureName, importEdits, removeImportEdit } from '../../views/imports';
 import { callParts, nodeLocation, nodeRange, replaceEdit } from '../../views/py';
@@ -67,7 +67,7 @@ def badge(user):
 \`\`\``,
   check(ctx) {
     const index = viewIndex(ctx);
-    for (const site of findHtmlSites(index, textFacts(ctx))) {
+    for (const site of findHtmlSites(index, textFacts(ctx), moduleParts(ctx))) {
       const name = site.callee.text;
       const how = site.formatted ? { fstring: 'an f-string', percent: '%-formatting', format: '.format()', concat: 'string concatenation' }[site.formatted.form] : 'request data';
       const message =
