@@ -230,7 +230,7 @@ export function buildViewIndex(input: ViewIndexInput): ViewIndex {
     }
     return v;
   };
-  const urls = buildUrlIndex({ resolver, project: input.project, rootUrlconf: input.rootUrlconf, viewAt, modules });
+  const urls = buildUrlIndex({ resolver, project: input.project, rootUrlconf: input.rootUrlconf, viewAt, modules, parts: input.parts });
   sealed = true;
   const viewModules = [...new Set(views.map((v) => v.module))];
   return { resolver, modules, views, viewModules, urls, viewAt };

@@ -73,6 +73,17 @@ interface UrlInput {
   rootUrlconf?: string;
   viewAt(module: PyModule, def: SyntaxNode): View | undefined;
   modules: PyModule[];
+  /** Per-module results kept between indexes (views/model.ts ModuleParts). */
+  parts?: <T>(name: string, path: string, compute: () => T) => T;
+}
+
+/** A URLconf module's entry, or the place where it includes another module. */
+type UrlItem = { pattern: UrlPattern } | { include: PyModule; prefix: string | undefined; guarded: boolean };
+
+interface UrlPart {
+  items: UrlItem[];
+  /** Every entry of the module was understood. */
+  complete: boolean;
 }
 
 function cleanRoute(route: string, regex: boolean): string {
@@ -96,10 +107,37 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
   if (input.rootUrlconf) root = resolver.moduleByName(input.rootUrlconf);
   if (!root) complete = false;
 
+  // Each module's entries are worked out once per prefix and kept (input.parts) until the module or
+  // a module they resolve through changes; the walk replays them, following includes in place.
   const walkModule = (mod: PyModule, prefix: string | undefined, guarded: boolean, reachable: boolean) => {
     if (walked.has(mod.path)) return;
     walked.add(mod.path);
     modules.push(mod);
+    const compute = () => urlPartOf(mod, prefix, guarded, reachable);
+    const part = input.parts ? input.parts(`urls:${prefix ?? '\0'}:${guarded}:${reachable}`, mod.path, compute) : compute();
+    if (!part.complete) complete = false;
+    for (const item of part.items) {
+      if ('include' in item) {
+        walkModule(item.include, item.prefix, item.guarded, reachable);
+        continue;
+      }
+      const p = item.pattern;
+      patterns.push(p);
+      // The view object of this index (a kept part names the one of the index it was made for).
+      const view = p.target && input.viewAt(p.target.module, p.target.node);
+      if (!view) continue;
+      p.target = view;
+      if (reachable) view.routed = true;
+      const list = byView.get(view.key) ?? [];
+      list.push(p);
+      byView.set(view.key, list);
+    }
+  };
+
+  /** One URLconf module's entries in order, with markers where it includes another module. */
+  const urlPartOf = (mod: PyModule, prefix: string | undefined, guarded: boolean, reachable: boolean): UrlPart => {
+    const items: UrlItem[] = [];
+    let complete = true;
     const routers = routerRegistrations(mod);
     const seenVars = new Set<string>();
 
@@ -129,7 +167,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
         statement,
         reachable,
       };
-      patterns.push(p);
+      items.push({ pattern: p });
       if (!viewArg) return;
       const v = unparen(viewArg);
       if (v.type === 'call' && lastCallee(v) === 'include') {
@@ -152,7 +190,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       if (name !== undefined) {
         const target = resolver.moduleByName(name, mod.path);
         p.include = { module: target, name };
-        if (target) walkModule(target, full, g, reachable);
+        if (target) items.push({ include: target, prefix: full, guarded: g });
         return;
       }
       if (arg.type === 'list') {
@@ -179,7 +217,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       const r = q ? resolver.resolve(q, mod.path) : undefined;
       if (r?.kind === 'module') {
         p.include = { module: r.module, name: r.module.moduleName };
-        walkModule(r.module, full, g, reachable);
+        items.push({ include: r.module, prefix: full, guarded: g });
         return;
       }
       if (r?.kind === 'external') {
@@ -232,13 +270,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       const r = resolver.resolve(q, mod.path);
       if (r.kind === 'def' && r.rest.length === 0) {
         const view = input.viewAt(r.module, r.node);
-        if (view) {
-          p.target = view;
-          if (reachable) view.routed = true;
-          const list = byView.get(view.key) ?? [];
-          list.push(p);
-          byView.set(view.key, list);
-        }
+        if (view) p.target = view;
       } else if (r.kind === 'external') {
         p.external = r.qualified;
       }
@@ -266,7 +298,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
           statement,
           reachable,
         };
-        patterns.push(p);
+        items.push({ pattern: p });
         if (viewset) unwrapView(p, unparen(viewset));
       }
     };
@@ -293,7 +325,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
           const parts = callParts(e)!;
           if (name === 'path' || name === 're_path' || name === 'url') return addRoute(e, name, pfx, g, container, statement);
           if (name === 'static' || name === 'staticfiles_urlpatterns') {
-            patterns.push({ module: mod, node: e, kind: 'static', asView: false, wrappers: [], isAdmin: false, debugGuarded: g, container, statement, reachable });
+            items.push({ pattern: { module: mod, node: e, kind: 'static', asView: false, wrappers: [], isAdmin: false, debugGuarded: g, container, statement, reachable } });
             return;
           }
           if (name === 'i18n_patterns') {
@@ -374,6 +406,7 @@ export function buildUrlIndex(input: UrlInput): UrlIndex {
       }
     };
     visitBlock(mod.root, guarded);
+    return { items, complete };
   };
 
   if (root) walkModule(root, '', false, true);
