@@ -497,6 +497,36 @@ test('an edit in one view module looks for the views of that module only, and fi
   }
 });
 
+test('a kept view part follows the modules its names resolve through, also when another part loaded them first', async () => {
+  const view = (name: string) => `from .base import Base\n\n\nclass ${name}(Base):\n    def post(self, request):\n        return None\n`;
+  const root = writeProject({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+    'proj/__init__.py': '',
+    'proj/settings.py': 'DEBUG = False\nSECRET_KEY = "x"\nINSTALLED_APPS = ["a"]\nROOT_URLCONF = "proj.urls"\n',
+    'proj/urls.py': 'from django.urls import path\n\nfrom a.signup import SignupView\nfrom a.views import LoginView\n\nurlpatterns = [\n    path("signup/", SignupView.as_view()),\n    path("login/", LoginView.as_view()),\n]\n',
+    'a/__init__.py': '',
+    'a/base.py': 'from django.views import View\nfrom rest_framework.views import APIView\n\n\nclass Base(View):\n    pass\n',
+    'a/signup.py': view('SignupView'),
+    'a/views.py': view('LoginView'),
+  });
+  const analyzer = await Analyzer.create(root);
+  try {
+    const first = summary(analyzer.analyze().findings);
+    assert.match(first, /DJ-VIEW-003.*LoginView/, 'the login view is reported without a rate limit');
+    const texts = new Map<string, string>();
+    const base = join(root, 'a/base.py');
+    // A Django view, then a DRF one (the finding says which), then a Django view again.
+    for (const [from, to] of [['class Base(View):', 'class Base(APIView):'], ['class Base(APIView):', 'class Base(View):']] as const) {
+      typeIn(analyzer, texts, base, (text) => ({ start: text.indexOf(from), end: text.indexOf(from) + from.length, insert: to }));
+      const now = summary(analyzer.analyze().findings);
+      assert.match(now, to.includes('API') ? /LoginView` is a [^(]*\(DRF view/ : /LoginView` is a [^(]*\(class-based view/);
+      await assertFresh(root, texts, now, `after ${to}`);
+    }
+  } finally {
+    analyzer.dispose();
+  }
+});
+
 test('a settings rule runs again only when a setting or file it read changed', async () => {
   const root = writeProject({
     'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',

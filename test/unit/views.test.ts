@@ -711,16 +711,24 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       const sources = analyzer.sources;
       const resolver = new ModuleResolver(sources, analyzer.projects()[0]!.importRoots);
       const read: string[] = [];
+      let record = {};
       const facts: TextFacts = {
         mentions: (file, re) => (read.push(file), re.test(sources.fs.readFile(file) ?? '')),
         importedNames: (file) => textImports(sources.fs.readFile(file) ?? '').join('\n'),
+        recordedIn: () => record,
       };
       const views = join(dir, 'app/views.py');
+      const walked = ['app/__init__.py', 'app/deep.py', 'app/helpers.py', 'app/models.py'];
       assert.equal(resolver.mayReach('app.models.Thing', views, /csrf/, facts), false);
-      assert.deepEqual(read.map((f) => f.slice(dir.length + 1)).sort(), ['app/__init__.py', 'app/deep.py', 'app/helpers.py', 'app/models.py']);
+      assert.deepEqual(read.map((f) => f.slice(dir.length + 1)).sort(), walked);
       read.length = 0;
       assert.equal(resolver.mayReach('app.helpers.VALUE', views, /csrf/, facts), false, 'answered from what the first walk learnt');
-      assert.deepEqual(read, []);
+      assert.equal(read.length, 0, 'the facts are already in this record');
+      // Another record (a kept part computed later) gets the facts the answer rests on, once.
+      record = {};
+      assert.equal(resolver.mayReach('app.helpers.VALUE', views, /csrf/, facts), false);
+      assert.equal(resolver.mayReach('app.deep.VALUE', views, /csrf/, facts), false);
+      assert.deepEqual(read.map((f) => f.slice(dir.length + 1)).sort(), walked);
       assert.equal(resolver.mayReach('app.other.ok', views, /csrf/, facts), true);
       assert.equal(resolver.resolve('app.other.ok', views).qualified, 'django.views.decorators.csrf.csrf_exempt');
       assert.equal(resolver.mayReach('somelib.csrf_thing', views, /csrf/, facts), true, 'the name itself mentions it');

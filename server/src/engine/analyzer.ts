@@ -518,12 +518,16 @@ export class Analyzer {
           return p;
         },
         mentions: (file, re) => {
+          const key = `${file}\0${re.source}\0${re.flags}`;
+          // Asked again by whoever is recording (a reachability walk replayed): the answer is there.
+          const known = deps().facts.get(key);
+          if (known) return known.value === 'y';
           const check = () => {
             const text = this.fs.readFile(file);
             return text !== undefined && matches(file, text, re) ? 'y' : 'n';
           };
           const value = check();
-          deps().facts.set(`${file}\0${re.source}\0${re.flags}`, { file, value, recompute: check });
+          deps().facts.set(key, { file, value, recompute: check });
           return value === 'y';
         },
         imports: (file) => {
@@ -533,15 +537,19 @@ export class Analyzer {
           return list;
         },
         derived: (file, name, derive) => {
+          const key = `${file}\0derived:${name}`;
+          const known = deps().facts.get(key);
+          if (known) return known.value === '\0unreadable' ? undefined : known.value;
           const compute = () => {
             const text = this.fs.readFile(file);
             return text === undefined ? undefined : memoByText(`derived:${name}`, file, text, derive);
           };
           const value = compute();
           // Facts compare strings; an unreadable file is a value no derivation returns.
-          deps().facts.set(`${file}\0derived:${name}`, { file, value: value ?? '\0unreadable', recompute: () => compute() ?? '\0unreadable' });
+          deps().facts.set(key, { file, value: value ?? '\0unreadable', recompute: () => compute() ?? '\0unreadable' });
           return value;
         },
+        recordedIn: () => deps(),
         kept: <T>(name: string, create: () => T): T => {
           let store = this.keptByProject.get(project.root);
           if (!store) this.keptByProject.set(project.root, (store = new Map()));

@@ -109,6 +109,12 @@ export interface ProjectContext {
    */
   derived(file: string, name: string, derive: (text: string) => string): string | undefined;
   report(r: ProjectReport): void;
+  /**
+   * Identifies where what the rule reads is being recorded at this moment (the rule's own run, or
+   * a shared value being computed): a helper that asks the same facts again may skip asking them
+   * twice for the same record.
+   */
+  recordedIn(): object;
 }
 
 export interface ProjectRule extends RuleMeta {

@@ -47,6 +47,7 @@ export function textFacts(ctx: ProjectContext): TextFacts {
     facts = {
       mentions: (file, re) => ctx.mentions(file, re),
       importedNames: (file) => ctx.derived(file, 'text-imports', (text) => textImports(text).join('\n')) ?? '',
+      recordedIn: () => ctx.recordedIn(),
     };
     textFactsByContext.set(ctx, facts);
   }

@@ -58,40 +58,48 @@ export function findCsrfExemptions(index: ViewIndex, facts?: TextFacts, parts?: 
     // worked out per module, and kept until a file it looked at changes.
     const importsExempt = () => [...mod.imports.values()].some((b) => mayReexport(b.qualified, mod.path) && resolver.resolve(b.qualified, mod.path).qualified === CSRF_EXEMPT);
     if (!mentions(mod.path, mod.text, MENTIONS_CSRF) && !(parts ? parts('imports-csrf-exempt', mod.path, importsExempt) : importsExempt())) continue;
-    // Decorators anywhere in the module (functions, classes, methods).
-    for (const dec of descendants(mod.root, 'decorator')) {
-      const def = dec.parent?.type === 'decorated_definition' ? definitionOf(dec.parent) : undefined;
-      if (!def) continue;
-      const info = decoratorInfo(resolver, mod, def).find((d) => d.node.startIndex === dec.startIndex);
-      if (!info) continue;
-      const target = targetOf(index, mod, def);
-      if (!info.call && isExempt(info.qualified)) {
-        sites.push({ kind: 'decorator', module: mod, node: dec, ref: info.callee, decorator: info, view: target.view, method: target.method });
-      } else if (info.applies) {
-        const hit = info.applies.find((a) => isExempt(a.qualified));
-        if (!hit) continue;
-        const first = unparen(callParts(info.call!)!.positional[0]!);
-        const listElement = first.type === 'list' || first.type === 'tuple' ? (named(first).length > 1 ? { list: first, element: hit.expr } : undefined) : undefined;
-        sites.push({ kind: 'method_decorator', module: mod, node: dec, ref: hit.expr, decorator: info, listElement, view: target.view, method: info.methodName ?? target.method });
-      }
+    sites.push(...(parts ? parts('csrf-sites', mod.path, () => sitesOf(index, mod)) : sitesOf(index, mod)));
+  }
+  return sites;
+}
+
+/** The CSRF exemptions written in one module (kept per module: ModuleParts). */
+function sitesOf(index: ViewIndex, mod: PyModule): CsrfSite[] {
+  const { resolver } = index;
+  const sites: CsrfSite[] = [];
+  // Decorators anywhere in the module (functions, classes, methods).
+  for (const dec of descendants(mod.root, 'decorator')) {
+    const def = dec.parent?.type === 'decorated_definition' ? definitionOf(dec.parent) : undefined;
+    if (!def) continue;
+    const info = decoratorInfo(resolver, mod, def).find((d) => d.node.startIndex === dec.startIndex);
+    if (!info) continue;
+    const target = targetOf(index, mod, def);
+    if (!info.call && isExempt(info.qualified)) {
+      sites.push({ kind: 'decorator', module: mod, node: dec, ref: info.callee, decorator: info, view: target.view, method: target.method });
+    } else if (info.applies) {
+      const hit = info.applies.find((a) => isExempt(a.qualified));
+      if (!hit) continue;
+      const first = unparen(callParts(info.call!)!.positional[0]!);
+      const listElement = first.type === 'list' || first.type === 'tuple' ? (named(first).length > 1 ? { list: first, element: hit.expr } : undefined) : undefined;
+      sites.push({ kind: 'method_decorator', module: mod, node: dec, ref: hit.expr, decorator: info, listElement, view: target.view, method: info.methodName ?? target.method });
     }
-    // csrf_exempt(view) calls that are not decorators.
-    for (const call of descendants(mod.root, 'call')) {
-      const fn = call.childForFieldName('function');
-      if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
-      if (!isExempt(resolver.canonical(mod, fn))) continue;
-      const arg = callParts(call)!.positional[0];
-      if (!arg) continue;
-      sites.push({ kind: 'call', module: mod, node: call, ref: fn, argument: arg, view: viewOfExpression(index, mod, arg) });
-    }
-    // class X(CsrfExemptMixin, View)
-    for (const cls of descendants(mod.root, 'class_definition')) {
-      for (const base of named(cls.childForFieldName('superclasses'))) {
-        if (base.type === 'keyword_argument' || base.type === 'comment') continue;
-        const written = dottedName(base);
-        if (!written || !isMixin(resolver.canonical(mod, base), written)) continue;
-        sites.push({ kind: 'mixin', module: mod, node: base, view: index.viewAt(mod, cls) });
-      }
+  }
+  // csrf_exempt(view) calls that are not decorators.
+  for (const call of descendants(mod.root, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
+    if (!isExempt(resolver.canonical(mod, fn))) continue;
+    const arg = callParts(call)!.positional[0];
+    if (!arg) continue;
+    sites.push({ kind: 'call', module: mod, node: call, ref: fn, argument: arg, view: viewOfExpression(index, mod, arg) });
+  }
+  // class X(CsrfExemptMixin, View)
+  for (const cls of descendants(mod.root, 'class_definition')) {
+    for (const base of named(cls.childForFieldName('superclasses'))) {
+      if (base.type === 'keyword_argument' || base.type === 'comment') continue;
+      const written = dottedName(base);
+      if (!written || !isMixin(resolver.canonical(mod, base), written)) continue;
+      sites.push({ kind: 'mixin', module: mod, node: base, view: index.viewAt(mod, cls) });
     }
   }
   return sites;

@@ -213,6 +213,11 @@ export interface TextFacts {
   mentions(file: string, re: RegExp): boolean;
   /** `textImports(text)` of the file (see there), joined with newlines. */
   importedNames(file: string): string;
+  /**
+   * Identifies where the answers are being recorded now (a rule run, a kept part being computed):
+   * facts asked again for the same record need not be asked twice.
+   */
+  recordedIn?(): object;
 }
 
 /**
@@ -283,6 +288,32 @@ export class ResolverCaches {
   }
 }
 
+/** Components whose facts were asked again, per record (TextFacts.recordedIn) and pattern. */
+const replayed = new WeakMap<object, Map<string, WeakSet<readonly string[]>>>();
+
+/** Whether the facts of `files` were asked for the current record already; they count as asked now. */
+function askedBefore(files: readonly string[], pattern: RegExp, facts: TextFacts): boolean {
+  const record = facts.recordedIn?.();
+  if (!record) return false;
+  let byPattern = replayed.get(record);
+  if (!byPattern) replayed.set(record, (byPattern = new Map()));
+  const key = `${pattern.source}/${pattern.flags}`;
+  let done = byPattern.get(key);
+  if (!done) byPattern.set(key, (done = new WeakSet()));
+  if (done.has(files)) return true;
+  done.add(files);
+  return false;
+}
+
+/** Asks again the facts an earlier reachability walk rested on (for whoever records what is asked). */
+function replayFacts(files: readonly string[], pattern: RegExp, facts: TextFacts): void {
+  if (askedBefore(files, pattern, facts)) return;
+  for (const f of files) {
+    facts.mentions(f, pattern);
+    facts.importedNames(f);
+  }
+}
+
 /** Loads project modules on demand and follows qualified names through them. */
 export class ModuleResolver {
   private byPath = new Map<string, PyModule | null>();
@@ -301,7 +332,7 @@ export class ModuleResolver {
    * `mayReach`). Per facts object because the resolver outlives an analysis and each rule run
    * must record the facts its answer rests on.
    */
-  private unreached = new WeakMap<TextFacts, Map<string, Set<string>>>();
+  private unreached = new WeakMap<TextFacts, Map<string, Map<string, string[]>>>();
 
   /**
    * Can resolving `qualified` (from `near`) end in a name the pattern matches, such as
@@ -321,13 +352,26 @@ export class ModuleResolver {
     let byPattern = this.unreached.get(facts);
     if (!byPattern) this.unreached.set(facts, (byPattern = new Map()));
     let unreached = byPattern.get(key);
-    if (!unreached) byPattern.set(key, (unreached = new Set()));
-    if (unreached.has(start)) return false;
+    if (!unreached) byPattern.set(key, (unreached = new Map()));
+    const known = unreached.get(start);
+    if (known) {
+      // The answer rests on the facts of the files visited then: asked again, so a caller that
+      // records what it reads (a kept per-module part) depends on them too.
+      replayFacts(known, pattern, facts);
+      return false;
+    }
     const seen = new Set<string>([start]);
     const queue = [start];
+    const joined: string[][] = [];
     while (queue.length > 0) {
       const file = queue.pop()!;
-      if (unreached.has(file)) continue;
+      const before = unreached.get(file);
+      if (before) {
+        // Known to reach no match: its files join this walk's (their facts asked once, below).
+        if (!joined.includes(before)) joined.push(before);
+        for (const f of before) seen.add(f);
+        continue;
+      }
       if (facts.mentions(file, pattern)) return true;
       for (const target of this.importTargets(file, facts.importedNames(file))) {
         if (!seen.has(target)) {
@@ -336,8 +380,11 @@ export class ModuleResolver {
         }
       }
     }
+    for (const c of joined) replayFacts(c, pattern, facts);
     // Everything reachable from `start` was visited without a match: none of it can reach one.
-    for (const f of seen) unreached.add(f);
+    const component = [...seen];
+    for (const f of seen) unreached.set(f, component);
+    askedBefore(component, pattern, facts);
     return false;
   }
 
@@ -357,9 +404,18 @@ export class ModuleResolver {
     return list;
   }
 
+  /** Modules read by the resolutions under way (see `resolve`). */
+  private reading: Set<string>[] = [];
+
   module(path: string): PyModule | undefined {
+    for (const r of this.reading) r.add(path);
     const cached = this.byPath.get(path);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached !== undefined) {
+      // Read again through the sources: a caller that records what it reads (a kept per-module
+      // part computed after another one loaded this module) must depend on it too.
+      this.sources.get(path);
+      return cached ?? undefined;
+    }
     const file = this.sources.get(path);
     if (!file) {
       this.byPath.set(path, null);
@@ -377,7 +433,8 @@ export class ModuleResolver {
     return mod;
   }
 
-  private resolveCache = new Map<string, Resolved>();
+  /** Resolutions from the top, with the modules each one read (replayed on a hit, like `module`). */
+  private resolveCache = new Map<string, { resolved: Resolved; read: string[] }>();
 
   private ownRoot(near?: string): string {
     return near ? this.sources.moduleInfo(near).root : '';
@@ -425,9 +482,20 @@ export class ModuleResolver {
   resolve(qualified: string, near?: string, depth = 0): Resolved {
     const key = `${this.ownRoot(near)}\0${qualified}`;
     const cached = this.resolveCache.get(key);
-    if (cached) return cached;
-    const r = this.resolveUncached(qualified, near, depth);
-    if (depth === 0) this.resolveCache.set(key, r);
+    if (cached) {
+      for (const path of cached.read) this.module(path);
+      return cached.resolved;
+    }
+    if (depth > 0) return this.resolveUncached(qualified, near, depth);
+    const read = new Set<string>();
+    this.reading.push(read);
+    let r: Resolved;
+    try {
+      r = this.resolveUncached(qualified, near, depth);
+    } finally {
+      this.reading.pop();
+    }
+    this.resolveCache.set(key, { resolved: r, read: [...read] });
     return r;
   }
 
