@@ -558,6 +558,11 @@ export class Analyzer {
         },
         shared: <T>(name: string, compute: () => T, options?: { persist?: boolean }): T => {
           let entry = shared.get(name);
+          // A one-shot analysis has no next analysis to keep anything for, nor to record for.
+          if (this.options.oneShot) {
+            if (!entry) shared.set(name, (entry = { value: compute(), deps: emptyDependencies() }));
+            return entry.value as T;
+          }
           const key = `${project.root}\0shared:${name}`;
           if (!entry && options?.persist) {
             const kept = this.ruleCache.getValue(key, profile);
