@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { compatibleFixes, editsByFile, applyEdits } from './fixes/apply';
 import { SettingsEditor } from './fixes/settingsEditor';
 import { ParserPool, type ContentChange } from './parsing/documents';
+import type { SyntaxNode } from './parsing/syntax';
 import type { DjangoVersion } from './project/djangoVersion';
 import { type DjangoProject, type SettingsModule, discoverProjects, isSettingsNameCandidate, looksLikeSettings } from './project/model';
 import { ProjectModuleHost, PythonSources } from './project/sources';
@@ -159,7 +160,7 @@ export class Analyzer {
   updateDocument(path: string, changes: ContentChange[], text: string): void {
     this.fs.overlays.set(path, text);
     // The first edit of a module: what its code was before, to tell whether the edit changed it.
-    if (!this.codeSignatures.has(path)) this.codeSignatures.set(path, this.codeSignature(path) ?? []);
+    if (!this.codeSignatures.has(path)) this.codeSignatures.set(path, this.codeSignature(path) ?? { places: [], texts: [] });
     if (path.endsWith('.py') && this.sources.has(path)) this.sources.update(path, changes);
     else if (path.endsWith('.py')) this.sources.setText(path, text);
     this.fileTextChanged(path);
@@ -210,13 +211,12 @@ export class Analyzer {
   }
 
   /** Per edited Python module: its top-level statements (place and text), comments left out. */
-  private codeSignatures = new Map<string, string[]>();
+  private codeSignatures = new Map<string, CodeSignature>();
 
   /**
    * Whether an edit changed a module's code, not only its comments or blank lines: evaluations
    * (settings profiles, imported modules) depend on the code, so typing a comment leaves them as
-   * they were. Rules depend on the whole text still (their fixes insert lines in it). Any doubt
-   * (not parsed, not Python, not seen before) counts as a change.
+   * they were. Any doubt (not parsed, not Python, not seen before) counts as a change.
    */
   private codeChanged(path: string): boolean {
     const now = this.codeSignature(path);
@@ -226,16 +226,28 @@ export class Analyzer {
       return true;
     }
     this.codeSignatures.set(path, now);
-    return !before || before.length === 0 || before.length !== now.length || before.some((b, i) => b !== now[i]);
+    if (!before || before.texts.length === 0 || before.texts.length !== now.texts.length) return true;
+    for (let i = 0; i < now.places.length; i++) if (before.places[i] !== now.places[i]) return true;
+    for (let i = 0; i < now.texts.length; i++) if (before.texts[i] !== now.texts[i]) return true;
+    return false;
   }
 
   /** A parsed module's top-level statements, place and text, comments left out; undefined if not parsed. */
-  private codeSignature(path: string): string[] | undefined {
+  private codeSignature(path: string): CodeSignature | undefined {
     const parsed = path.endsWith('.py') && this.sources.has(path) ? this.sources.get(path) : undefined;
     if (!parsed) return undefined;
-    const out: string[] = [];
-    for (const k of parsed.root.children) if (k.type !== 'comment') out.push(`${k.startRow}:${k.startColumn}:${k.endRow}:${k.endColumn}:${k.text}`);
-    return out;
+    const places: number[] = [];
+    const texts: string[] = [];
+    for (const k of parsed.root.children) {
+      if (k.type === 'comment') continue;
+      places.push(k.startRow, k.startColumn, k.endRow, k.endColumn);
+      // A statement kept by a region reparse is the same object with the same text (moved, its
+      // place changes): its text is sliced once, not on every keystroke.
+      let text = statementTexts.get(k);
+      if (text === undefined) statementTexts.set(k, (text = k.text));
+      texts.push(text);
+    }
+    return { places, texts };
   }
 
   /**
@@ -793,6 +805,15 @@ function sameProfile(a: SettingsProfile, b: SettingsProfile): boolean {
 function sameLocation(x: { file: string; range: Finding['range'] }, y: { file: string; range: Finding['range'] }): boolean {
   return x.file === y.file && x.range.start.line === y.range.start.line && x.range.start.character === y.range.start.character && x.range.end.line === y.range.end.line && x.range.end.character === y.range.end.character;
 }
+
+/** A module's code: its top-level statements' places (4 numbers each) and texts. */
+interface CodeSignature {
+  places: number[];
+  texts: string[];
+}
+
+/** Each statement node's text, sliced once (a node keeps its text while it is in its tree). */
+const statementTexts = new WeakMap<SyntaxNode, string>();
 
 /**
  * The same finding reported twice (a URLconf reached through both branches of an `if`): one

@@ -1,7 +1,7 @@
 import { isSequence } from '../../settings/value';
 import type { Fix } from '../../types';
 import { type LoggingVariant, loggingLines } from '../ops/blocks';
-import { type OpsContext, assignsName, callsIn, firstPartyPackages, opsContext, prodRoot, underDebugOnly } from '../ops/support';
+import { type OpsContext, assignsName, callsIn, firstPartyPackages, opsContext, prodPath, underDebugOnly } from '../ops/support';
 import type { ProjectRule } from '../types';
 
 /** Logging configured in code instead of LOGGING (`logging.config.dictConfig(...)`, `basicConfig`). */
@@ -72,15 +72,17 @@ LOGGING = {
     if (configuredInCode(ctx)) return;
     const admins = ctx.setting('ADMINS');
     const noAdmins = admins.isDefault || (isSequence(admins.value) && admins.value.items.length === 0 && !admins.value.partial && !admins.value.env);
-    const root = prodRoot(ctx);
+    // Whether the production module assigns LOGGING is a question about its statements.
+    const root = ctx.edit.codeOf(prodPath(ctx))?.root;
     const dead = !empty && !!root && assignsName(root, 'LOGGING');
-    const fixes = empty || dead
-      ? []
-      : [
-          ...loggingFix(ctx, 'file', 'Add LOGGING: console and a rotating file in logs/'),
-          ...loggingFix(ctx, 'console', 'Add LOGGING: console only (containers, PaaS)'),
-          ...loggingFix(ctx, 'json', 'Add LOGGING: JSON lines (python-json-logger)'),
-        ];
+    const fixes = () =>
+      empty || dead
+        ? []
+        : [
+            ...loggingFix(ctx, 'file', 'Add LOGGING: console and a rotating file in logs/'),
+            ...loggingFix(ctx, 'console', 'Add LOGGING: console only (containers, PaaS)'),
+            ...loggingFix(ctx, 'json', 'Add LOGGING: JSON lines (python-json-logger)'),
+          ];
     const what = empty ? 'LOGGING is empty' : dead ? 'Production has no LOGGING (the one in this module is in a branch production skips)' : 'Production has no LOGGING';
     ctx.report({
       setting: logging,

@@ -24,8 +24,10 @@ const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
 function createdFolders(ctx: OpsContext): { path: string; parents: boolean }[] {
   const out: { path: string; parents: boolean }[] = [];
   for (const file of ctx.profile.filesRead) {
-    const root = ctx.edit.rootOf(file);
-    if (!root || !/mkdir|makedirs/.test(root.text)) continue;
+    // Calls are statements' content (PythonSources.code); the text is only a pre-check.
+    const parsed = ctx.edit.codeOf(file);
+    if (!parsed || !/mkdir|makedirs/.test(parsed.text)) continue;
+    const root = parsed.root;
     for (const call of callsIn(root, (c) => /(^|\.)(mkdir|makedirs)$/.test(c))) {
       const fn = call.childForFieldName('function')!;
       const object = fn.type === 'attribute' ? fn.childForFieldName('object') : null;

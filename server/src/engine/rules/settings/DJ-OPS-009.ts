@@ -12,7 +12,8 @@ const ENV_READ = /(?:getenv|environ\.get|environ\[|\benv(?:\.\w+)?|config|\w*env
 /** Variables whose being set picks another DATABASES (healthchecks: `if os.getenv("DB") == "postgres":`). */
 function selectorNames(ctx: OpsContext): string[] {
   const stmt = ctx.setting('DATABASES').binding?.stmt;
-  const root = stmt ? ctx.edit.rootOf(stmt.file) : undefined;
+  // Conditions of module-level ifs: statements only (a comment typed in the module changes nothing).
+  const root = stmt ? ctx.edit.codeOf(stmt.file)?.root : undefined;
   if (!root) return [];
   const names: string[] = [];
   for (const s of statements(root)) {

@@ -42,13 +42,15 @@ CACHES = {
     const subject = alias.setting.isDefault ? `CACHES is not set, so production uses ${kind}` : `The default cache is ${kind}${alias.value ? whenUnset(alias.value) : ''}`;
     const consequence = users.length ? `: ${users.join(', ')} are not shared between workers` : alias.backend === DUMMY ? '' : ': cached data is recomputed per process and lost on every restart';
     const choice = cacheChoice(ctx, usesRatelimit(ctx));
-    const edits = cachesEdits(ctx, choice);
     ctx.report({
       setting: alias.setting,
       at: alias.value?.env?.fallback,
       severity: users.length ? 'warning' : 'information',
       message: subject + consequence,
-      fixes: () => edits.length ? [{ title: `Use Redis from REDIS_URL (${choice.requirement})`, edits: [...edits, ...ctx.requirement(choice.requirement)], safe: false }] : [],
+      fixes: () => {
+        const edits = cachesEdits(ctx, choice);
+        return edits.length ? [{ title: `Use Redis from REDIS_URL (${choice.requirement})`, edits: [...edits, ...ctx.requirement(choice.requirement)], safe: false }] : [];
+      },
     });
   },
 };

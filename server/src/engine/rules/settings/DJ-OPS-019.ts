@@ -28,11 +28,13 @@ EMAIL_TIMEOUT = 10
     if (!configured) return;
     const timeout = ctx.setting('EMAIL_TIMEOUT');
     if (!timeout.isDefault && timeout.value.kind !== 'none') return;
-    const edits = assignEdits(ctx, [['EMAIL_TIMEOUT', '10']], ['EMAIL_HOST_PASSWORD', 'EMAIL_HOST_USER', 'EMAIL_PORT', 'EMAIL_HOST', 'EMAIL_BACKEND']);
     ctx.report({
       setting: timeout,
       message: 'SMTP has no EMAIL_TIMEOUT: a mail server that stops answering blocks the worker sending the message indefinitely',
-      fixes: () => edits.length ? [{ title: 'Give up on SMTP after 10 seconds', edits, safe: true }] : [],
+      fixes: () => {
+        const edits = assignEdits(ctx, [['EMAIL_TIMEOUT', '10']], ['EMAIL_HOST_PASSWORD', 'EMAIL_HOST_USER', 'EMAIL_PORT', 'EMAIL_HOST', 'EMAIL_BACKEND']);
+        return edits.length ? [{ title: 'Give up on SMTP after 10 seconds', edits, safe: true }] : [];
+      },
     });
   },
 };

@@ -47,26 +47,32 @@ STORAGES = {
     const requirement = () => (ctx.requires('whitenoise') ? [] : ctx.requirement('whitenoise'));
     if (index < 0) {
       if (usesWhitenoise(ctx)) {
-        const edits = whitenoiseMiddlewareEdits(ctx);
         ctx.report({
           setting: mwSetting,
           message: 'WhiteNoise is set up but WhiteNoiseMiddleware is not in MIDDLEWARE: static files are not served',
-          fixes: () => edits.length ? [{ title: 'Add WhiteNoiseMiddleware after SecurityMiddleware', edits: [...edits, ...requirement()], safe: true }] : [],
+          fixes: () => {
+            const edits = whitenoiseMiddlewareEdits(ctx);
+            return edits.length ? [{ title: 'Add WhiteNoiseMiddleware after SecurityMiddleware', edits: [...edits, ...requirement()], safe: true }] : [];
+          },
         });
       } else if (!otherStaticServing(ctx)) {
-        const edits: TextEdit[] = [];
-        const middleware = whitenoiseMiddlewareEdits(ctx);
-        if (ctx.setting('STATIC_ROOT').value.kind === 'none') edits.push(...staticRootEdits(ctx));
-        edits.push(...middleware);
-        const storage = staticStorage(ctx);
-        if (storage.isDefault || storage.backend === 'django.contrib.staticfiles.storage.StaticFilesStorage') edits.push(...storageEdits(ctx, WHITENOISE_STORAGE));
-        edits.push(...requirement());
+        const fixes = () => {
+          const edits: TextEdit[] = [];
+          const middleware = whitenoiseMiddlewareEdits(ctx);
+          // Without a MIDDLEWARE literal to extend, storage alone would only trade this finding for another.
+          if (middleware.length === 0) return [];
+          if (ctx.setting('STATIC_ROOT').value.kind === 'none') edits.push(...staticRootEdits(ctx));
+          edits.push(...middleware);
+          const storage = staticStorage(ctx);
+          if (storage.isDefault || storage.backend === 'django.contrib.staticfiles.storage.StaticFilesStorage') edits.push(...storageEdits(ctx, WHITENOISE_STORAGE));
+          edits.push(...requirement());
+          return [{ title: 'Serve static files with WhiteNoise (compressed, hashed)', edits, safe: true }];
+        };
         ctx.report({
           setting: mwSetting,
           severity: 'information',
           message: 'Nothing serves static files in production: Django does not with DEBUG off, and no WhiteNoise, CDN, object storage or web server config was found',
-          // Without a MIDDLEWARE literal to extend, storage alone would only trade this finding for another.
-          fixes: () => middleware.length ? [{ title: 'Serve static files with WhiteNoise (compressed, hashed)', edits, safe: true }] : [],
+          fixes,
         });
       }
       return;
@@ -74,16 +80,19 @@ STORAGES = {
     const security = mw.indexOf(SECURITY_MIDDLEWARE);
     const before = mw.slice(0, index).filter((m) => m.startsWith('django.') && m !== SECURITY_MIDDLEWARE);
     if (before.length === 0 && !(security > index)) return;
-    const list = mwSetting.binding?.rhs?.file === ctx.profile.module.path ? listAt(ctx, mwSetting.binding?.rhs) : undefined;
-    const moved = list ? removeFromList(ctx, list, WHITENOISE_MIDDLEWARE) : [];
-    const insert = moved.length ? whitenoiseMiddlewareEdits(ctx) : [];
+    const fixes = () => {
+      const list = mwSetting.binding?.rhs?.file === ctx.profile.module.path ? listAt(ctx, mwSetting.binding?.rhs) : undefined;
+      const moved = list ? removeFromList(ctx, list, WHITENOISE_MIDDLEWARE) : [];
+      const insert = moved.length ? whitenoiseMiddlewareEdits(ctx) : [];
+      return moved.length && insert.length ? [{ title: 'Move WhiteNoiseMiddleware right after SecurityMiddleware', edits: [...moved, ...insert], safe: true }] : [];
+    };
     ctx.report({
       setting: mwSetting,
       message:
         security > index
           ? 'WhiteNoiseMiddleware comes before SecurityMiddleware: static responses skip the HTTPS redirect and security headers'
           : `WhiteNoiseMiddleware comes after ${before.map((m) => m.split('.').pop()).join(', ')}: static requests run through middleware they do not need, which can answer or redirect first`,
-      fixes: () => moved.length && insert.length ? [{ title: 'Move WhiteNoiseMiddleware right after SecurityMiddleware', edits: [...moved, ...insert], safe: true }] : [],
+      fixes,
     });
   },
 };

@@ -77,11 +77,13 @@ STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
     // With nothing serving static files, DJ-OPS-021 proposes WhiteNoise with hashed storage.
     if (!whitenoise && !otherStaticServing(ctx)) return;
     const target = whitenoise ? WHITENOISE_STORAGE : MANIFEST_STORAGE;
-    const edits = storageEdits(ctx, target);
     ctx.report({
       setting: storage.setting,
       message: `Static files are collected without hashed names (${storage.isDefault ? "Django's default StaticFilesStorage" : 'StaticFilesStorage'}): browsers and CDNs keep serving old CSS and JavaScript after a deploy`,
-      fixes: () => edits.length ? [{ title: `Use ${target.split('.').pop()}`, edits, safe: false }] : [],
+      fixes: () => {
+        const edits = storageEdits(ctx, target);
+        return edits.length ? [{ title: `Use ${target.split('.').pop()}`, edits, safe: false }] : [];
+      },
     });
   },
 };

@@ -67,7 +67,7 @@ AUTH_PASSWORD_VALIDATORS = [
       const length = options === undefined || (options.kind === 'dict' && !options.partial && given === undefined) ? 8 : given?.kind === 'int' ? given.value : undefined;
       if (length !== undefined && length < MIN_LENGTH) {
         const title = `Require ${MIN_LENGTH} characters`;
-        const fixes = given?.env ? lit.replaceFallback(given, String(MIN_LENGTH), title) : lit.setInItem(minimum.item, ['OPTIONS'], 'min_length', py.raw(String(MIN_LENGTH)), title);
+        const fixes = () => (given?.env ? lit.replaceFallback(given, String(MIN_LENGTH), title) : lit.setInItem(minimum.item, ['OPTIONS'], 'min_length', py.raw(String(MIN_LENGTH)), title));
         ctx.report({
           setting: s,
           at: given?.env?.fallback ?? given?.src ?? minimum.item.src,
