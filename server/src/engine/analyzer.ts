@@ -590,7 +590,10 @@ export class Analyzer {
             shared.set(name, entry);
             if (options?.persist) this.ruleCache.setValue(key, entry.deps, profile, entry);
           }
-          mergeDependencies(deps(), entry.deps);
+          // A kept value is referred to (its own entry tells whether it still holds), not copied
+          // into every user's dependencies: a view index holds hundreds of files and facts.
+          if (options?.persist && this.ruleCache.holds(key, entry)) deps().refs.set(key, entry);
+          else mergeDependencies(deps(), entry.deps);
           return entry.value as T;
         },
         report: (r) => {
@@ -624,6 +627,7 @@ export class Analyzer {
       const fixes = record(into, compute);
       const files = new Set([...into.files, ...into.code]);
       for (const f of into.facts.values()) files.add(f.file);
+      for (const key of into.refs.keys()) this.ruleCache.filesOf(key, files);
       return { fixes, files };
     };
     return (finding: Omit<Finding, 'fixes'>, fixes: FixesOnRequest | undefined): Finding =>

@@ -45,12 +45,17 @@ export interface Dependencies {
   code: Set<string>;
   facts: Map<string, Fact>;
   settings: Set<string>;
+  /**
+   * Kept values used (cache key → the value object): valid while each of them is, and is still
+   * that object. A shared model's dependencies are referred to, not copied into every user's.
+   */
+  refs: Map<string, unknown>;
   /** The rule read the profile as a whole (its scope, notes, other modules): never cached. */
   wholeProfile: boolean;
 }
 
 export function emptyDependencies(): Dependencies {
-  return { files: new Set(), code: new Set(), facts: new Map(), settings: new Set(), wholeProfile: false };
+  return { files: new Set(), code: new Set(), facts: new Map(), settings: new Set(), refs: new Map(), wholeProfile: false };
 }
 
 export function mergeDependencies(into: Dependencies, from: Dependencies): void {
@@ -58,6 +63,7 @@ export function mergeDependencies(into: Dependencies, from: Dependencies): void 
   for (const f of from.code) into.code.add(f);
   for (const [k, f] of from.facts) into.facts.set(k, f);
   for (const s of from.settings) into.settings.add(s);
+  for (const [k, v] of from.refs) into.refs.set(k, v);
   into.wholeProfile ||= from.wholeProfile;
 }
 
@@ -68,6 +74,7 @@ interface Entry {
   code: Map<string, number>;
   facts: Map<string, Fact[]>;
   settings: Map<string, string>;
+  refs: Map<string, unknown>;
   value: unknown;
   /** Length of the change log when the entry was last known valid. */
   seen: number;
@@ -274,8 +281,25 @@ export class RuleResultCache {
       }
       for (const f of e.facts.get(path) ?? []) if (f.recompute() !== f.value) return undefined;
     }
+    for (const [key, value] of e.refs) if (this.getValue(key, profile) !== value) return undefined;
     e.seen = this.dropped + this.changes.length;
     return e.value;
+  }
+
+  /** Whether `key` holds `value` (a value whose dependencies made it uncacheable is not kept). */
+  holds(key: string, value: unknown): boolean {
+    return this.entries.get(key)?.value === value;
+  }
+
+  /** The files (text or code) an entry and the entries it refers to were computed from. */
+  filesOf(key: string, into: Set<string>, seen = new Set<string>()): void {
+    const e = this.entries.get(key);
+    if (!e || seen.has(key)) return;
+    seen.add(key);
+    for (const f of e.files) into.add(f);
+    for (const f of e.code.keys()) into.add(f);
+    for (const f of e.facts.keys()) into.add(f);
+    for (const k of e.refs.keys()) this.filesOf(k, into, seen);
   }
 
   setValue(key: string, deps: Dependencies, profile: SettingsProfile | undefined, value: unknown): void {
@@ -296,7 +320,7 @@ export class RuleResultCache {
       if (list) list.push(f);
       else facts.set(f.file, [f]);
     }
-    this.entries.set(key, { epoch: this.epoch, files, code, facts, settings, value, seen: this.dropped + this.changes.length });
+    this.entries.set(key, { epoch: this.epoch, files, code, facts, settings, refs: new Map(deps.refs), value, seen: this.dropped + this.changes.length });
   }
 }
 
