@@ -266,6 +266,8 @@ export class RuleResultCache {
     if (!e || e.epoch !== this.epoch) return undefined;
     for (const [name, fp] of e.settings) if (this.settingFingerprint(profile, name) !== fp) return undefined;
     if (e.seen < this.dropped) return undefined;
+    // Checked (or made) since the last change: what it refers to was valid then and still is.
+    if (e.seen === this.dropped + this.changes.length) return e.value;
     // Usually one change since the entry was last checked (the keystroke): no set of checked paths then.
     const from = e.seen - this.dropped;
     let checked: Set<string> | undefined;
