@@ -1,6 +1,7 @@
 // Benchmarks (issue 8). Prints one JSON object per line: the bench name, its numbers and the machine.
 //   scan             the CLI's full analysis of a workspace in fresh processes (--scan-runs, default 5):
-//                    files, median and fastest time, peak RSS
+//                    files, median and fastest time, peak RSS, with the parse cache of an earlier
+//                    run and without it (--no-cache), and the first run
 //   projects         the engine's project model of the workspace, and the files the benches below edit
 //   keystroke        N single-character edits (--edits, default 500) at the end of the largest module
 //                    the production settings evaluate (see keystrokeCandidates), through the real language server (debounce off): ms from each change to
@@ -69,40 +70,66 @@ function quantiles(values: number[]): { p50: number; p95: number; max: number; m
 const lineCount = (path: string) => readFileSync(path, 'utf8').split('\n').length;
 
 /**
- * The CLI in fresh processes, `scanRuns` times (a shared 2-core machine varies by 10-20% from one
- * run to the next): the median and the fastest run. The first run may also write the CLI's code
- * cache (lsp/codeCache.ts); the median is of warm-cache runs as soon as there are three or more.
- * NODE_EXTRA_CA_CERTS is left out of the CLI's environment: Node parses that bundle at start-up
- * (about 60 ms here), and the CLI makes no TLS connection.
+ * The CLI in fresh processes, `scanRuns` times each way (a shared 2-core machine varies by 10-20%
+ * from one run to the next): with the parse cache (parsing/parseCache.ts) holding the trees of an
+ * earlier run, as in a second run on a workspace, and with `--no-cache`, every module parsed. The
+ * two alternate, after one run that fills the parse cache and the CLI's code cache (lsp/codeCache.ts),
+ * kept in a folder of the bench's own so that nothing from an earlier bench counts. Reported: the
+ * median and the fastest run of each. NODE_EXTRA_CA_CERTS is left out of the CLI's environment:
+ * Node parses that bundle at start-up (about 60 ms here), and the CLI makes no TLS connection.
  */
 function scan(root: string): void {
   const cli = join(REPO_ROOT, 'server/out/cli.js');
   const rss = join(REPO_ROOT, 'bench/report-rss.cjs');
-  const env = { ...process.env };
+  const cacheDir = mkdtempSync(join(tmpdir(), 'djr-bench-cache-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DJANGO_READINESS_CACHE_DIR: cacheDir };
   delete env.NODE_EXTRA_CA_CERTS;
-  const runs: { wall: number; analysis: number; rssKB: number; stats: { filesDiscovered?: number; filesParsed?: number; ms?: number; findings?: number; codeCache?: string } }[] = [];
-  for (let i = 0; i < scanRuns; i++) {
-    const started = performance.now();
-    const r = spawnSync(process.execPath, ['-r', rss, cli, 'check', root, '--format', 'json', '--stats'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
-    const wall = performance.now() - started;
-    const stats = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{')) ?? '{}') as (typeof runs)[number]['stats'];
-    runs.push({ wall, analysis: stats.ms ?? 0, rssKB: Number(/@@maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0), stats });
+  interface Run {
+    wall: number;
+    analysis: number;
+    rssKB: number;
+    stats: { filesDiscovered?: number; filesParsed?: number; ms?: number; findings?: number; codeCache?: string; parseCache?: { hits: number; misses: number } | 'off' };
   }
-  const warm = runs.length >= 3 ? runs.slice(1) : runs;
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-  const last = runs[runs.length - 1]!.stats;
-  emit('scan', {
-    workspace: root,
-    filesDiscovered: last.filesDiscovered,
-    filesParsed: last.filesParsed,
-    findings: last.findings,
-    runs: runs.length,
-    totalMs: Math.round(median(warm.map((r) => r.wall))),
-    fastestMs: Math.round(Math.min(...runs.map((r) => r.wall))),
-    analysisMs: Math.round(median(warm.map((r) => r.analysis))),
-    peakRssMB: Math.round(Math.max(...runs.map((r) => r.rssKB)) / 1024),
-    codeCache: last.codeCache,
-  });
+  const once = (extra: string[]): Run => {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, ['-r', rss, cli, 'check', root, '--format', 'json', '--stats', ...extra], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
+    const wall = performance.now() - started;
+    const stats = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{')) ?? '{}') as Run['stats'];
+    return { wall, analysis: stats.ms ?? 0, rssKB: Number(/@@maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0), stats };
+  };
+  try {
+    const first = once([]);
+    const cached: Run[] = [];
+    const uncached: Run[] = [];
+    for (let i = 0; i < scanRuns; i++) {
+      cached.push(once([]));
+      uncached.push(once(['--no-cache']));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    const summary = (runs: Run[]) => ({
+      totalMs: Math.round(median(runs.map((r) => r.wall))),
+      fastestMs: Math.round(Math.min(...runs.map((r) => r.wall))),
+      analysisMs: Math.round(median(runs.map((r) => r.analysis))),
+      peakRssMB: Math.round(Math.max(...runs.map((r) => r.rssKB)) / 1024),
+    });
+    const last = cached[cached.length - 1]!.stats;
+    emit('scan', {
+      workspace: root,
+      filesDiscovered: last.filesDiscovered,
+      filesParsed: last.filesParsed,
+      findings: last.findings,
+      runs: scanRuns,
+      // Trees of unchanged modules from the parse cache (a second run on the workspace).
+      ...summary(cached),
+      parseCache: last.parseCache,
+      // Every module parsed (`--no-cache`; also what a first run costs, less writing the cache).
+      noParseCache: summary(uncached),
+      firstRunMs: Math.round(first.wall),
+      codeCache: last.codeCache,
+    });
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 }
 
 // ------------------------------------------------------------------ picking the files to edit

@@ -1,7 +1,9 @@
 // `django-readiness`: the command-line adapter over the engine, for CI and terminals.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { codeCacheHook } from './lsp/codeCache';
+import { cacheDir, codeCacheHook } from './lsp/codeCache';
+import { grammarBuild } from './engine/parsing/grammars';
+import { ParseCache } from './engine/parsing/parseCache';
 import { Analyzer, type AnalyzerOptions } from './engine/analyzer';
 import { parseVersionArg } from './engine/project/djangoVersion';
 import { RULES } from './engine/rules/index';
@@ -23,6 +25,9 @@ Options:
   --ignore IDS               skip these rules
   --settings MODULE_OR_FILE  evaluate this settings module as production
   --django-version X.Y       assume this Django version instead of reading requirements
+  --no-cache                 parse every module (by default the trees of modules unchanged since
+                             the last run are read from the cache: the temp dir, or
+                             DJANGO_READINESS_CACHE_DIR; \`off\` there disables it too)
   --stats                    print files discovered, files parsed and time to stderr
   -h, --help                 show this help
 
@@ -36,6 +41,7 @@ interface CliArgs {
   format: 'text' | 'json' | 'sarif' | 'markdown';
   fix: boolean;
   stats: boolean;
+  cache: boolean;
   options: AnalyzerOptions;
 }
 
@@ -43,7 +49,7 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
   if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
   const [command, ...rest] = argv;
   if (command !== 'check' && command !== 'checklist') throw new UsageError(`unknown command "${command}" (expected "check" or "checklist")`);
-  const args: CliArgs = { command, paths: [], format: command === 'checklist' ? 'markdown' : 'text', fix: false, stats: false, options: {} };
+  const args: CliArgs = { command, paths: [], format: command === 'checklist' ? 'markdown' : 'text', fix: false, stats: false, cache: true, options: {} };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -71,6 +77,9 @@ function parseArgs(argv: string[]): CliArgs | 'help' {
         break;
       case '--stats':
         args.stats = true;
+        break;
+      case '--no-cache':
+        args.cache = false;
         break;
       case '--select':
         args.options.select = list(value());
@@ -121,6 +130,18 @@ function toJson(findings: Finding[], base: string): unknown {
   };
 }
 
+/** The parse cache of a workspace root, unless disabled or there is no private folder for it. */
+function parseCacheFor(args: CliArgs, root: string): ParseCache | undefined {
+  if (!args.cache) return undefined;
+  const dir = cacheDir();
+  if (!dir) return undefined;
+  try {
+    return ParseCache.open(dir, root, grammarBuild('python'));
+  } catch {
+    return undefined;
+  }
+}
+
 async function run(argv: string[]): Promise<number> {
   let args: CliArgs | 'help';
   try {
@@ -141,10 +162,11 @@ async function run(argv: string[]): Promise<number> {
   const all: Finding[] = [];
   const fixedFiles: string[] = [];
   const started = performance.now();
-  const stats = { filesDiscovered: 0, filesParsed: 0, parsedByWorker: 0, waitedForWorkerMs: 0, codeCache: codeCacheHook()?.state ?? 'not used' };
+  const stats = { filesDiscovered: 0, filesParsed: 0, parsedByWorker: 0, waitedForWorkerMs: 0, codeCache: codeCacheHook()?.state ?? 'not used', parseCache: args.cache ? { hits: 0, misses: 0, refused: 0 } : 'off' };
   for (const p of args.paths) {
     const root = isAbsolute(p) ? p : resolve(cwd, p);
-    const analyzer = await Analyzer.create(root, { ...args.options, oneShot: true });
+    const parseCache = parseCacheFor(args, root);
+    const analyzer = await Analyzer.create(root, { ...args.options, oneShot: true, parseCache });
     try {
       if (args.options.settingsOverride && analyzer.projects().every((proj) => !proj.production)) {
         throw new UsageError(`--settings ${args.options.settingsOverride}: no such settings module or file under ${p}`);
@@ -162,8 +184,14 @@ async function run(argv: string[]): Promise<number> {
       stats.filesParsed += analyzer.sources.parsedCount;
       stats.parsedByWorker += analyzer.parseAheadCounts?.fromWorker ?? 0;
       stats.waitedForWorkerMs += analyzer.parseAheadCounts?.waitedMs ?? 0;
+      if (parseCache && typeof stats.parseCache === 'object') {
+        stats.parseCache.hits += parseCache.counts.hits;
+        stats.parseCache.misses += parseCache.counts.misses;
+        stats.parseCache.refused += parseCache.counts.refused;
+      }
     } finally {
       analyzer.dispose();
+      parseCache?.close();
     }
   }
   if (args.stats) process.stderr.write(JSON.stringify({ ...stats, findings: all.length, ms: Math.round(performance.now() - started) }) + '\n');
@@ -193,7 +221,8 @@ async function runChecklist(args: CliArgs, cwd: string): Promise<number> {
   const texts: string[] = [];
   for (const p of args.paths) {
     const root = isAbsolute(p) ? p : resolve(cwd, p);
-    const analyzer = await Analyzer.create(root, { ...args.options, oneShot: true });
+    const parseCache = parseCacheFor(args, root);
+    const analyzer = await Analyzer.create(root, { ...args.options, oneShot: true, parseCache });
     try {
       const result = analyzer.analyze();
       if (result.projects.length === 0) throw new UsageError(`no Django project under ${p} (no manage.py or settings module)`);
@@ -204,6 +233,7 @@ async function runChecklist(args: CliArgs, cwd: string): Promise<number> {
       }
     } finally {
       analyzer.dispose();
+      parseCache?.close();
     }
   }
   if (args.format === 'json') process.stdout.write(JSON.stringify(lists.length === 1 ? lists[0] : { version: 1, projects: lists }, null, 2) + '\n');

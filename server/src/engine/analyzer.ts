@@ -18,6 +18,7 @@ import { applySuppressions } from './suppress';
 import { matches, memoByText } from './textMemo';
 import { availableParallelism } from 'node:os';
 import { ParseAhead } from './parsing/parseAhead';
+import type { ParseCache } from './parsing/parseCache';
 import { isAppFile, parsedUpFront } from './views/model';
 
 /** Fewer modules than this to parse up front are parsed faster than a worker starts. */
@@ -47,6 +48,8 @@ export interface AnalyzerOptions {
    * memory of its largest one instead of their sum. An editor keeps them for the next keystroke.
    */
   oneShot?: boolean;
+  /** Trees kept on disk between runs (the CLI's parse cache); the caller closes it. */
+  parseCache?: ParseCache;
 }
 
 export interface AnalysisResult {
@@ -75,6 +78,7 @@ export class Analyzer {
     this.disk = new CachingFileSystem(baseFs);
     this.fs = new OverlayFileSystem(this.disk);
     this.sources = new PythonSources(this.fs, pool);
+    this.sources.cache = options.parseCache;
     this.excludeRes = (options.exclude ?? []).map(globToRegExp);
   }
 

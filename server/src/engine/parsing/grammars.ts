@@ -2,7 +2,8 @@
 // `grammars/` at the extension root (committed, see grammars/GRAMMARS.json) and the runtime's own
 // wasm is copied next to the bundle at build time; both are found by walking up from this file so
 // the same code works bundled (server/out), in tests (out-test/...) and from the CLI.
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 
@@ -61,6 +62,23 @@ export function loadLanguage(name: GrammarName): Promise<Language> {
     languages.set(name, lang);
   }
   return lang;
+}
+
+const builds = new Map<GrammarName, string>();
+
+/**
+ * The exact build of a grammar and of the runtime (a hash of both wasm files): trees kept on disk
+ * (parseCache.ts) are valid only for the build that made them.
+ */
+export function grammarBuild(name: GrammarName): string {
+  let build = builds.get(name);
+  if (!build) {
+    const wasm = findUp(join('grammars', `tree-sitter-${name}.wasm`));
+    if (!wasm) throw new Error(`grammars/tree-sitter-${name}.wasm not found`);
+    build = createHash('sha1').update(readFileSync(wasm)).update(readFileSync(runtimeWasm())).digest('hex');
+    builds.set(name, build);
+  }
+  return build;
 }
 
 /** A parser for one language. Parsers are cheap; a failed one (wasm abort) is simply replaced. */

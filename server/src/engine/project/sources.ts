@@ -4,7 +4,9 @@
 import { dirname, join, sep } from 'node:path';
 import type { ContentChange, ParserPool } from '../parsing/documents';
 import { ParsedFile } from '../parsing/documents';
+import type { SyntaxTree } from '../parsing/syntax';
 import type { ParseAhead } from '../parsing/parseAhead';
+import type { ParseCache } from '../parsing/parseCache';
 import type { CachedModule, ImportTarget, ModuleHost, ModuleSourceText } from '../settings/evaluator';
 import type { FileSystem } from '../workspace';
 import { moduleFile, moduleNameOf } from './model';
@@ -23,6 +25,9 @@ export class PythonSources {
   /** Trees being parsed ahead on another thread (a workspace scan), taken instead of parsing. */
   ahead: ParseAhead | undefined;
 
+  /** Trees of earlier runs kept on disk (the CLI), taken instead of parsing; new ones added. */
+  cache: ParseCache | undefined;
+
   /**
    * `get` for a reader of the module's code only: its statements (`root`'s non-comment children
    * and what is inside them), not the comments or blank lines between them, nor `root.text`. The
@@ -40,10 +45,18 @@ export class PythonSources {
     const text = this.fs.readFile(path);
     if (text === undefined) return undefined;
     const flat = this.ahead?.take(path, text);
-    const tree = flat ? this.pool.fromFlat('python', text, flat) : this.pool.parse('python', text);
+    const tree = flat ? this.pool.fromFlat('python', text, flat) : this.parseOrTake(text);
     const file = new ParsedFile(path, text, tree, 1);
     this.files.set(path, file);
     return file;
+  }
+
+  private parseOrTake(text: string): SyntaxTree {
+    const kept = this.cache?.take(text);
+    if (kept && 'tree' in kept) return kept.tree;
+    const tree = this.pool.parse('python', text);
+    if (kept) this.cache!.add(kept.hash, tree);
+    return tree;
   }
 
   /** Every file parsed so far, released or not (for --stats and benchmarks). */

@@ -1,0 +1,380 @@
+// Syntax trees of unchanged modules, kept on disk between runs of the CLI (Ruff keeps a cache the
+// same way). Parsing is half of a workspace scan: tree-sitter in wasm takes about 3 ms per 10 KB,
+// and the copy into SyntaxNodes as much again; rebuilding the same nodes from a packed array takes
+// a tenth of that. A tree is found by a hash of the module's text, so an edited module simply
+// misses and is parsed; the pack's name carries the grammar's identity, so an upgraded grammar
+// starts an empty pack.
+//
+// One pack file per workspace root, in the private cache folder the V8 code cache uses
+// (lsp/codeCache.ts: ours, not writable by others): trees written after the index's entries are
+// read on demand (one read per module), so a run holds only the trees it is using. A run that
+// parsed anything writes a new pack (the trees it used, old and new) to a temporary name and
+// renames it into place; entries nobody used any more are dropped then. Every entry carries a
+// checksum and is checked for shape before its nodes are built: a damaged pack means parsing.
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, futimesSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SyntaxNode, SyntaxTree } from './syntax';
+
+const MAGIC = 'DJRPACK1';
+const FOOTER_BYTES = 16;
+/** Per node: type and field indexes with the flags, start row and column, end row and column, number of children. */
+const WORDS = 6;
+const MISSING = 1 << 24;
+const HAS_ERROR = 1 << 25;
+/** A pack stops growing here (a generated module of many megabytes is parsed every run instead). */
+const MAX_PACK_BYTES = 512 * 1024 * 1024;
+/** Packs of workspaces not analysed for this long are removed, and the oldest beyond this many. */
+const MAX_PACK_AGE_MS = 30 * 24 * 3600 * 1000;
+const MAX_PACKS = 64;
+
+interface IndexEntry {
+  /** Byte offset of the entry's words. */
+  offset: number;
+  nodes: number;
+  checksum: number;
+}
+
+interface PackIndex {
+  /** Node types as [name, named]: word 0 of a node holds the position in this list. */
+  types: [string, boolean][];
+  /** Field names; a node's field index is its position plus one (0: no field). */
+  fields: string[];
+  /** Text hash (hex) → entry. */
+  entries: Record<string, IndexEntry>;
+}
+
+/** What a run did with the cache (for --stats and the benchmarks). */
+export interface ParseCacheCounts {
+  hits: number;
+  misses: number;
+  /** Entries found but refused (checksum or shape). */
+  refused: number;
+}
+
+function textHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** FNV-1a over the words: catches a torn or damaged entry (the folder is private: not an attacker). */
+function checksum(words: Int32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) {
+    h ^= words[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export class ParseCache {
+  private readonly fd: number | undefined;
+  private readonly old: PackIndex | undefined;
+  /** Type and field tables of the pack being written (they start as the old pack's). */
+  private readonly types: [string, boolean][];
+  private readonly typeIndex = new Map<string, number>();
+  private readonly fields: string[];
+  private readonly fieldIndex = new Map<string, number>();
+  /** Hashes used by this run, found in the old pack. */
+  private readonly used = new Set<string>();
+  /** The pack being written once a module had to be parsed. */
+  private out: { fd: number; path: string; bytes: number; entries: Record<string, IndexEntry> } | undefined;
+  readonly counts: ParseCacheCounts = { hits: 0, misses: 0, refused: 0 };
+
+  private constructor(readonly path: string) {
+    let fd: number | undefined;
+    let index: PackIndex | undefined;
+    try {
+      fd = openSync(path, 'r');
+      index = readIndex(fd);
+      // Marks the pack as in use (a run that parses nothing does not rewrite it): see prune.
+      if (index) futimesSync(fd, new Date(), new Date());
+    } catch {
+      index = undefined;
+    }
+    if (!index && fd !== undefined) {
+      closeSync(fd);
+      fd = undefined;
+    }
+    this.fd = fd;
+    this.old = index;
+    this.types = index ? index.types.map(([n, named]) => [n, named] as [string, boolean]) : [];
+    this.types.forEach(([n, named], i) => this.typeIndex.set(typeKey(n, named), i));
+    this.fields = index ? [...index.fields] : [];
+    this.fields.forEach((f, i) => this.fieldIndex.set(f, i + 1));
+  }
+
+  /**
+   * The cache of the workspace at `root` for a grammar (`grammar` names its exact build), in
+   * `dir`; any failure to read it is an empty cache.
+   */
+  static open(dir: string, root: string, grammar: string): ParseCache {
+    const name = createHash('sha1').update(`${root}\0${grammar}`).digest('hex').slice(0, 20);
+    return new ParseCache(join(dir, `parse-${name}.pack`));
+  }
+
+  /** The tree of `text` if the pack holds it, as SyntaxNodes over a new SyntaxTree. */
+  take(text: string): { tree: SyntaxTree; hash: string } | { hash: string } {
+    const hash = textHash(text);
+    const entry = this.old?.entries[hash];
+    if (!entry || this.fd === undefined) return { hash };
+    try {
+      const words = new Int32Array(entry.nodes * WORDS);
+      const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+      if (readSync(this.fd, bytes, 0, bytes.length, entry.offset) !== bytes.length || checksum(words) !== entry.checksum) throw new Error('damaged');
+      const tree = new SyntaxTree(text);
+      const root = unpack(words, entry.nodes, this.old!, tree);
+      if (!root) throw new Error('bad shape');
+      tree.rootNode = root;
+      this.used.add(hash);
+      this.counts.hits++;
+      return { tree, hash };
+    } catch {
+      this.counts.refused++;
+      return { hash };
+    }
+  }
+
+  /** Records the tree a parse made of a text `take` did not find (`hash` is what it returned). */
+  add(hash: string, tree: SyntaxTree): void {
+    this.counts.misses++;
+    try {
+      const out = this.output();
+      if (!out || out.entries[hash]) return;
+      const words = this.pack(tree.rootNode);
+      if (out.bytes + words.byteLength > MAX_PACK_BYTES) return;
+      writeSync(out.fd, Buffer.from(words.buffer, words.byteOffset, words.byteLength));
+      out.entries[hash] = { offset: out.bytes, nodes: words.length / WORDS, checksum: checksum(words) };
+      out.bytes += words.byteLength;
+    } catch {
+      this.abandon();
+    }
+  }
+
+  /**
+   * Ends the run: when anything was parsed, the new pack (this run's trees: the old ones it used,
+   * copied, and the new ones) replaces the old. Never throws.
+   */
+  close(): void {
+    const out = this.out;
+    let oldFd = this.fd;
+    try {
+      if (out && this.old && oldFd !== undefined) {
+        for (const hash of this.used) {
+          const e = this.old.entries[hash]!;
+          if (out.entries[hash]) continue;
+          const bytes = Buffer.alloc(e.nodes * WORDS * 4);
+          if (readSync(oldFd, bytes, 0, bytes.length, e.offset) !== bytes.length) continue;
+          writeSync(out.fd, bytes);
+          out.entries[hash] = { offset: out.bytes, nodes: e.nodes, checksum: e.checksum };
+          out.bytes += bytes.length;
+        }
+      }
+      if (out) {
+        const index: PackIndex = { types: this.types, fields: this.fields, entries: out.entries };
+        const json = Buffer.from(JSON.stringify(index), 'utf8');
+        const footer = Buffer.alloc(FOOTER_BYTES);
+        footer.writeUInt32LE(out.bytes, 0);
+        footer.writeUInt32LE(json.length, 4);
+        footer.write(MAGIC, 8, 'latin1');
+        writeSync(out.fd, json);
+        writeSync(out.fd, footer);
+        closeSync(out.fd);
+        this.out = undefined;
+        // Closed before the rename: Windows does not replace a file that is open.
+        if (oldFd !== undefined) closeSync(oldFd);
+        oldFd = undefined;
+        renameSync(out.path, this.path);
+        prune(dirname(this.path), this.path);
+      }
+    } catch {
+      this.abandon();
+    } finally {
+      if (oldFd !== undefined) closeSync(oldFd);
+    }
+  }
+
+  private output(): ParseCache['out'] {
+    if (this.out) return this.out;
+    const path = `${this.path}.${process.pid}.tmp`;
+    this.out = { fd: openSync(path, 'w', 0o600), path, bytes: 0, entries: {} };
+    return this.out;
+  }
+
+  /** Gives up writing (a full disk, a removed folder): the old pack stays as it was. */
+  private abandon(): void {
+    const out = this.out;
+    this.out = undefined;
+    if (!out) return;
+    try {
+      closeSync(out.fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(out.path);
+    } catch {
+      // never created or already gone
+    }
+  }
+
+  /** The nodes of a tree in document order, WORDS words each. */
+  private pack(root: SyntaxNode): Int32Array {
+    let words = new Int32Array(1024 * WORDS);
+    let count = 0;
+    const stack: { node: SyntaxNode; field: string | null }[] = [{ node: root, field: null }];
+    while (stack.length > 0) {
+      const { node, field } = stack.pop()!;
+      if ((count + 1) * WORDS > words.length) {
+        const grown = new Int32Array(words.length * 2);
+        grown.set(words);
+        words = grown;
+      }
+      const at = count * WORDS;
+      words[at] = this.typeOf(node) | ((field === null ? 0 : this.fieldOf(field)) << 16) | (node.isMissing ? MISSING : 0) | (node.hasError ? HAS_ERROR : 0);
+      words[at + 1] = node.startRow;
+      words[at + 2] = node.startColumn;
+      words[at + 3] = node.endRow;
+      words[at + 4] = node.endColumn;
+      words[at + 5] = node.children.length;
+      count++;
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, field: node.fieldNames?.[i] ?? null });
+    }
+    return words.slice(0, count * WORDS);
+  }
+
+  private typeOf(node: SyntaxNode): number {
+    const key = typeKey(node.type, node.isNamed);
+    let i = this.typeIndex.get(key);
+    if (i === undefined) {
+      i = this.types.length;
+      if (i >= 0xffff) throw new Error('too many node types');
+      this.types.push([node.type, node.isNamed]);
+      this.typeIndex.set(key, i);
+    }
+    return i;
+  }
+
+  private fieldOf(field: string): number {
+    let i = this.fieldIndex.get(field);
+    if (i === undefined) {
+      i = this.fields.length + 1;
+      if (i > 0xff) throw new Error('too many fields');
+      this.fields.push(field);
+      this.fieldIndex.set(field, i);
+    }
+    return i;
+  }
+}
+
+/** Removes the packs of workspaces not analysed for a month, and the least recent beyond MAX_PACKS. */
+function prune(dir: string, keep: string): void {
+  const packs: { path: string; used: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith('parse-') || !(name.endsWith('.pack') || name.endsWith('.tmp'))) continue;
+    const path = join(dir, name);
+    if (path === keep) continue;
+    try {
+      packs.push({ path, used: statSync(path).mtimeMs });
+    } catch {
+      // removed meanwhile
+    }
+  }
+  packs.sort((a, b) => b.used - a.used);
+  const now = Date.now();
+  packs.forEach((p, i) => {
+    // A temporary file of a run still writing is recent; one left by a crashed run is not.
+    if (i < MAX_PACKS - 1 && now - p.used < (p.path.endsWith('.tmp') ? 3600 * 1000 : MAX_PACK_AGE_MS)) return;
+    try {
+      unlinkSync(p.path);
+    } catch {
+      // another run removed it
+    }
+  });
+}
+
+function typeKey(name: string, named: boolean): string {
+  return `${named ? 'n' : 'a'}${name}`;
+}
+
+function readIndex(fd: number): PackIndex | undefined {
+  const size = fstatSync(fd).size;
+  if (size < FOOTER_BYTES) return undefined;
+  const footer = Buffer.alloc(FOOTER_BYTES);
+  readSync(fd, footer, 0, FOOTER_BYTES, size - FOOTER_BYTES);
+  if (footer.toString('latin1', 8, 16) !== MAGIC) return undefined;
+  const at = footer.readUInt32LE(0);
+  const length = footer.readUInt32LE(4);
+  if (at + length + FOOTER_BYTES !== size) return undefined;
+  const json = Buffer.alloc(length);
+  readSync(fd, json, 0, length, at);
+  const index = JSON.parse(json.toString('utf8')) as PackIndex;
+  if (!Array.isArray(index.types) || !Array.isArray(index.fields) || typeof index.entries !== 'object' || index.entries === null) return undefined;
+  for (const e of Object.values(index.entries)) {
+    if (!Number.isInteger(e.offset) || !Number.isInteger(e.nodes) || e.nodes < 1 || e.offset % 4 !== 0 || e.offset + e.nodes * WORDS * 4 > at) return undefined;
+  }
+  return index;
+}
+
+/**
+ * SyntaxNodes from packed words, as `copyTree` makes them; undefined when the words do not
+ * describe one well-formed tree within the text (then the module is parsed).
+ */
+function unpack(w: Int32Array, nodes: number, index: PackIndex, into: SyntaxTree): SyntaxNode | undefined {
+  const rows = into.rowStarts;
+  const lastRow = rows.length - 1;
+  const textLength = into.text.length;
+  const make = (at: number): SyntaxNode | undefined => {
+    const head = w[at]!;
+    const type = index.types[head & 0xffff];
+    const sr = w[at + 1]!;
+    const sc = w[at + 2]!;
+    const er = w[at + 3]!;
+    const ec = w[at + 4]!;
+    const n = w[at + 5]!;
+    if (!type || sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return undefined;
+    if (rows[sr]! + sc > textLength || rows[er]! + ec > textLength) return undefined;
+    const node = new SyntaxNode(into, type[0], type[1], (head & MISSING) !== 0, sr, sc, er, ec);
+    node.hasError = (head & HAS_ERROR) !== 0;
+    if (n > 0) node.children = new Array<SyntaxNode>(n);
+    return node;
+  };
+  const root = make(0);
+  if (!root) return undefined;
+  const parents: SyntaxNode[] = [];
+  const filled: number[] = [];
+  if (root.children.length > 0) {
+    parents.push(root);
+    filled.push(0);
+  }
+  let i = 1;
+  for (; i < nodes && parents.length > 0; i++) {
+    const at = i * WORDS;
+    const node = make(at);
+    if (!node) return undefined;
+    const depth = parents.length - 1;
+    const parent = parents[depth]!;
+    const k = filled[depth]!;
+    node.parent = parent;
+    node.indexInParent = k;
+    parent.children[k] = node;
+    const field = (w[at]! >>> 16) & 0xff;
+    if (field !== 0) {
+      const name = index.fields[field - 1];
+      if (name === undefined) return undefined;
+      parent.fieldNames ??= new Array<string | null>(parent.children.length).fill(null);
+      parent.fieldNames[k] = name;
+    }
+    filled[depth] = k + 1;
+    if (node.children.length > 0) {
+      parents.push(node);
+      filled.push(0);
+    } else {
+      while (parents.length > 0 && filled[parents.length - 1] === parents[parents.length - 1]!.children.length) {
+        parents.pop();
+        filled.pop();
+      }
+    }
+  }
+  // Every node placed, none left over.
+  return i === nodes && parents.length === 0 ? root : undefined;
+}

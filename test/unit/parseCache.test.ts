@@ -1,0 +1,152 @@
+// The CLI's parse cache (parsing/parseCache.ts): trees read back are the trees a parse gives, an
+// edited module is parsed again, a damaged pack is never trusted, and the analysis finds the same
+// with and without it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ParserPool } from '../../server/src/engine/parsing/documents';
+import { ParseCache } from '../../server/src/engine/parsing/parseCache';
+import type { SyntaxNode } from '../../server/src/engine/parsing/syntax';
+import { FIXTURES, REPO_ROOT } from '../helpers/engine';
+
+const GRAMMAR = 'test-grammar';
+
+/** The whole tree as a string: types, named, MISSING, error flags, fields, positions. */
+function dump(node: SyntaxNode, depth = 0, field: string | null = null): string {
+  const self = `${' '.repeat(depth)}${field ? field + ': ' : ''}${node.isNamed ? node.type : JSON.stringify(node.type)}${node.isMissing ? ' MISSING' : ''}${node.hasError ? ' !' : ''} (${node.startRow},${node.startColumn})-(${node.endRow},${node.endColumn}) ${node.startIndex}-${node.endIndex}`;
+  node.children.forEach((c, i) => {
+    assert.equal(c.parent, node);
+    assert.equal(c.indexInParent, i);
+  });
+  return [self, ...node.children.map((c, i) => dump(c, depth + 1, node.fieldNameForChild(i)))].join('\n');
+}
+
+function pythonFixtures(): string[] {
+  const files: string[] = [];
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (name.endsWith('.py')) files.push(p);
+    }
+  };
+  visit(FIXTURES);
+  return files;
+}
+
+/** Parses `texts` through a cache in `dir` (one run): which were taken from it. */
+function run(pool: ParserPool, dir: string, texts: string[]): { taken: boolean[]; counts: ParseCache['counts'] } {
+  const cache = ParseCache.open(dir, '/workspace', GRAMMAR);
+  const taken = texts.map((text) => {
+    const kept = cache.take(text);
+    if ('tree' in kept) {
+      assert.equal(dump(kept.tree.rootNode), dump(pool.parse('python', text).rootNode));
+      return true;
+    }
+    cache.add(kept.hash, pool.parse('python', text));
+    return false;
+  });
+  cache.close();
+  return { taken, counts: { ...cache.counts } };
+}
+
+test('trees read back from the parse cache are the trees a parse gives, broken code included', async () => {
+  const pool = await ParserPool.create(['python']);
+  const dir = mkdtempSync(join(tmpdir(), 'djr-pack-'));
+  const texts = [...pythonFixtures().map((f) => readFileSync(f, 'utf8')), 'def f(:\n    x = [1, 2\nY = "é😀"\n', 'class A(\n', '', 'x = 1\r\ny = 2\r'];
+  assert.ok(texts.length > 200);
+  const first = run(pool, dir, texts);
+  assert.ok(first.taken.every((t) => !t));
+  const second = run(pool, dir, texts);
+  // Equal texts share an entry; every text is taken the second time.
+  assert.ok(second.taken.every((t) => t));
+  assert.equal(second.counts.refused, 0);
+  pool.dispose();
+});
+
+test('an edited module is parsed again, and the pack keeps what the last run used', async () => {
+  const pool = await ParserPool.create(['python']);
+  const dir = mkdtempSync(join(tmpdir(), 'djr-pack-'));
+  const a = 'A = 1\n';
+  const b = 'B = [1, 2]\n';
+  const b2 = 'B = [1, 2, 3]\n';
+  assert.deepEqual(run(pool, dir, [a, b]).taken, [false, false]);
+  assert.deepEqual(run(pool, dir, [a, b2]).taken, [true, false]);
+  // The old text of b was not used by the last run: gone; a was (copied into the new pack).
+  assert.deepEqual(run(pool, dir, [a, b2, b]).taken, [true, true, false]);
+  pool.dispose();
+});
+
+test('a run that parses nothing leaves the pack as it was', async () => {
+  const pool = await ParserPool.create(['python']);
+  const dir = mkdtempSync(join(tmpdir(), 'djr-pack-'));
+  run(pool, dir, ['A = 1\n', 'B = 2\n']);
+  const pack = readdirSync(dir).find((n) => n.endsWith('.pack'))!;
+  const before = readFileSync(join(dir, pack));
+  assert.deepEqual(run(pool, dir, ['A = 1\n']).taken, [true]);
+  assert.deepEqual(readFileSync(join(dir, pack)), before);
+  assert.deepEqual(readdirSync(dir), [pack]);
+  pool.dispose();
+});
+
+test('a damaged pack is never trusted: the damaged entry, or the whole pack, is parsed again', async () => {
+  const pool = await ParserPool.create(['python']);
+  const dir = mkdtempSync(join(tmpdir(), 'djr-pack-'));
+  const texts = ['A = 1\n', 'def f(x):\n    return [x, {"k": x}]\n'];
+  run(pool, dir, texts);
+  const pack = join(dir, readdirSync(dir).find((n) => n.endsWith('.pack'))!);
+  const good = readFileSync(pack);
+
+  // A byte of the last entry's nodes changed (the nodes end where the index starts; the footer,
+  // the file's last 16 bytes, says where).
+  const flipped = Buffer.from(good);
+  const indexAt = good.readUInt32LE(good.length - 16);
+  flipped[indexAt - 10] = flipped[indexAt - 10]! ^ 0x10;
+  writeFileSync(pack, flipped);
+  const damaged = run(pool, dir, texts);
+  assert.equal(damaged.counts.refused, 1);
+  assert.deepEqual(damaged.taken, [true, false]);
+
+  // Cut short: no index at the end, so nothing is taken (and the run writes a whole new pack).
+  writeFileSync(pack, good.subarray(0, good.length - 7));
+  assert.deepEqual(run(pool, dir, texts).taken, [false, false]);
+  assert.deepEqual(run(pool, dir, texts).taken, [true, true]);
+
+  // Not a pack at all.
+  writeFileSync(pack, 'hello');
+  assert.deepEqual(run(pool, dir, texts).taken, [false, false]);
+  pool.dispose();
+});
+
+test('the CLI reads unchanged modules from the cache, finds the same, and --no-cache parses everything', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'djr-cli-cache-'));
+  const work = mkdtempSync(join(tmpdir(), 'djr-cli-ws-'));
+  cpSync(join(REPO_ROOT, 'example'), work, { recursive: true });
+  const cli = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'server/out/cli.js'), 'check', '.', '--format', 'json', '--stats', ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, DJANGO_READINESS_CACHE_DIR: cache } });
+    assert.equal(r.status, 1, r.stderr);
+    const stats = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{'))!);
+    return { stdout: r.stdout, stats };
+  };
+  const cold = cli();
+  assert.ok(cold.stats.parseCache.misses > 0);
+  assert.equal(cold.stats.parseCache.hits, 0);
+  const warm = cli();
+  assert.equal(warm.stats.parseCache.misses, 0);
+  assert.equal(warm.stats.parseCache.hits, cold.stats.parseCache.misses);
+  assert.equal(warm.stdout, cold.stdout);
+  const off = cli('--no-cache');
+  assert.equal(off.stats.parseCache, 'off');
+  assert.equal(off.stdout, cold.stdout);
+
+  // An edited module misses; the others are still taken.
+  const views = join(work, 'accounts', 'views.py');
+  writeFileSync(views, readFileSync(views, 'utf8') + '\n\ndef added(request):\n    return None\n');
+  const edited = cli();
+  assert.equal(edited.stats.parseCache.misses, 1);
+  assert.equal(edited.stats.parseCache.hits, cold.stats.parseCache.misses - 1);
+  assert.equal(edited.stdout, cli('--no-cache').stdout);
+});
