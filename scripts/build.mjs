@@ -35,10 +35,19 @@ const common = {
 // The rule registry is generated from the rule files so it is never out of date.
 await import('./gen-registry.mjs');
 
+// Which build of the grammars and the runtime the bundles parse with: the parse cache
+// (server/src/engine/parsing/parseCache.ts) keeps trees per build. Computed here so a start does
+// not hash the wasm files (grammars.ts computes it when run unbundled).
+const runtimeWasm = readFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'));
+const grammarBuilds = Object.fromEntries(
+  ['python', 'requirements'].map((name) => [name, createHash('sha1').update(readFileSync(join(root, `grammars/tree-sitter-${name}.wasm`))).update(runtimeWasm).digest('hex')]),
+);
+const mainDefine = { 'process.env.DJR_GRAMMAR_BUILDS': JSON.stringify(JSON.stringify(grammarBuilds)) };
+
 /** A program (`server`, `cli`): its bundle `<name>-main.js` and the loader `<name>.js` that runs it with the code cache. */
 async function buildProgram(name, entry, loaderOptions = {}) {
   const mainOut = join(root, `server/out/${name}-main.js`);
-  await build({ ...common, entryPoints: [join(root, entry)], outfile: mainOut });
+  await build({ ...common, entryPoints: [join(root, entry)], outfile: mainOut, define: mainDefine });
   const hash = createHash('sha256').update(readFileSync(mainOut)).digest('hex');
   await build({
     ...common,

@@ -23,13 +23,14 @@ import { type AnalysisResult, Analyzer } from './engine/analyzer';
 import { MANUAL_FILE } from './engine/checklist/manualFile';
 import { buildChecklist, type Checklist } from './engine/checklist/model';
 import { checklistJson, checklistMarkdown } from './engine/checklist/report';
-import { loadLanguage } from './engine/parsing/grammars';
+import { grammarBuild, loadLanguage } from './engine/parsing/grammars';
+import { ParseCache } from './engine/parsing/parseCache';
 import { replacementEdit } from './engine/fixes/textDiff';
 import type { ContentChange } from './engine/parsing/documents';
 import type { Finding, Range, TextEdit } from './engine/types';
 import type { FileSystem } from './engine/workspace';
 import { isManualFile, manualFileText, projectChecklist, todayIso } from './lsp/checklist';
-import { codeCacheHook } from './lsp/codeCache';
+import { cacheDir, codeCacheHook } from './lsp/codeCache';
 import { quickFixActions, toWorkspaceEdit, wantsKind, type EditContext } from './lsp/codeActions';
 import { diagnosticMessage, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, type FolderSettings, parseSettings, sameAnalysis, toAnalyzerOptions } from './lsp/settings';
@@ -130,6 +131,8 @@ export class DjangoReadinessServer {
   private warmedUp = false;
   /** When (ms since the process started) the first settings round was published, if one ran. */
   private settingsRoundAt: number | undefined;
+  /** Analyzers whose parse cache is about to be written (after their first full analysis). */
+  private readonly parseCacheClosing = new WeakSet<Analyzer>();
 
   constructor(private readonly connection: Connection) {
     this.documents = new TextDocuments<TextDocument>({
@@ -291,7 +294,7 @@ export class DjangoReadinessServer {
     folder.removed = true;
     folder.epoch++;
     if (folder.timer) clearTimeout(folder.timer);
-    folder.analyzer?.dispose();
+    if (folder.analyzer) this.disposeAnalyzer(folder.analyzer);
     folder.analyzer = undefined;
     folder.current = new Map();
     folder.result = undefined;
@@ -318,7 +321,7 @@ export class DjangoReadinessServer {
     const old = folder.analyzer;
     folder.analyzer = undefined;
     folder.result = undefined;
-    old?.dispose();
+    if (old) this.disposeAnalyzer(old);
     // The configuration is a round trip to the client; the analyzer (the grammar) loads meanwhile
     // and takes the folder's options once they arrive, before it has analysed anything.
     const [settings, analyzer] = await Promise.all([this.fetchSettings(folder), Analyzer.create(folder.root)]);
@@ -328,6 +331,7 @@ export class DjangoReadinessServer {
       analyzer.dispose();
       return;
     }
+    analyzer.sources.cache = this.openParseCache(folder.root);
     // Buffers opened or edited while the analyzer was being created: take their current text.
     const open: string[] = [];
     for (const doc of this.documents.all()) {
@@ -377,9 +381,40 @@ export class DjangoReadinessServer {
     for (const f of this.folders) {
       if (f.timer) clearTimeout(f.timer);
       f.epoch++;
-      f.analyzer?.dispose();
+      if (f.analyzer) this.disposeAnalyzer(f.analyzer);
       f.analyzer = undefined;
     }
+  }
+
+  /**
+   * The trees of the folder's modules kept by earlier starts (and by the CLI when it shares the
+   * cache folder), for the first analyses: startup parses the modules the view index needs, the
+   * longest part of the first full analysis of a large workspace. Closed (written, if anything was
+   * parsed) a moment after the first full analysis, or with the analyzer.
+   */
+  private openParseCache(root: string): ParseCache | undefined {
+    const dir = cacheDir();
+    if (!dir) return undefined;
+    try {
+      return ParseCache.open(dir, root, grammarBuild('python'));
+    } catch (err) {
+      this.log(`django-readiness: no parse cache (${err instanceof Error ? err.message : String(err)})`);
+      return undefined;
+    }
+  }
+
+  private closeParseCache(analyzer: Analyzer): void {
+    const cache = analyzer.sources.cache;
+    if (!cache) return;
+    analyzer.sources.cache = undefined;
+    cache.close();
+    const { hits, misses, refused } = cache.counts;
+    this.log(`django-readiness: parse cache of ${analyzer.root}: ${hits} trees read, ${misses} modules parsed${refused ? `, ${refused} entries refused` : ''}`);
+  }
+
+  private disposeAnalyzer(analyzer: Analyzer): void {
+    this.guard('parse cache', () => this.closeParseCache(analyzer));
+    analyzer.dispose();
   }
 
   // ------------------------------------------------------------------ analysis and publishing
@@ -409,6 +444,12 @@ export class DjangoReadinessServer {
       for (const p of this.published.keys()) if (isUnder(p, folder.root)) triggers.add(p);
     }
     this.guard('publishDiagnostics', () => this.publish(triggers));
+    const analyzer = folder.analyzer;
+    if (analyzer?.sources.cache && folder.result && !this.parseCacheClosing.has(analyzer)) {
+      // The first full analysis is in: the pack is written once the diagnostics have gone out.
+      this.parseCacheClosing.add(analyzer);
+      setTimeout(() => this.guard('parse cache', () => this.closeParseCache(analyzer)), 1000).unref();
+    }
     if (!this.warmedUp && (folder.result?.projects.length ?? 0) > 0) this.guard('startup', () => this.firstProjectPublished());
   }
 

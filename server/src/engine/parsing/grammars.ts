@@ -72,6 +72,8 @@ const builds = new Map<GrammarName, string>();
  */
 export function grammarBuild(name: GrammarName): string {
   let build = builds.get(name);
+  // The build script hashes them into the bundle (scripts/build.mjs): no wasm read at start-up.
+  if (!build && process.env.DJR_GRAMMAR_BUILDS) build = (JSON.parse(process.env.DJR_GRAMMAR_BUILDS) as Record<string, string>)[name];
   if (!build) {
     const wasm = findUp(join('grammars', `tree-sitter-${name}.wasm`));
     if (!wasm) throw new Error(`grammars/tree-sitter-${name}.wasm not found`);

@@ -79,6 +79,7 @@ export class ParseCache {
   /** The pack being written once a module had to be parsed. */
   private out: { fd: number; path: string; bytes: number; entries: Record<string, IndexEntry> } | undefined;
   readonly counts: ParseCacheCounts = { hits: 0, misses: 0, refused: 0 };
+  private closed = false;
 
   private constructor(readonly path: string) {
     let fd: number | undefined;
@@ -116,7 +117,7 @@ export class ParseCache {
   take(text: string): { tree: SyntaxTree; hash: string } | { hash: string } {
     const hash = textHash(text);
     const entry = this.old?.entries[hash];
-    if (!entry || this.fd === undefined) return { hash };
+    if (!entry || this.fd === undefined || this.closed) return { hash };
     try {
       const words = new Int32Array(entry.nodes * WORDS);
       const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
@@ -137,6 +138,7 @@ export class ParseCache {
   /** Records the tree a parse made of a text `take` did not find (`hash` is what it returned). */
   add(hash: string, tree: SyntaxTree): void {
     this.counts.misses++;
+    if (this.closed) return;
     try {
       const out = this.output();
       if (!out || out.entries[hash]) return;
@@ -152,9 +154,11 @@ export class ParseCache {
 
   /**
    * Ends the run: when anything was parsed, the new pack (this run's trees: the old ones it used,
-   * copied, and the new ones) replaces the old. Never throws.
+   * copied, and the new ones) replaces the old. Never throws; a second call does nothing.
    */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     const out = this.out;
     let oldFd = this.fd;
     try {
