@@ -78,6 +78,12 @@ interface Entry {
   value: unknown;
   /** Length of the change log when the entry was last known valid. */
   seen: number;
+  /**
+   * The profile the entry (its settings and the entries it refers to) was last found valid with:
+   * a profile's fingerprints never change, and an edit that leaves every binding alone keeps the
+   * profile object (early cutoff).
+   */
+  matched: SettingsProfile | undefined;
 }
 
 function loc(l: Location | undefined): string {
@@ -142,6 +148,17 @@ export class RuleResultCache {
   private dropped = 0;
   /** Bumped when the workspace listing or the project model changes: every entry is stale. */
   private epoch = 0;
+  /**
+   * Entries to check before use: a file they read changed since they were last found valid, or
+   * an entry they refer to may have. Every other entry is valid as it stands (for the profile it
+   * last matched): a keystroke in one module checks the few entries that read it, and their
+   * referrers, instead of the thousand-odd entries of a workspace of several projects.
+   */
+  private suspect = new Set<string>();
+  /** File → keys of the entries that read it (text, code or a fact about it). */
+  private dependents = new Map<string, Set<string>>();
+  /** Key → keys of the entries that refer to its value. */
+  private referrers = new Map<string, Set<string>>();
 
   touch(path: string): void {
     this.versions.set(path, (this.versions.get(path) ?? 0) + 1);
@@ -151,19 +168,41 @@ export class RuleResultCache {
       this.changes = this.changes.slice(10_000);
       this.dropped += 10_000;
     }
+    for (const key of this.dependents.get(path) ?? []) this.markSuspect(key);
+  }
+
+  /** Marks an entry, and whatever refers to it, directly or not, as to be checked. */
+  private markSuspect(key: string): void {
+    const stack = [key];
+    while (stack.length > 0) {
+      const k = stack.pop()!;
+      // Already marked: so are its referrers (an entry is made or checked, which unmarks it,
+      // before anything can come to refer to it).
+      if (this.suspect.has(k)) continue;
+      this.suspect.add(k);
+      for (const r of this.referrers.get(k) ?? []) stack.push(r);
+    }
   }
 
   invalidateAll(): void {
     this.epoch++;
+    // Every entry is stale: what they read and refer to no longer matters.
+    this.suspect.clear();
+    this.dependents.clear();
+    this.referrers.clear();
   }
 
   /** Drops the entries whose key starts with `prefix` (a project's, when a one-shot analysis is done with it). */
   forget(prefix: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.delete(key);
   }
 
   /** Drops one entry (a rule to run again on the current files). */
   delete(key: string): void {
+    if (!this.entries.has(key)) return;
+    // Whatever refers to it is no longer valid.
+    this.markSuspect(key);
+    this.suspect.delete(key);
     this.entries.delete(key);
   }
 
@@ -264,10 +303,15 @@ export class RuleResultCache {
   getValue(key: string, profile: SettingsProfile | undefined): unknown {
     const e = this.entries.get(key);
     if (!e || e.epoch !== this.epoch) return undefined;
-    for (const [name, fp] of e.settings) if (this.settingFingerprint(profile, name) !== fp) return undefined;
+    if (e.matched === profile && !this.suspect.has(key)) {
+      // Nothing it read or refers to changed since it was last found valid with this profile.
+      e.seen = this.dropped + this.changes.length;
+      return e.value;
+    }
+    if (e.matched !== profile) {
+      for (const [name, fp] of e.settings) if (this.settingFingerprint(profile, name) !== fp) return undefined;
+    }
     if (e.seen < this.dropped) return undefined;
-    // Checked (or made) since the last change: what it refers to was valid then and still is.
-    if (e.seen === this.dropped + this.changes.length) return e.value;
     // Usually one change since the entry was last checked (the keystroke): no set of checked paths then.
     const from = e.seen - this.dropped;
     let checked: Set<string> | undefined;
@@ -285,6 +329,8 @@ export class RuleResultCache {
     }
     for (const [key, value] of e.refs) if (this.getValue(key, profile) !== value) return undefined;
     e.seen = this.dropped + this.changes.length;
+    e.matched = profile;
+    this.suspect.delete(key);
     return e.value;
   }
 
@@ -306,7 +352,7 @@ export class RuleResultCache {
 
   setValue(key: string, deps: Dependencies, profile: SettingsProfile | undefined, value: unknown): void {
     if (deps.wholeProfile) {
-      this.entries.delete(key);
+      this.delete(key);
       return;
     }
     const files = new Set(deps.files);
@@ -322,7 +368,23 @@ export class RuleResultCache {
       if (list) list.push(f);
       else facts.set(f.file, [f]);
     }
-    this.entries.set(key, { epoch: this.epoch, files, code, facts, settings, refs: new Map(deps.refs), value, seen: this.dropped + this.changes.length });
+    // A value replaced: whatever referred to the old one is no longer valid.
+    if (this.entries.has(key)) this.markSuspect(key);
+    this.suspect.delete(key);
+    this.entries.set(key, { epoch: this.epoch, files, code, facts, settings, refs: new Map(deps.refs), value, seen: this.dropped + this.changes.length, matched: profile });
+    const depend = (path: string) => {
+      let keys = this.dependents.get(path);
+      if (!keys) this.dependents.set(path, (keys = new Set()));
+      keys.add(key);
+    };
+    for (const p of files) depend(p);
+    for (const p of code.keys()) depend(p);
+    for (const p of facts.keys()) depend(p);
+    for (const ref of deps.refs.keys()) {
+      let keys = this.referrers.get(ref);
+      if (!keys) this.referrers.set(ref, (keys = new Set()));
+      keys.add(key);
+    }
   }
 }
 
