@@ -111,3 +111,23 @@ test('an edit that makes a settings-named file look like settings (or stop) chan
   assert.equal(listed(), false);
   analyzer.dispose();
 });
+
+test('the workspace walk skips dependency folders and gettext catalogs, not Python modules next to them', async () => {
+  const dir = writeProject({
+    ...PKG,
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.production")\n',
+    'proj/locale/fr/LC_MESSAGES/django.po': 'msgid "x"\nmsgstr "y"\n',
+    'proj/locale/fr/__init__.py': '',
+    'proj/locale/fr/formats.py': 'DATE_FORMAT = "j F Y"\n',
+    'node_modules/pkg/settings.py': 'DEBUG = True\n',
+    '.venv/lib/python3.12/site-packages/django/__init__.py': '',
+  });
+  const { analyzer } = await analyzeDir(dir);
+  const files = analyzer.workspaceFiles().map((f) => f.slice(dir.length + 1).split('\\').join('/'));
+  assert.ok(files.includes('proj/locale/fr/formats.py'));
+  assert.ok(files.includes('proj/settings/base.py'));
+  assert.ok(!files.some((f) => f.includes('LC_MESSAGES') || f.startsWith('node_modules') || f.startsWith('.venv')), files.join('\n'));
+  // Paths are joined the way path.join would: no doubled or trailing separators.
+  assert.ok(files.every((f) => !f.includes('//')));
+  analyzer.dispose();
+});
