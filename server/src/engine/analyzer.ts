@@ -116,7 +116,7 @@ export class Analyzer {
     const all = this.workspaceFiles();
     const cached = this.ownedFiles.get(project);
     if (cached && cached.all === all) return cached.files;
-    const files = all.filter((f) => projectOwns(project, this.projects(), f));
+    const files = all.filter(projectOwnership(project, this.projects()));
     this.ownedFiles.set(project, { all, files });
     return files;
   }
@@ -865,10 +865,18 @@ function internalError(rule: Rule, err: unknown, file: string, range: Finding['r
 }
 
 /** A file belongs to the deepest project whose root contains it. */
-function projectOwns(project: DjangoProject, all: DjangoProject[], file: string): boolean {
-  const inside = (dir: string) => file === dir || file.startsWith(dir.endsWith('/') ? dir : dir + '/');
-  if (!inside(project.root)) return false;
-  return !all.some((p) => p !== project && p.root.length > project.root.length && inside(p.root));
+/**
+ * Whether a file belongs to `project`: inside its root and not inside a project nested in it (a
+ * sample project in a tests folder). The prefixes are made once: the test runs for every file of
+ * the workspace and every project.
+ */
+function projectOwnership(project: DjangoProject, all: DjangoProject[]): (file: string) => boolean {
+  const prefix = (dir: string) => (dir.endsWith('/') ? dir : dir + '/');
+  const own = prefix(project.root);
+  const inside = (file: string, dir: string, dirPrefix: string) => file === dir || file.startsWith(dirPrefix);
+  // Only a project whose root is inside this one's can hold a file of this one.
+  const nested = all.filter((p) => p !== project && p.root.length > project.root.length && inside(p.root, project.root, own)).map((p) => ({ root: p.root, prefix: prefix(p.root) }));
+  return (file) => inside(file, project.root, own) && !nested.some((n) => inside(file, n.root, n.prefix));
 }
 
 /**

@@ -142,7 +142,8 @@ export function namesAViewOfInterest(text: string): boolean {
 /** Is this file application code (not tests, migrations, management commands, settings, tooling)? */
 export function isAppFile(project: DjangoProject, path: string): boolean {
   if (!path.endsWith('.py')) return false;
-  const rel = relative(project.root, path);
+  // Files under the root (the usual case) need no path.relative, which resolves both paths.
+  const rel = path.startsWith(project.root) && path[project.root.length] === sep ? path.slice(project.root.length + 1) : relative(project.root, path);
   if (rel.startsWith('..')) return false;
   const parts = rel.split(sep);
   const name = parts.pop()!;
