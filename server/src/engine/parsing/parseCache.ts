@@ -87,10 +87,14 @@ export class ParseCache {
     try {
       fd = openSync(path, 'r');
       index = readIndex(fd);
-      // Marks the pack as in use (a run that parses nothing does not rewrite it): see prune.
-      if (index) futimesSync(fd, new Date(), new Date());
     } catch {
       index = undefined;
+    }
+    try {
+      // Marks the pack as in use (a run that parses nothing does not rewrite it): see prune.
+      if (index && fd !== undefined) futimesSync(fd, new Date(), new Date());
+    } catch {
+      // a read-only cache folder: read it all the same
     }
     if (!index && fd !== undefined) {
       closeSync(fd);
