@@ -64,14 +64,16 @@ REST_FRAMEWORK = {
     if (ratesKey.kind === 'unknown' || (ratesKey.kind === 'present' && !rates)) return;
     const missing = needed.filter((n) => !rates || keyState(rates, n.scope).kind === 'absent');
     for (const n of missing) {
-      const fixes = rates
-        ? lit.mergeDict(s, ['DEFAULT_THROTTLE_RATES'], [[n.scope, py.str(defaultRate(n.scope))]], `Add a "${n.scope}" rate of ${defaultRate(n.scope)}`)
-        : drfFix(ctx, [], [['DEFAULT_THROTTLE_RATES', py.dict(...missing.map((m): [string, Py] => [m.scope, py.str(defaultRate(m.scope))]))]], 'Add DEFAULT_THROTTLE_RATES for the throttle scopes');
+      // The edit is worked out when the fix is asked for (it reads the settings' code).
+      const fixes = () =>
+        rates
+          ? lit.mergeDict(s, ['DEFAULT_THROTTLE_RATES'], [[n.scope, py.str(defaultRate(n.scope))]], `Add a "${n.scope}" rate of ${defaultRate(n.scope)}`)
+          : drfFix(ctx, [], [['DEFAULT_THROTTLE_RATES', py.dict(...missing.map((m): [string, Py] => [m.scope, py.str(defaultRate(m.scope))]))]], 'Add DEFAULT_THROTTLE_RATES for the throttle scopes');
       ctx.report({
         setting: s,
         at: n.at ?? headAnchor(s),
         message: `DEFAULT_THROTTLE_RATES has no rate for the "${n.scope}" scope of ${lastPart(n.cls)}: every API request raises ImproperlyConfigured (HTTP 500)`,
-        fixes: () => fixes.slice(0, 1),
+        fixes: () => fixes().slice(0, 1),
       });
     }
     if (!rates) return;

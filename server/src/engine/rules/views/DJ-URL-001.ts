@@ -146,28 +146,31 @@ urlpatterns = [
     const root = index.urls.root;
     if (!root) return;
     if (healthEvidence(ctx, index)) return;
-    const fixes: Fix[] = [];
-    const siblingPath = join(dirname(root.path), 'views.py');
-    const sibling = ctx.fs.isFile(siblingPath) ? index.resolver.module(siblingPath) : undefined;
-    // Other places the view can go: the apps' views.py modules, chosen by path and parsed only
-    // when chosen (a large project has hundreds).
-    const others = ctx.files.filter((f) => basename(f) === 'views.py' && f !== root.path && f !== siblingPath && isAppFile(ctx.project, f)).sort((a, b) => a.localeCompare(b));
-    const first = (paths: string[]) => {
-      for (const f of paths) {
-        const m = index.resolver.module(f);
-        if (m) return m;
+    // Where the view would go is worked out only when the fix is asked for: it looks through the
+    // apps' views.py modules (a large project has hundreds) and parses the one it picks.
+    const healthFixes = (): Fix[] => {
+      const fixes: Fix[] = [];
+      const siblingPath = join(dirname(root.path), 'views.py');
+      const sibling = ctx.fs.isFile(siblingPath) ? index.resolver.module(siblingPath) : undefined;
+      const others = ctx.files.filter((f) => basename(f) === 'views.py' && f !== root.path && f !== siblingPath && isAppFile(ctx.project, f)).sort((a, b) => a.localeCompare(b));
+      const first = (paths: string[]) => {
+        for (const f of paths) {
+          const m = index.resolver.module(f);
+          if (m) return m;
+        }
+        return undefined;
+      };
+      const home = first(others.filter((f) => HOME_APPS.test(basename(dirname(f)))));
+      const preferred = sibling ?? home ?? root;
+      const main = healthFix(index, root, preferred, `Add a health-check view${preferred === root ? '' : ` to ${shortPath(ctx.project, preferred.path)}`} and route it at /${ROUTE}`, true);
+      if (main) fixes.push(main);
+      const alternative = preferred === root ? first(others) : root;
+      if (alternative) {
+        const alt = healthFix(index, root, alternative, `Add a health-check view to ${shortPath(ctx.project, alternative.path)} and route it at /${ROUTE}`, false);
+        if (alt) fixes.push(alt);
       }
-      return undefined;
+      return fixes;
     };
-    const home = first(others.filter((f) => HOME_APPS.test(basename(dirname(f)))));
-    const preferred = sibling ?? home ?? root;
-    const main = healthFix(index, root, preferred, `Add a health-check view${preferred === root ? '' : ` to ${shortPath(ctx.project, preferred.path)}`} and route it at /${ROUTE}`, true);
-    if (main) fixes.push(main);
-    const alternative = preferred === root ? first(others) : root;
-    if (alternative) {
-      const alt = healthFix(index, root, alternative, `Add a health-check view to ${shortPath(ctx.project, alternative.path)} and route it at /${ROUTE}`, false);
-      if (alt) fixes.push(alt);
-    }
     // Unrouted functions that look like probes are worth pointing at.
     const related: RelatedInformation[] = index.views
       .filter((v) => v.kind === 'function' && !v.routed && PROBE_VIEW_NAME.test(snakeCase(v.name)))
@@ -178,7 +181,7 @@ urlpatterns = [
       file: root.path,
       range,
       message: `No health-check endpoint: no URL in ${root.moduleName} (or the modules it includes) answers /health/, /healthz/, /ping/ or similar, so load balancers and uptime monitors cannot tell whether the app and its database work${index.urls.complete ? '' : ' (some URL modules could not be read)'}`,
-      fixes: () => editableFixes(ctx, fixes),
+      fixes: () => editableFixes(ctx, healthFixes()),
       related: related.length ? related : undefined,
     });
   },

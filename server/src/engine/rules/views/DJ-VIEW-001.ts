@@ -174,18 +174,16 @@ def update_profile(request):
             'JSON API? Browser clients using the session cookie can send the token in the X-CSRFToken header (read the csrftoken cookie). Keep the exemption only if every client authenticates with a token header (Authorization) instead of the session cookie, and then suppress this finding.',
         });
       }
-      const fixes: Fix[] = [];
-      if (fixable) {
+      // The edits are worked out when a fix is asked for.
+      const fixes = (): Fix[] => {
+        if (!fixable) return [];
         const remove: Fix = { title: site.kind === 'call' ? `Remove ${site.ref!.text}(...) around the view` : site.kind === 'mixin' ? 'Remove CsrfExemptMixin' : `Remove ${what}`, edits: removalEdits(site), safe: true };
         const protect = severity === 'hint' ? undefined : protectEdits(site);
         const protectFix: Fix | undefined = protect ? { title: `Replace ${site.ref!.text} with csrf_protect`, edits: protect, safe: true } : undefined;
-        if (csrfMiddlewareMissing && protectFix) fixes.push(protectFix, { ...remove, safe: false });
-        else {
-          fixes.push(remove);
-          if (protectFix) fixes.push({ ...protectFix, safe: false });
-        }
-      }
-      ctx.report({ file: site.module.path, range: nodeRange(site.node), message, severity, fixes: () => editableFixes(ctx, fixes), related: related.length ? related : undefined });
+        if (csrfMiddlewareMissing && protectFix) return [protectFix, { ...remove, safe: false }];
+        return protectFix ? [remove, { ...protectFix, safe: false }] : [remove];
+      };
+      ctx.report({ file: site.module.path, range: nodeRange(site.node), message, severity, fixes: () => editableFixes(ctx, fixes()), related: related.length ? related : undefined });
     }
   },
 };

@@ -45,19 +45,17 @@ cursor.execute("SELECT * FROM orders WHERE customer_id = %s AND status = %s", [c
         `SQL passed to ${callee} is built with ${how}${source}${site.via ? ' (through a variable)' : ''}: ` +
         (site.fromRequest ? 'a crafted request can change the query (SQL injection). ' : 'a value containing a quote changes the query (SQL injection). ') +
         'Pass the values as query parameters instead.';
-      const fixes: Fix[] = [];
-      if (!site.via && !site.hasParams) {
-        const p = parameterize(site.formatted);
-        if (p) {
-          fixes.push({ title: 'Pass the values as query parameters', edits: [replaceEdit(site.module.path, site.arg, `${p.literal}, [${p.params.join(', ')}]`)], safe: true });
-        }
-      }
+      // The parameterised call is worked out when the fix is asked for.
+      const fixes = (): Fix[] => {
+        const p = !site.via && !site.hasParams ? parameterize(site.formatted) : undefined;
+        return p ? [{ title: 'Pass the values as query parameters', edits: [replaceEdit(site.module.path, site.arg, `${p.literal}, [${p.params.join(', ')}]`)], safe: true }] : [];
+      };
       ctx.report({
         file: site.module.path,
         range: nodeRange(site.arg),
         message,
         severity: site.fromRequest ? 'error' : 'warning',
-        fixes: () => editableFixes(ctx, fixes),
+        fixes: () => editableFixes(ctx, fixes()),
         related: site.via ? [{ location: nodeLocation(site.module.path, site.via), message: 'the SQL string is formatted here' }] : undefined,
       });
     }
