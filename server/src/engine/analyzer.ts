@@ -164,7 +164,7 @@ export class Analyzer {
   updateDocument(path: string, changes: ContentChange[], text: string): void {
     this.fs.overlays.set(path, text);
     // The first edit of a module: what its code was before, to tell whether the edit changed it.
-    if (!this.codeSignatures.has(path)) this.codeSignatures.set(path, this.codeSignature(path) ?? { places: [], texts: [] });
+    if (!this.codeSignatures.has(path)) this.codeSignatures.set(path, this.codeSignature(path) ?? { nodes: [], places: [], texts: [] });
     if (path.endsWith('.py') && this.sources.has(path)) this.sources.update(path, changes);
     else if (path.endsWith('.py')) this.sources.setText(path, text);
     this.fileTextChanged(path);
@@ -240,18 +240,37 @@ export class Analyzer {
   private codeSignature(path: string): CodeSignature | undefined {
     const parsed = path.endsWith('.py') && this.sources.has(path) ? this.sources.get(path) : undefined;
     if (!parsed) return undefined;
-    const places: number[] = [];
-    const texts: string[] = [];
-    for (const k of parsed.root.children) {
-      if (k.type === 'comment') continue;
-      places.push(k.startRow, k.startColumn, k.endRow, k.endColumn);
-      // A statement kept by a region reparse is the same object with the same text (moved, its
-      // place changes): its text is sliced once, not on every keystroke.
-      let text = statementTexts.get(k);
-      if (text === undefined) statementTexts.set(k, (text = k.text));
-      texts.push(text);
+    const before = this.codeSignatures.get(path);
+    const nodes: SyntaxNode[] = [];
+    for (const k of parsed.root.children) if (k.type !== 'comment') nodes.push(k);
+    // A region reparse keeps the statements before and after the edit (the same objects, with the
+    // same text, moved or not): those at both ends take their text from the last signature, the
+    // others from `statementTexts` (sliced once per statement, not on every keystroke).
+    const old = before?.nodes ?? [];
+    const oldTexts = before?.texts ?? [];
+    const n = nodes.length;
+    const m = old.length;
+    let prefix = 0;
+    while (prefix < n && prefix < m && nodes[prefix] === old[prefix]) prefix++;
+    let suffix = 0;
+    while (suffix < n - prefix && suffix < m - prefix && nodes[n - 1 - suffix] === old[m - 1 - suffix]) suffix++;
+    const places = new Array<number>(n * 4);
+    const texts = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const k = nodes[i]!;
+      places[4 * i] = k.startRow;
+      places[4 * i + 1] = k.startColumn;
+      places[4 * i + 2] = k.endRow;
+      places[4 * i + 3] = k.endColumn;
+      if (i < prefix) texts[i] = oldTexts[i]!;
+      else if (i >= n - suffix) texts[i] = oldTexts[m - n + i]!;
+      else {
+        let text = statementTexts.get(k);
+        if (text === undefined) statementTexts.set(k, (text = k.text));
+        texts[i] = text;
+      }
     }
-    return { places, texts };
+    return { nodes, places, texts };
   }
 
   /**
@@ -814,8 +833,9 @@ function sameLocation(x: { file: string; range: Finding['range'] }, y: { file: s
   return x.file === y.file && x.range.start.line === y.range.start.line && x.range.start.character === y.range.start.character && x.range.end.line === y.range.end.line && x.range.end.character === y.range.end.character;
 }
 
-/** A module's code: its top-level statements' places (4 numbers each) and texts. */
+/** A module's code: its top-level statements (comments left out), their places (4 numbers each) and texts. */
 interface CodeSignature {
+  nodes: SyntaxNode[];
   places: number[];
   texts: string[];
 }
