@@ -1,5 +1,5 @@
 // Shared test helpers: run the engine on a fixture folder or on in-memory files.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Analyzer, type AnalyzerOptions } from '../../server/src/engine/analyzer';
@@ -7,6 +7,20 @@ import type { Finding } from '../../server/src/engine/types';
 
 export const REPO_ROOT = process.env.DJANGO_READINESS_ROOT ?? join(__dirname, '..', '..');
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
+
+/** Every Python file of the fixtures (the parsing tests run over all of them). */
+export function pythonFixtures(): string[] {
+  const files: string[] = [];
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (name.endsWith('.py')) files.push(p);
+    }
+  };
+  visit(FIXTURES);
+  return files;
+}
 
 /** Writes files (relative path → text) into a fresh temporary folder and returns its path. */
 export function writeProject(files: Record<string, string>): string {

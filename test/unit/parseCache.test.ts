@@ -3,14 +3,14 @@
 // with and without it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { ParseCache } from '../../server/src/engine/parsing/parseCache';
 import type { SyntaxNode } from '../../server/src/engine/parsing/syntax';
-import { FIXTURES, REPO_ROOT } from '../helpers/engine';
+import { pythonFixtures, REPO_ROOT } from '../helpers/engine';
 
 const GRAMMAR = 'test-grammar';
 
@@ -24,18 +24,6 @@ function dump(node: SyntaxNode, depth = 0, field: string | null = null): string 
   return [self, ...node.children.map((c, i) => dump(c, depth + 1, node.fieldNameForChild(i)))].join('\n');
 }
 
-function pythonFixtures(): string[] {
-  const files: string[] = [];
-  const visit = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) visit(p);
-      else if (name.endsWith('.py')) files.push(p);
-    }
-  };
-  visit(FIXTURES);
-  return files;
-}
 
 /** Parses `texts` through a cache in `dir` (one run): which were taken from it. */
 function run(pool: ParserPool, dir: string, texts: string[]): { taken: boolean[]; counts: ParseCache['counts'] } {

@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ParsedFile, ParserPool, computeLineStarts } from '../../server/src/engine/parsing/documents';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createParser } from '../../server/src/engine/parsing/grammars';
 import { copyPath, copyTree, copyTreePublic, flattenTree, SyntaxTree, treeFromFlat, type SyntaxNode } from '../../server/src/engine/parsing/syntax';
-import { FIXTURES } from '../helpers/engine';
+import { pythonFixtures } from '../helpers/engine';
 
 function positionOf(text: string, offset: number) {
   const starts = computeLineStarts(text);
@@ -275,18 +274,6 @@ test('an edit among top-level statements in the middle of a long module parses o
 });
 
 /** Every Python file under test/fixtures. */
-function pythonFixtures(): string[] {
-  const files: string[] = [];
-  const visit = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) visit(p);
-      else if (name.endsWith('.py')) files.push(p);
-    }
-  };
-  visit(FIXTURES);
-  return files;
-}
 
 test('trees copied through the runtime exports equal those copied through the public cursor API', async () => {
   const parser = await createParser('python');

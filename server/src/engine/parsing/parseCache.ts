@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, futimesSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SyntaxNode, SyntaxTree } from './syntax';
+import { linkPreorder, SyntaxNode, SyntaxTree } from './syntax';
 
 const MAGIC = 'DJRPACK1';
 const FOOTER_BYTES = 16;
@@ -331,58 +331,25 @@ function unpack(w: Int32Array, nodes: number, index: PackIndex, into: SyntaxTree
   const rows = into.rowStarts;
   const lastRow = rows.length - 1;
   const textLength = into.text.length;
-  const make = (at: number): SyntaxNode | undefined => {
+  const make = (i: number): { node: SyntaxNode; field: string | null } | undefined => {
+    const at = i * WORDS;
     const head = w[at]!;
     const type = index.types[head & 0xffff];
+    const fieldIndex = (head >>> 16) & 0xff;
+    const field = fieldIndex === 0 ? null : index.fields[fieldIndex - 1];
     const sr = w[at + 1]!;
     const sc = w[at + 2]!;
     const er = w[at + 3]!;
     const ec = w[at + 4]!;
     const n = w[at + 5]!;
-    if (!type || sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return undefined;
+    if (!type || field === undefined || sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return undefined;
     if (rows[sr]! + sc > textLength || rows[er]! + ec > textLength) return undefined;
     const node = new SyntaxNode(into, type[0], type[1], (head & MISSING) !== 0, sr, sc, er, ec);
     node.hasError = (head & HAS_ERROR) !== 0;
     if (n > 0) node.children = new Array<SyntaxNode>(n);
-    return node;
+    return { node, field };
   };
-  const root = make(0);
-  if (!root) return undefined;
-  const parents: SyntaxNode[] = [];
-  const filled: number[] = [];
-  if (root.children.length > 0) {
-    parents.push(root);
-    filled.push(0);
-  }
-  let i = 1;
-  for (; i < nodes && parents.length > 0; i++) {
-    const at = i * WORDS;
-    const node = make(at);
-    if (!node) return undefined;
-    const depth = parents.length - 1;
-    const parent = parents[depth]!;
-    const k = filled[depth]!;
-    node.parent = parent;
-    node.indexInParent = k;
-    parent.children[k] = node;
-    const field = (w[at]! >>> 16) & 0xff;
-    if (field !== 0) {
-      const name = index.fields[field - 1];
-      if (name === undefined) return undefined;
-      parent.fieldNames ??= new Array<string | null>(parent.children.length).fill(null);
-      parent.fieldNames[k] = name;
-    }
-    filled[depth] = k + 1;
-    if (node.children.length > 0) {
-      parents.push(node);
-      filled.push(0);
-    } else {
-      while (parents.length > 0 && filled[parents.length - 1] === parents[parents.length - 1]!.children.length) {
-        parents.pop();
-        filled.pop();
-      }
-    }
-  }
+  const linked = linkPreorder(nodes, make);
   // Every node placed, none left over.
-  return i === nodes && parents.length === 0 ? root : undefined;
+  return linked && linked.placed === nodes ? linked.root : undefined;
 }

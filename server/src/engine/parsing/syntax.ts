@@ -619,21 +619,16 @@ export function flattenTree(tree: Tree, text: string, sample: (text: string) => 
   return { words, nodes: count };
 }
 
-/** Builds `SyntaxNode`s from a flat tree of `language` (the same grammar the worker used). */
-export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTree): SyntaxNode {
-  const t = tablesOf(language);
-  const w = flat.words;
-  const make = (at: number): SyntaxNode => {
-    const typeId = w[at]!;
-    const flags = w[at + 1]!;
-    const type = typeId === 65535 ? 'ERROR' : (t.types[typeId] ?? 'ERROR');
-    const node = new SyntaxNode(into, type, (flags & 2) !== 0, (flags & 1) !== 0, w[at + 4]!, w[at + 5]!, w[at + 6]!, w[at + 7]!);
-    node.hasError = (flags & 4) !== 0;
-    const n = w[at + 9]!;
-    if (n > 0) node.children = new Array<SyntaxNode>(n);
-    return node;
-  };
-  const root = make(0);
+/**
+ * Links nodes given in document order into a tree: `make(i)` makes the i-th node, its `children`
+ * an array of the length it will have (empty for a leaf), and says which field of its parent it
+ * fills. Stops when the root is complete; `placed` says how many nodes that took (all of them, for
+ * a well-formed input). Undefined when `make` refuses a node.
+ */
+export function linkPreorder(count: number, make: (i: number) => { node: SyntaxNode; field: string | null } | undefined): { root: SyntaxNode; placed: number } | undefined {
+  const first = make(0);
+  if (!first) return undefined;
+  const root = first.node;
   // Nodes whose children are still being filled, with how many are filled.
   const parents: SyntaxNode[] = [];
   const filled: number[] = [];
@@ -641,19 +636,20 @@ export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTre
     parents.push(root);
     filled.push(0);
   }
-  for (let i = 1; i < flat.nodes && parents.length > 0; i++) {
-    const at = i * FLAT_WORDS;
-    const node = make(at);
+  let i = 1;
+  for (; i < count && parents.length > 0; i++) {
+    const made = make(i);
+    if (!made) return undefined;
+    const { node, field } = made;
     const depth = parents.length - 1;
     const parent = parents[depth]!;
     const index = filled[depth]!;
     node.parent = parent;
     node.indexInParent = index;
     parent.children[index] = node;
-    const fieldId = w[at + 8]!;
-    if (fieldId !== 0) {
+    if (field !== null) {
       parent.fieldNames ??= new Array<string | null>(parent.children.length).fill(null);
-      parent.fieldNames[index] = t.fields[fieldId] ?? null;
+      parent.fieldNames[index] = field;
     }
     filled[depth] = index + 1;
     if (node.children.length > 0) {
@@ -667,6 +663,26 @@ export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTre
       }
     }
   }
-  return root;
+  return parents.length === 0 ? { root, placed: i } : undefined;
 }
 
+/** Builds `SyntaxNode`s from a flat tree of `language` (the same grammar the worker used). */
+export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTree): SyntaxNode {
+  const t = tablesOf(language);
+  const w = flat.words;
+  const make = (i: number): { node: SyntaxNode; field: string | null } => {
+    const at = i * FLAT_WORDS;
+    const typeId = w[at]!;
+    const flags = w[at + 1]!;
+    const type = typeId === 65535 ? 'ERROR' : (t.types[typeId] ?? 'ERROR');
+    const node = new SyntaxNode(into, type, (flags & 2) !== 0, (flags & 1) !== 0, w[at + 4]!, w[at + 5]!, w[at + 6]!, w[at + 7]!);
+    node.hasError = (flags & 4) !== 0;
+    const n = w[at + 9]!;
+    if (n > 0) node.children = new Array<SyntaxNode>(n);
+    const fieldId = w[at + 8]!;
+    return { node, field: fieldId === 0 ? null : (t.fields[fieldId] ?? null) };
+  };
+  const linked = linkPreorder(flat.nodes, make);
+  if (!linked) throw new Error('malformed flat tree');
+  return linked.root;
+}

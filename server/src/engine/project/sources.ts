@@ -4,7 +4,7 @@
 import { dirname, join, sep } from 'node:path';
 import type { ContentChange, ParserPool } from '../parsing/documents';
 import { ParsedFile } from '../parsing/documents';
-import type { SyntaxTree } from '../parsing/syntax';
+import type { FlatTree, SyntaxTree } from '../parsing/syntax';
 import type { ParseAhead } from '../parsing/parseAhead';
 import type { ParseCache } from '../parsing/parseCache';
 import type { CachedModule, ImportTarget, ModuleHost, ModuleSourceText } from '../settings/evaluator';
@@ -45,10 +45,19 @@ export class PythonSources {
     const text = this.fs.readFile(path);
     if (text === undefined) return undefined;
     const flat = this.ahead?.take(path, text);
-    const tree = flat ? this.pool.fromFlat('python', text, flat) : this.parseOrTake(text);
+    const tree = (flat && this.fromFlat(text, flat)) || this.parseOrTake(text);
     const file = new ParsedFile(path, text, tree, 1);
     this.files.set(path, file);
     return file;
+  }
+
+  /** A worker's flat tree as nodes; undefined (parse instead) if it is malformed. */
+  private fromFlat(text: string, flat: FlatTree): SyntaxTree | undefined {
+    try {
+      return this.pool.fromFlat('python', text, flat);
+    } catch {
+      return undefined;
+    }
   }
 
   private parseOrTake(text: string): SyntaxTree {
