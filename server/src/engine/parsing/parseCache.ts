@@ -331,25 +331,28 @@ function unpack(w: Int32Array, nodes: number, index: PackIndex, into: SyntaxTree
   const rows = into.rowStarts;
   const lastRow = rows.length - 1;
   const textLength = into.text.length;
-  const make = (i: number): { node: SyntaxNode; field: string | null } | undefined => {
+  const make = (i: number): SyntaxNode | undefined => {
     const at = i * WORDS;
     const head = w[at]!;
     const type = index.types[head & 0xffff];
-    const fieldIndex = (head >>> 16) & 0xff;
-    const field = fieldIndex === 0 ? null : index.fields[fieldIndex - 1];
     const sr = w[at + 1]!;
     const sc = w[at + 2]!;
     const er = w[at + 3]!;
     const ec = w[at + 4]!;
     const n = w[at + 5]!;
-    if (!type || field === undefined || sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return undefined;
+    if (!type || sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return undefined;
     if (rows[sr]! + sc > textLength || rows[er]! + ec > textLength) return undefined;
     const node = new SyntaxNode(into, type[0], type[1], (head & MISSING) !== 0, sr, sc, er, ec);
     node.hasError = (head & HAS_ERROR) !== 0;
     if (n > 0) node.children = new Array<SyntaxNode>(n);
-    return { node, field };
+    return node;
   };
-  const linked = linkPreorder(nodes, make);
+  // undefined (refused) for a field index the pack's table does not have.
+  const field = (i: number): string | null | undefined => {
+    const fieldIndex = (w[i * WORDS]! >>> 16) & 0xff;
+    return fieldIndex === 0 ? null : index.fields[fieldIndex - 1];
+  };
+  const linked = linkPreorder(nodes, make, field);
   // Every node placed, none left over.
   return linked && linked.placed === nodes ? linked.root : undefined;
 }

@@ -621,14 +621,14 @@ export function flattenTree(tree: Tree, text: string, sample: (text: string) => 
 
 /**
  * Links nodes given in document order into a tree: `make(i)` makes the i-th node, its `children`
- * an array of the length it will have (empty for a leaf), and says which field of its parent it
- * fills. Stops when the root is complete; `placed` says how many nodes that took (all of them, for
- * a well-formed input). Undefined when `make` refuses a node.
+ * an array of the length it will have (empty for a leaf), and `field(i)` names the field of its
+ * parent it fills (null: none). Stops when the root is complete; `placed` says how many nodes that
+ * took (all of them, for a well-formed input). Undefined when `make` or `field` refuses a node
+ * (returns undefined). Two callbacks rather than one returning a pair: no object per node.
  */
-export function linkPreorder(count: number, make: (i: number) => { node: SyntaxNode; field: string | null } | undefined): { root: SyntaxNode; placed: number } | undefined {
-  const first = make(0);
-  if (!first) return undefined;
-  const root = first.node;
+export function linkPreorder(count: number, make: (i: number) => SyntaxNode | undefined, field: (i: number) => string | null | undefined): { root: SyntaxNode; placed: number } | undefined {
+  const root = make(0);
+  if (!root) return undefined;
   // Nodes whose children are still being filled, with how many are filled.
   const parents: SyntaxNode[] = [];
   const filled: number[] = [];
@@ -638,18 +638,18 @@ export function linkPreorder(count: number, make: (i: number) => { node: SyntaxN
   }
   let i = 1;
   for (; i < count && parents.length > 0; i++) {
-    const made = make(i);
-    if (!made) return undefined;
-    const { node, field } = made;
+    const node = make(i);
+    const name = field(i);
+    if (!node || name === undefined) return undefined;
     const depth = parents.length - 1;
     const parent = parents[depth]!;
     const index = filled[depth]!;
     node.parent = parent;
     node.indexInParent = index;
     parent.children[index] = node;
-    if (field !== null) {
+    if (name !== null) {
       parent.fieldNames ??= new Array<string | null>(parent.children.length).fill(null);
-      parent.fieldNames[index] = field;
+      parent.fieldNames[index] = name;
     }
     filled[depth] = index + 1;
     if (node.children.length > 0) {
@@ -670,7 +670,7 @@ export function linkPreorder(count: number, make: (i: number) => { node: SyntaxN
 export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTree): SyntaxNode {
   const t = tablesOf(language);
   const w = flat.words;
-  const make = (i: number): { node: SyntaxNode; field: string | null } => {
+  const make = (i: number): SyntaxNode => {
     const at = i * FLAT_WORDS;
     const typeId = w[at]!;
     const flags = w[at + 1]!;
@@ -679,10 +679,13 @@ export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTre
     node.hasError = (flags & 4) !== 0;
     const n = w[at + 9]!;
     if (n > 0) node.children = new Array<SyntaxNode>(n);
-    const fieldId = w[at + 8]!;
-    return { node, field: fieldId === 0 ? null : (t.fields[fieldId] ?? null) };
+    return node;
   };
-  const linked = linkPreorder(flat.nodes, make);
+  const field = (i: number): string | null => {
+    const fieldId = w[i * FLAT_WORDS + 8]!;
+    return fieldId === 0 ? null : (t.fields[fieldId] ?? null);
+  };
+  const linked = linkPreorder(flat.nodes, make, field);
   if (!linked) throw new Error('malformed flat tree');
   return linked.root;
 }
