@@ -10,20 +10,10 @@ import { test } from 'node:test';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { ParseCache } from '../../server/src/engine/parsing/parseCache';
 import type { SyntaxNode } from '../../server/src/engine/parsing/syntax';
+import { dumpTree } from '../helpers/trees';
 import { pythonFixtures, REPO_ROOT } from '../helpers/engine';
 
 const GRAMMAR = 'test-grammar';
-
-/** The whole tree as a string: types, named, MISSING, error flags, fields, positions. */
-function dump(node: SyntaxNode, depth = 0, field: string | null = null): string {
-  const self = `${' '.repeat(depth)}${field ? field + ': ' : ''}${node.isNamed ? node.type : JSON.stringify(node.type)}${node.isMissing ? ' MISSING' : ''}${node.hasError ? ' !' : ''} (${node.startRow},${node.startColumn})-(${node.endRow},${node.endColumn}) ${node.startIndex}-${node.endIndex}`;
-  node.children.forEach((c, i) => {
-    assert.equal(c.parent, node);
-    assert.equal(c.indexInParent, i);
-  });
-  return [self, ...node.children.map((c, i) => dump(c, depth + 1, node.fieldNameForChild(i)))].join('\n');
-}
-
 
 /** Parses `texts` through a cache in `dir` (one run): which were taken from it. */
 function run(pool: ParserPool, dir: string, texts: string[]): { taken: boolean[]; counts: ParseCache['counts'] } {
@@ -31,7 +21,7 @@ function run(pool: ParserPool, dir: string, texts: string[]): { taken: boolean[]
   const taken = texts.map((text) => {
     const kept = cache.take(text);
     if ('tree' in kept) {
-      assert.equal(dump(kept.tree.rootNode), dump(pool.parse('python', text).rootNode));
+      assert.equal(dumpTree(kept.tree.rootNode), dumpTree(pool.parse('python', text).rootNode));
       return true;
     }
     cache.add(kept.hash, pool.parse('python', text));

@@ -6,6 +6,7 @@ import { ParsedFile, ParserPool, computeLineStarts } from '../../server/src/engi
 import { readFileSync } from 'node:fs';
 import { createParser } from '../../server/src/engine/parsing/grammars';
 import { copyPath, copyTree, copyTreePublic, flattenTree, SyntaxTree, treeFromFlat, type SyntaxNode } from '../../server/src/engine/parsing/syntax';
+import { dumpTree } from '../helpers/trees';
 import { pythonFixtures } from '../helpers/engine';
 
 function positionOf(text: string, offset: number) {
@@ -13,16 +14,6 @@ function positionOf(text: string, offset: number) {
   let line = 0;
   while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
   return { line, character: offset - starts[line]! };
-}
-
-/** Every node with its type, field, extent and error flag, parents linked: the whole tree as a string. */
-function dump(node: SyntaxNode, depth = 0, field: string | null = null): string {
-  const self = `${' '.repeat(depth)}${field ? field + ': ' : ''}${node.isNamed ? node.type : JSON.stringify(node.type)}${node.isMissing ? ' MISSING' : ''}${node.hasError ? ' !' : ''} ${node.startIndex}-${node.endIndex} (${node.startRow},${node.startColumn})-(${node.endRow},${node.endColumn}) ${JSON.stringify(node.text)}`;
-  node.children.forEach((c, i) => {
-    assert.equal(c.parent, node);
-    assert.equal(c.indexInParent, i);
-  });
-  return [self, ...node.children.map((c, i) => dump(c, depth + 1, node.fieldNameForChild(i)))].join('\n');
 }
 
 function randomEdits(name: string, initial: string, snippets: string[], count: number, seedStart: number, width: number) {
@@ -45,7 +36,7 @@ function randomEdits(name: string, initial: string, snippets: string[], count: n
       assert.equal(file.text, text);
       assert.deepEqual(file.lineStarts(text), computeLineStarts(text), `line starts after edit ${i}`);
       const fresh = pool.parse('python', text);
-      assert.equal(dump(file.tree.rootNode), dump(fresh.rootNode), `after edit ${i} (${JSON.stringify(insert)} at ${start})`);
+      assert.equal(dumpTree(file.tree.rootNode), dumpTree(fresh.rootNode), `after edit ${i} (${JSON.stringify(insert)} at ${start})`);
     }
     pool.dispose();
   });
@@ -171,7 +162,7 @@ test('typing in functions and classes (the module stays valid) reparses to the t
     pool.update('python', file, [{ range: { start: positionOf(text, at), end: positionOf(text, at) }, text: insert }]);
     text = text.slice(0, at) + insert + text.slice(at);
     assert.equal(file.tree.rootNode.hasError, false, `edit ${i} (${JSON.stringify(insert)} at ${at}) keeps the module valid:\n${text}`);
-    assert.equal(dump(file.tree.rootNode), dump(pool.parse('python', text).rootNode), `after edit ${i} (${JSON.stringify(insert)} at ${at})`);
+    assert.equal(dumpTree(file.tree.rootNode), dumpTree(pool.parse('python', text).rootNode), `after edit ${i} (${JSON.stringify(insert)} at ${at})`);
   }
   pool.dispose();
 });
@@ -196,7 +187,7 @@ test('an edit inside a function reparses only the statements around it', async (
   text = text.slice(0, at) + '9' + text.slice(at);
   assert.equal(parsed.length, 1);
   assert.ok(parsed[0]! < 200, `parsed ${parsed[0]} characters of ${text.length}`);
-  assert.equal(dump(file.tree.rootNode), dump(pool.parse('python', text).rootNode));
+  assert.equal(dumpTree(file.tree.rootNode), dumpTree(pool.parse('python', text).rootNode));
   // The function is a new node (statement caches see it changed), its untouched statements are not.
   const after = file.tree.rootNode.children[0]!;
   assert.notEqual(after, before);
@@ -238,7 +229,7 @@ test('typing after the last statement of a module parses the new lines alone, an
         text = text.slice(0, at) + insert + text.slice(at + remove);
         steps++;
         if (initial.length > 1000) long++;
-        assert.equal(dump(file.tree.rootNode), dump(pool.parse('python', text).rootNode), `${JSON.stringify(initial.slice(-40))} + ${JSON.stringify(text.slice(initial.length))}`);
+        assert.equal(dumpTree(file.tree.rootNode), dumpTree(pool.parse('python', text).rootNode), `${JSON.stringify(initial.slice(-40))} + ${JSON.stringify(text.slice(initial.length))}`);
       };
       const base = text.length;
       for (const ch of line) edit(text.length, 0, ch);
@@ -267,7 +258,7 @@ test('an edit among top-level statements in the middle of a long module parses o
     pool.update('python', file, [{ range: { start: positionOf(text, at), end: positionOf(text, at) }, text: 'x' }]);
     internals.parseInto = parseInto;
     text = text.slice(0, at) + 'x' + text.slice(at);
-    assert.equal(dump(file.tree.rootNode), dump(pool.parse('python', text).rootNode));
+    assert.equal(dumpTree(file.tree.rootNode), dumpTree(pool.parse('python', text).rootNode));
   }
   assert.ok(parsed.every((n) => n < 300), `parsed ${parsed.join(', ')} characters of ${text.length}`);
   pool.dispose();
@@ -287,7 +278,7 @@ test('trees copied through the runtime exports equal those copied through the pu
       direct.rootNode = copyTree(tree, text, direct, 0, 0, (s: string) => parser.parse(s) ?? undefined);
       const viaApi = new SyntaxTree(text);
       viaApi.rootNode = copyTreePublic(tree, text, viaApi);
-      assert.equal(dump(direct.rootNode), dump(viaApi.rootNode), file);
+      assert.equal(dumpTree(direct.rootNode), dumpTree(viaApi.rootNode), file);
     } finally {
       tree.delete();
     }
@@ -310,7 +301,7 @@ test('flat trees (what a parse worker hands over) rebuild to the very tree a dir
       direct.rootNode = copyTree(tree, text, direct, 0, 0, (s: string) => parser.parse(s) ?? undefined);
       const rebuilt = new SyntaxTree(text);
       rebuilt.rootNode = treeFromFlat(flattenTree(tree, text), parser.language!, rebuilt);
-      assert.equal(dump(rebuilt.rootNode), dump(direct.rootNode), files[i] ?? text);
+      assert.equal(dumpTree(rebuilt.rootNode), dumpTree(direct.rootNode), files[i] ?? text);
       assert.equal(rebuilt.rootNode.toString(), direct.rootNode.toString());
     } finally {
       tree.delete();

@@ -14,14 +14,14 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, futimesSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { linkPreorder, SyntaxNode, SyntaxTree } from './syntax';
+import { PACKED_HAS_ERROR, PACKED_MISSING, PACKED_WORDS, PackedNodes, type SyntaxNode, SyntaxTree } from './syntax';
 
 const MAGIC = 'DJRPACK1';
 const FOOTER_BYTES = 16;
-/** Per node: type and field indexes with the flags, start row and column, end row and column, number of children. */
-const WORDS = 6;
-const MISSING = 1 << 24;
-const HAS_ERROR = 1 << 25;
+/** The words of a node (syntax.ts: PACKED_WORDS): type and field indexes with the flags, start row and column, end row and column, number of children. */
+const WORDS = PACKED_WORDS;
+const MISSING = PACKED_MISSING;
+const HAS_ERROR = PACKED_HAS_ERROR;
 /** A pack stops growing here (a generated module of many megabytes is parsed every run instead). */
 const MAX_PACK_BYTES = 512 * 1024 * 1024;
 /** Packs of workspaces not analysed for this long are removed, and the oldest beyond this many. */
@@ -127,7 +127,7 @@ export class ParseCache {
       const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
       if (readSync(this.fd, bytes, 0, bytes.length, entry.offset) !== bytes.length || checksum(words) !== entry.checksum) throw new Error('damaged');
       const tree = new SyntaxTree(text);
-      const root = unpack(words, entry.nodes, this.old!, tree);
+      const root = PackedNodes.root(words, entry.nodes, this.old!.types, this.old!.fields, tree);
       if (!root) throw new Error('bad shape');
       tree.rootNode = root;
       this.used.add(hash);
@@ -146,7 +146,7 @@ export class ParseCache {
     try {
       const out = this.output();
       if (!out || out.entries[hash]) return;
-      const words = this.pack(tree.rootNode);
+      const words = this.packed(tree.rootNode) ?? this.pack(tree.rootNode);
       if (out.bytes + words.byteLength > MAX_PACK_BYTES) return;
       writeSync(out.fd, Buffer.from(words.buffer, words.byteOffset, words.byteLength));
       out.entries[hash] = { offset: out.bytes, nodes: words.length / WORDS, checksum: checksum(words) };
@@ -225,6 +225,20 @@ export class ParseCache {
     }
   }
 
+  /** A tree a parse just packed, in this pack's type and field tables (no node is made). */
+  private packed(root: SyntaxNode): Int32Array | undefined {
+    const source = PackedNodes.wordsOf(root);
+    if (!source) return undefined;
+    const typeMap = source.types.map(([name, named]) => this.typeOf(name, named));
+    const fieldMap = [0, ...source.fields.map((f) => (f ? this.fieldOf(f) : 0))];
+    const words = source.words.slice(0, source.nodes * WORDS);
+    for (let at = 0; at < words.length; at += WORDS) {
+      const head = words[at]!;
+      words[at] = typeMap[head & 0xffff]! | (fieldMap[(head >>> 16) & 0xff]! << 16) | (head & (MISSING | HAS_ERROR));
+    }
+    return words;
+  }
+
   /** The nodes of a tree in document order, WORDS words each. */
   private pack(root: SyntaxNode): Int32Array {
     let words = new Int32Array(1024 * WORDS);
@@ -238,7 +252,7 @@ export class ParseCache {
         words = grown;
       }
       const at = count * WORDS;
-      words[at] = this.typeOf(node) | ((field === null ? 0 : this.fieldOf(field)) << 16) | (node.isMissing ? MISSING : 0) | (node.hasError ? HAS_ERROR : 0);
+      words[at] = this.typeOf(node.type, node.isNamed) | ((field === null ? 0 : this.fieldOf(field)) << 16) | (node.isMissing ? MISSING : 0) | (node.hasError ? HAS_ERROR : 0);
       words[at + 1] = node.startRow;
       words[at + 2] = node.startColumn;
       words[at + 3] = node.endRow;
@@ -250,13 +264,13 @@ export class ParseCache {
     return words.slice(0, count * WORDS);
   }
 
-  private typeOf(node: SyntaxNode): number {
-    const key = typeKey(node.type, node.isNamed);
+  private typeOf(type: string, isNamed: boolean): number {
+    const key = typeKey(type, isNamed);
     let i = this.typeIndex.get(key);
     if (i === undefined) {
       i = this.types.length;
       if (i >= 0xffff) throw new Error('too many node types');
-      this.types.push([node.type, node.isNamed]);
+      this.types.push([type, isNamed]);
       this.typeIndex.set(key, i);
     }
     return i;
@@ -321,38 +335,4 @@ function readIndex(fd: number): PackIndex | undefined {
     if (!Number.isInteger(e.offset) || !Number.isInteger(e.nodes) || e.nodes < 1 || e.offset % 4 !== 0 || e.offset + e.nodes * WORDS * 4 > at) return undefined;
   }
   return index;
-}
-
-/**
- * SyntaxNodes from packed words, as `copyTree` makes them; undefined when the words do not
- * describe one well-formed tree within the text (then the module is parsed).
- */
-function unpack(w: Int32Array, nodes: number, index: PackIndex, into: SyntaxTree): SyntaxNode | undefined {
-  const rows = into.rowStarts;
-  const lastRow = rows.length - 1;
-  const textLength = into.text.length;
-  const make = (i: number): SyntaxNode | undefined => {
-    const at = i * WORDS;
-    const head = w[at]!;
-    const type = index.types[head & 0xffff];
-    const sr = w[at + 1]!;
-    const sc = w[at + 2]!;
-    const er = w[at + 3]!;
-    const ec = w[at + 4]!;
-    const n = w[at + 5]!;
-    if (!type || sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return undefined;
-    if (rows[sr]! + sc > textLength || rows[er]! + ec > textLength) return undefined;
-    const node = new SyntaxNode(into, type[0], type[1], (head & MISSING) !== 0, sr, sc, er, ec);
-    node.hasError = (head & HAS_ERROR) !== 0;
-    if (n > 0) node.children = new Array<SyntaxNode>(n);
-    return node;
-  };
-  // undefined (refused) for a field index the pack's table does not have.
-  const field = (i: number): string | null | undefined => {
-    const fieldIndex = (w[i * WORDS]! >>> 16) & 0xff;
-    return fieldIndex === 0 ? null : index.fields[fieldIndex - 1];
-  };
-  const linked = linkPreorder(nodes, make, field);
-  // Every node placed, none left over.
-  return linked && linked.placed === nodes ? linked.root : undefined;
 }

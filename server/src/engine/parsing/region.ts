@@ -18,10 +18,7 @@ function countNewlines(text: string, from: number, to: number): number {
 
 /** Moves a subtree that follows the edit down by `rowDelta` rows (columns and offsets follow from rows). */
 function shift(node: SyntaxNode, rowDelta: number): void {
-  node.startRow += rowDelta;
-  node.endRow += rowDelta;
-  const children = node.children;
-  for (let i = 0; i < children.length; i++) shift(children[i]!, rowDelta);
+  node.moveRows(rowDelta);
 }
 
 /** The indices of the first and last of `kids` an edit of [start, oldEnd) touches, with one neighbour on each side. */

@@ -41,6 +41,9 @@ export class SyntaxTree {
 /** The children of every leaf: one shared, frozen array instead of an empty one per node. */
 const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
 
+/** Nodes whose `byType` is filled one type at a time (packed descendants). */
+const byTypeOnDemand = new WeakSet<SyntaxNode>();
+
 /** Bits of `SyntaxNode.flags`: one small integer instead of three fields (390,000 nodes in a large workspace). */
 const NAMED = 1;
 const MISSING = 2;
@@ -48,13 +51,18 @@ const HAS_ERROR = 4;
 
 export class SyntaxNode {
   parent: SyntaxNode | null = null;
-  children: SyntaxNode[] = NO_CHILDREN;
-  /** Field name of each child, when the node has any field at all. */
-  fieldNames: (string | null)[] | undefined;
+  /** The children; undefined while they are still words of `packed` (made on first read). */
+  private kids: SyntaxNode[] | undefined = NO_CHILDREN;
+  private fields: (string | null)[] | undefined;
   private flags: number;
   private named: SyntaxNode[] | undefined;
   /** Position in the parent's `children`. */
   indexInParent = 0;
+  /** For a node made from packed words: where its descendants are, and its position there. */
+  packed: PackedNodes | undefined;
+  packedAt = 0;
+  /** Rows the node moved since its packed words were written (its descendants move with it). */
+  packedRowShift = 0;
 
   constructor(
     public tree: SyntaxTree,
@@ -94,10 +102,63 @@ export class SyntaxNode {
     return this.tree.rowStarts[this.endRow]! + this.endColumn;
   }
 
+  get children(): SyntaxNode[] {
+    return this.kids ?? this.unpackChildren();
+  }
+
+  set children(children: SyntaxNode[]) {
+    this.kids = children;
+  }
+
+  /** Field name of each child, when the node has any field at all. */
+  get fieldNames(): (string | null)[] | undefined {
+    if (this.kids === undefined) this.unpackChildren();
+    return this.fields;
+  }
+
+  set fieldNames(names: (string | null)[] | undefined) {
+    if (this.kids === undefined) this.unpackChildren();
+    this.fields = names;
+  }
+
+  /** Makes this the node at `at` of `packed`; its children, if it has any, stay packed until read. */
+  packedIn(packed: PackedNodes, at: number, hasChildren: boolean, rowShift: number): void {
+    this.packed = packed;
+    this.packedAt = at;
+    if (hasChildren) {
+      this.kids = undefined;
+      this.packedRowShift = rowShift;
+    }
+  }
+
+  /** Whether the children are still packed words (nothing below this node was looked at). */
+  get childrenPacked(): boolean {
+    return this.kids === undefined;
+  }
+
+  private unpackChildren(): SyntaxNode[] {
+    const made = this.packed!.childrenOf(this);
+    this.kids = made.children;
+    this.fields = made.fields;
+    return made.children;
+  }
+
+  /** Moves the node and everything in it down by `rowDelta` rows (columns and offsets follow from rows). */
+  moveRows(rowDelta: number): void {
+    this.startRow += rowDelta;
+    this.endRow += rowDelta;
+    if (this.kids === undefined) {
+      this.packedRowShift += rowDelta;
+      return;
+    }
+    const children = this.kids;
+    for (let i = 0; i < children.length; i++) children[i]!.moveRows(rowDelta);
+  }
+
   /** Replaces the children (a region reparse); module-level children carry no field names. */
   setChildren(children: SyntaxNode[]): void {
-    this.children = children;
-    this.fieldNames = undefined;
+    this.kids = children;
+    this.fields = undefined;
     this.named = undefined;
     children.forEach((c, i) => {
       c.parent = this;
@@ -200,17 +261,16 @@ export class SyntaxNode {
     const wanted = typeof types === 'string' ? [types] : types;
     if (this.parent !== null || this.children.length < 16) return this.walkForTypes(wanted);
     // A module: rules ask it for its imports, calls or strings on every analysis. Each top-level
-    // statement keeps an index of its descendants by type, and statements survive edits elsewhere
-    // (region reparse), so a keystroke re-indexes only the statements it touched.
+    // statement keeps its descendants by type, and statements survive edits elsewhere (region
+    // reparse), so a keystroke looks again only at the statements it touched.
     const out: SyntaxNode[] = [];
     for (const child of this.children) {
       if (wanted.includes(child.type)) out.push(child);
-      const index = child.typeIndex();
-      let hits: SyntaxNode[] | undefined;
+      let hits: readonly SyntaxNode[] | undefined;
       let kinds = 0;
       for (const t of wanted) {
-        const h = index.get(t);
-        if (h) {
+        const h = child.descendantsNamed(t);
+        if (h.length > 0) {
           hits = h;
           kinds++;
         }
@@ -221,33 +281,57 @@ export class SyntaxNode {
     return out;
   }
 
+  /**
+   * Descendants by type, kept per node (top-level statements). All types in one walk over nodes
+   * already made; one type at a time over packed words, so only the nodes asked for are made.
+   */
   private byType: Map<string, SyntaxNode[]> | undefined;
 
-  private typeIndex(): Map<string, SyntaxNode[]> {
-    if (!this.byType) {
-      const index = new Map<string, SyntaxNode[]>();
-      const stack: SyntaxNode[] = [];
-      for (let i = this.children.length - 1; i >= 0; i--) stack.push(this.children[i]!);
-      while (stack.length > 0) {
-        const n = stack.pop()!;
-        const list = index.get(n.type);
-        if (list) list.push(n);
-        else index.set(n.type, [n]);
-        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  private descendantsNamed(type: string): readonly SyntaxNode[] {
+    let index = this.byType;
+    if (!index) {
+      if (this.kids === undefined) {
+        index = this.byType = new Map();
+        byTypeOnDemand.add(this);
+      } else {
+        index = this.byType = new Map();
+        const stack: SyntaxNode[] = [];
+        for (let i = this.kids.length - 1; i >= 0; i--) stack.push(this.kids[i]!);
+        while (stack.length > 0) {
+          const n = stack.pop()!;
+          const list = index.get(n.type);
+          if (list) list.push(n);
+          else index.set(n.type, [n]);
+          // Packed descendants are looked up by type when asked (below).
+          if (n.kids === undefined) {
+            index = this.byType = new Map();
+            byTypeOnDemand.add(this);
+            break;
+          }
+          for (let i = n.kids.length - 1; i >= 0; i--) stack.push(n.kids[i]!);
+        }
       }
-      this.byType = index;
     }
-    return this.byType;
+    let hits = index.get(type);
+    if (hits === undefined && byTypeOnDemand.has(this)) index.set(type, (hits = this.walkForTypes([type])));
+    return hits ?? NO_CHILDREN;
   }
 
   private walkForTypes(wanted: string[]): SyntaxNode[] {
     const out: SyntaxNode[] = [];
+    if (this.kids === undefined) {
+      this.packed!.descendantsOfTypes(this, wanted, out);
+      return out;
+    }
     const stack: SyntaxNode[] = [];
-    for (let i = this.children.length - 1; i >= 0; i--) stack.push(this.children[i]!);
+    for (let i = this.kids.length - 1; i >= 0; i--) stack.push(this.kids[i]!);
     while (stack.length > 0) {
       const n = stack.pop()!;
       if (wanted.includes(n.type)) out.push(n);
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+      const kids = n.kids;
+      // A packed subtree is searched in its words (in document order, before the siblings).
+      if (kids === undefined) n.packed!.descendantsOfTypes(n, wanted, out);
+      else for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
     return out;
   }
@@ -474,7 +558,104 @@ function directReader(tree: Tree, x: RuntimeExports): CursorReader {
  */
 export function copyTree(tree: Tree, text: string, into: SyntaxTree, offset = 0, rowOffset = 0, sample: (text: string) => Tree | undefined = () => undefined): SyntaxNode {
   const direct = directExports(sample);
-  return walk(tree, text, into, offset, rowOffset, () => (direct ? directReader(tree, direct) : publicReader(tree)));
+  const reader = () => (direct ? directReader(tree, direct) : publicReader(tree));
+  const table = packedTableOf(tree.language);
+  return table ? packTree(tree, text, into, rowOffset, table, reader) : walk(tree, text, into, offset, rowOffset, reader);
+}
+
+/** A grammar's types and fields as a packed tree names them (PACKED_WORDS). */
+interface PackedTable {
+  types: [string, boolean][];
+  fields: string[];
+  /** Type index of an ERROR node (tree-sitter's id 65535), and of an id the grammar does not list. */
+  error: number;
+  unknown: number;
+}
+const packedTables = new WeakMap<Language, PackedTable | null>();
+
+/** Null when the grammar has more types or fields than a packed word holds (then nodes are made at once). */
+function packedTableOf(language: Language): PackedTable | null {
+  let table = packedTables.get(language);
+  if (table === undefined) {
+    const t = tablesOf(language);
+    const types = t.types.map((name, i): [string, boolean] => [name ?? 'ERROR', t.named[i] ?? false]);
+    const error = types.push(['ERROR', true]) - 1;
+    const unknown = types.push(['ERROR', false]) - 1;
+    // Field ids start at 1 (0: none), as a packed word's field index does.
+    const fields = t.fields.slice(1).map((f) => f ?? '');
+    table = types.length < 0xffff && fields.length <= 0xff ? { types, fields, error, unknown } : null;
+    packedTables.set(language, table);
+  }
+  return table;
+}
+
+/** The cursor walk of `walk`, writing packed words instead of nodes; the nodes are made when read. */
+function packTree(tree: Tree, text: string, into: SyntaxTree, rowOffset: number, table: PackedTable, reader: () => CursorReader): SyntaxNode {
+  const t = tablesOf(tree.language);
+  const starts = rowStarts(text);
+  let words = new Int32Array(Math.max(256, text.length >> 2) * PACKED_WORDS);
+  let count = 0;
+  // Created last: nothing may call into the runtime between here and the end of the walk.
+  const cursor = reader();
+  const emit = (fieldId: number): number => {
+    const at = count * PACKED_WORDS;
+    if (at + PACKED_WORDS > words.length) {
+      const grown = new Int32Array(words.length * 2);
+      grown.set(words);
+      words = grown;
+    }
+    const typeId = cursor.typeId();
+    const start = cursor.startIndex();
+    const end = cursor.endIndex();
+    const type = typeId === 65535 ? table.error : t.types[typeId] === undefined ? table.unknown : typeId;
+    const missing = start === end && cursor.isMissing();
+    const sr = rowOf(starts, start);
+    const er = end === start ? sr : rowOf(starts, end);
+    const field = fieldId !== 0 && t.fields[fieldId] ? fieldId : 0;
+    words[at] = type | (field << 16) | (missing ? PACKED_MISSING : 0) | (missing || table.types[type]![0] === 'ERROR' ? PACKED_HAS_ERROR : 0);
+    words[at + 1] = sr + rowOffset;
+    words[at + 2] = start - starts[sr]!;
+    words[at + 3] = er + rowOffset;
+    words[at + 4] = end - starts[er]!;
+    words[at + 5] = 0;
+    count++;
+    return at;
+  };
+  try {
+    // Records of the nodes being walked, innermost last.
+    const open: number[] = [emit(0)];
+    if (cursor.firstChild()) {
+      for (;;) {
+        const parentAt = open[open.length - 1]!;
+        const at = emit(cursor.fieldId());
+        words[parentAt + 5]!++;
+        if (cursor.firstChild()) {
+          open.push(at);
+          continue;
+        }
+        // A leaf is complete; a node is complete when the walk climbs back out of it.
+        if (words[at]! & PACKED_HAS_ERROR) words[parentAt]! |= PACKED_HAS_ERROR;
+        let finished = false;
+        while (!cursor.nextSibling()) {
+          if (!cursor.parent()) {
+            finished = true;
+            break;
+          }
+          const done = open.pop()!;
+          if (open.length === 0) {
+            finished = true;
+            break;
+          }
+          if (words[done]! & PACKED_HAS_ERROR) words[open[open.length - 1]!]! |= PACKED_HAS_ERROR;
+        }
+        if (finished) break;
+      }
+    }
+  } finally {
+    cursor.done();
+  }
+  // The guess above is generous; the tree keeps its words for as long as its file is open.
+  return PackedNodes.fromParse(words.length > count * PACKED_WORDS ? words.slice(0, count * PACKED_WORDS) : words, count, table.types, table.fields, into);
 }
 
 function walk(tree: Tree, text: string, into: SyntaxTree, offset: number, rowOffset: number, reader: () => CursorReader): SyntaxNode {
@@ -688,4 +869,187 @@ export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTre
   const linked = linkPreorder(flat.nodes, make, field);
   if (!linked) throw new Error('malformed flat tree');
   return linked.root;
+}
+
+// ------------------------------------------------------------------ packed trees (parse cache)
+
+/**
+ * Words per node of a packed tree (the parse cache's format), in document order: type index
+ * (16 bits) | field index in the parent (8 bits, 0: none) << 16 | flags; start row, start column,
+ * end row, end column; number of children.
+ */
+export const PACKED_WORDS = 6;
+export const PACKED_MISSING = 1 << 24;
+export const PACKED_HAS_ERROR = 1 << 25;
+
+/** Which type indexes of a table carry each set of wanted names. */
+const typeMasks = new WeakMap<readonly (readonly [string, boolean])[], Map<string, Uint8Array>>();
+
+function typeMask(types: readonly (readonly [string, boolean])[], wanted: readonly string[]): Uint8Array {
+  let byWanted = typeMasks.get(types);
+  if (!byWanted) typeMasks.set(types, (byWanted = new Map()));
+  const key = wanted.join('\0');
+  let mask = byWanted.get(key);
+  if (!mask) {
+    mask = new Uint8Array(types.length);
+    types.forEach(([name], i) => {
+      if (wanted.includes(name)) mask![i] = 1;
+    });
+    byWanted.set(key, mask);
+  }
+  return mask;
+}
+
+/**
+ * A tree kept as packed words, its nodes made when first looked at: a node's children when
+ * someone reads them, the nodes of a type (and the path to them) when a walk asks for the type.
+ * Rules look at a third of a module's nodes or less, and a node object costs a hundred-odd bytes
+ * that the young generation copies while the analysis holds it; the words are off the heap.
+ */
+export class PackedNodes {
+  private constructor(
+    private readonly words: Int32Array,
+    /** Per node, the index after its last descendant. */
+    private readonly ends: Int32Array,
+    private readonly types: readonly (readonly [string, boolean])[],
+    private readonly fields: readonly string[],
+  ) {}
+
+  /**
+   * The root of the tree `words` describe over `into`'s text, or undefined when they do not
+   * describe exactly one well-formed tree within that text (every node's type and field known,
+   * its extent inside the text, every child accounted for, nothing left over).
+   */
+  static root(words: Int32Array, nodes: number, types: readonly (readonly [string, boolean])[], fields: readonly string[], into: SyntaxTree): SyntaxNode | undefined {
+    if (nodes < 1 || words.length < nodes * PACKED_WORDS) return undefined;
+    const rows = into.rowStarts;
+    const lastRow = rows.length - 1;
+    const textLength = into.text.length;
+    const ends = new Int32Array(nodes);
+    // Nodes whose children are still being counted, with how many are left.
+    const open: number[] = [];
+    const left: number[] = [];
+    for (let i = 0; i < nodes; i++) {
+      if (i > 0) {
+        if (open.length === 0) return undefined;
+        left[left.length - 1]!--;
+      }
+      const at = i * PACKED_WORDS;
+      const head = words[at]!;
+      const sr = words[at + 1]!;
+      const sc = words[at + 2]!;
+      const er = words[at + 3]!;
+      const ec = words[at + 4]!;
+      const n = words[at + 5]!;
+      const field = (head >>> 16) & 0xff;
+      if ((head & 0xffff) >= types.length || field > fields.length || (i === 0 && field !== 0)) return undefined;
+      if (sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return undefined;
+      if (rows[sr]! + sc > textLength || rows[er]! + ec > textLength) return undefined;
+      if (n > 0) {
+        open.push(i);
+        left.push(n);
+        continue;
+      }
+      ends[i] = i + 1;
+      while (open.length > 0 && left[left.length - 1] === 0) {
+        ends[open.pop()!] = i + 1;
+        left.pop();
+      }
+    }
+    if (open.length > 0) return undefined;
+    const packed = new PackedNodes(words, ends, types, fields);
+    const root = packed.make(0, into, 0);
+    return root;
+  }
+
+  /** The root of a tree a parse just packed (packTree): well formed by construction. */
+  static fromParse(words: Int32Array, nodes: number, types: readonly (readonly [string, boolean])[], fields: readonly string[], into: SyntaxTree): SyntaxNode {
+    const ends = new Int32Array(nodes);
+    const open: number[] = [];
+    const left: number[] = [];
+    for (let i = 0; i < nodes; i++) {
+      if (i > 0) left[left.length - 1]!--;
+      const n = words[i * PACKED_WORDS + 5]!;
+      if (n > 0) {
+        open.push(i);
+        left.push(n);
+        continue;
+      }
+      ends[i] = i + 1;
+      while (open.length > 0 && left[left.length - 1] === 0) {
+        ends[open.pop()!] = i + 1;
+        left.pop();
+      }
+    }
+    return new PackedNodes(words, ends, types, fields).make(0, into, 0);
+  }
+
+  /**
+   * The words of a tree whose root was made by `root`/`fromParse` and nothing of which was looked
+   * at yet (so nothing was changed either), with the tables they index; undefined for any other.
+   */
+  static wordsOf(root: SyntaxNode): { words: Int32Array; nodes: number; types: readonly (readonly [string, boolean])[]; fields: readonly string[] } | undefined {
+    const packed = root.packed;
+    if (!packed || root.packedAt !== 0 || !root.childrenPacked || root.parent !== null) return undefined;
+    return { words: packed.words, nodes: packed.ends.length, types: packed.types, fields: packed.fields };
+  }
+
+  private make(i: number, tree: SyntaxTree, rowShift: number): SyntaxNode {
+    const w = this.words;
+    const at = i * PACKED_WORDS;
+    const head = w[at]!;
+    const [type, named] = this.types[head & 0xffff]!;
+    const node = new SyntaxNode(tree, type, named, (head & PACKED_MISSING) !== 0, w[at + 1]! + rowShift, w[at + 2]!, w[at + 3]! + rowShift, w[at + 4]!);
+    node.hasError = (head & PACKED_HAS_ERROR) !== 0;
+    node.packedIn(this, i, w[at + 5]! > 0, rowShift);
+    return node;
+  }
+
+  /** Makes the children of `node` (one of this tree's, its children still packed). */
+  childrenOf(node: SyntaxNode): { children: SyntaxNode[]; fields: (string | null)[] | undefined } {
+    const w = this.words;
+    const i = node.packedAt;
+    const count = w[i * PACKED_WORDS + 5]!;
+    const children = new Array<SyntaxNode>(count);
+    let fields: (string | null)[] | undefined;
+    for (let k = 0, j = i + 1; k < count; k++, j = this.ends[j]!) {
+      const child = this.make(j, node.tree, node.packedRowShift);
+      child.parent = node;
+      child.indexInParent = k;
+      children[k] = child;
+      const field = (w[j * PACKED_WORDS]! >>> 16) & 0xff;
+      if (field !== 0) {
+        fields ??= new Array<string | null>(count).fill(null);
+        fields[k] = this.fields[field - 1]!;
+      }
+    }
+    return { children, fields };
+  }
+
+  /** Appends the descendants of `node` (children still packed) of the wanted types, in document order. */
+  descendantsOfTypes(node: SyntaxNode, wanted: readonly string[], out: SyntaxNode[]): void {
+    const mask = typeMask(this.types, wanted);
+    const w = this.words;
+    const from = node.packedAt;
+    const end = this.ends[from]!;
+    for (let j = from + 1; j < end; j++) if (mask[w[j * PACKED_WORDS]! & 0xffff] === 1) out.push(this.nodeAt(node, j));
+  }
+
+  /** The node at index `j` under `from`, made with the nodes on the way (or found, if made before). */
+  private nodeAt(from: SyntaxNode, j: number): SyntaxNode {
+    let node = from;
+    while (node.packedAt !== j) {
+      const kids = node.children;
+      // The child whose subtree holds j: children are in document order.
+      let lo = 0;
+      let hi = kids.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (kids[mid]!.packedAt <= j) lo = mid;
+        else hi = mid - 1;
+      }
+      node = kids[lo]!;
+    }
+    return node;
+  }
 }
