@@ -517,7 +517,9 @@ export class Analyzer {
     // into whichever rule uses it later, not into the rule that first built it.
     // They also outlive the analysis, for models kept across analyses (`shared` with `persist`).
     const { frames, deps, fs, sources } = this.recorders(project);
-    const recordedProfile = profile ? recordingProfile(profile, deps) : undefined;
+    // A one-shot analysis keeps nothing for a next one: what a rule reads need not be recorded.
+    const recording = !this.options.oneShot;
+    const recordedProfile = profile && recording ? recordingProfile(profile, deps) : profile;
     for (const rule of RULES) {
       if (rule.family !== 'project' || !this.ruleEnabled(rule)) continue;
       const key = `${project.root}\0${rule.id}`;
@@ -553,6 +555,10 @@ export class Analyzer {
           return p;
         },
         mentions: (file, re) => {
+          if (!recording) {
+            const text = this.fs.readFile(file);
+            return text !== undefined && matches(file, text, re);
+          }
           const key = `${file}\0${re.source}\0${re.flags}`;
           // Asked again by whoever is recording (a reachability walk replayed): the answer is there.
           const known = deps().facts.get(key);
@@ -567,11 +573,16 @@ export class Analyzer {
         },
         imports: (file) => {
           const list = importsOf(this.sources, file);
+          if (!recording) return list;
           const recompute = () => JSON.stringify(importsOf(this.sources, file));
           deps().facts.set(`${file}\0imports`, { file, value: JSON.stringify(list), recompute });
           return list;
         },
         derived: (file, name, derive) => {
+          if (!recording) {
+            const text = this.fs.readFile(file);
+            return text === undefined ? undefined : memoByText(`derived:${name}`, file, text, derive);
+          }
           const key = `${file}\0derived:${name}`;
           const known = deps().facts.get(key);
           if (known) return known.value === '\0unreadable' ? undefined : known.value;
@@ -584,7 +595,7 @@ export class Analyzer {
           deps().facts.set(key, { file, value: value ?? '\0unreadable', recompute: () => compute() ?? '\0unreadable' });
           return value;
         },
-        recordedIn: () => deps(),
+        recordedIn: () => (recording ? deps() : undefined),
         kept: <T>(name: string, create: () => T): T => {
           let store = this.keptByProject.get(project.root);
           if (!store) this.keptByProject.set(project.root, (store = new Map()));
@@ -739,8 +750,9 @@ export class Analyzer {
     if (!r) {
       const frames: Dependencies[] = [];
       const deps = () => frames[frames.length - 1] ?? emptyDependencies();
-      const fs = recordingFs(this.fs, deps);
-      r = { frames, deps, fs, sources: recordingSources(this.sources, fs, deps) };
+      // Nothing to record for a one-shot analysis (runProjectRules): the files and sources as they are.
+      const fs = this.options.oneShot ? this.fs : recordingFs(this.fs, deps);
+      r = { frames, deps, fs, sources: this.options.oneShot ? this.sources : recordingSources(this.sources, fs, deps) };
       this.projectRecorders.set(project.root, r);
     }
     return r;

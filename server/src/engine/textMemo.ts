@@ -14,9 +14,14 @@ export function memoByText<T>(kind: string, file: string, text: string, compute:
   return value;
 }
 
+/** The memo kind of each pattern (a few patterns, asked about thousands of files). */
+const patternKinds = new WeakMap<RegExp, string>();
+
 /** `re.test(text)`, remembered per file text (`re` must not be global or sticky). */
 export function matches(file: string, text: string, re: RegExp): boolean {
-  return memoByText(`re:${re.source}:${re.flags}`, file, text, (t) => re.test(t));
+  let kind = patternKinds.get(re);
+  if (kind === undefined) patternKinds.set(re, (kind = `re:${re.source}:${re.flags}`));
+  return memoByText(kind, file, text, (t) => re.test(t));
 }
 
 /** `matches` used as a pre-check (true when pre-checks are off, see `prefilters`). */

@@ -112,9 +112,9 @@ export interface ProjectContext {
   /**
    * Identifies where what the rule reads is being recorded at this moment (the rule's own run, or
    * a shared value being computed): a helper that asks the same facts again may skip asking them
-   * twice for the same record.
+   * twice for the same record. Undefined when nothing is recorded (a one-shot analysis).
    */
-  recordedIn(): object;
+  recordedIn(): object | undefined;
 }
 
 export interface ProjectRule extends RuleMeta {

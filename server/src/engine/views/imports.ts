@@ -217,7 +217,7 @@ export interface TextFacts {
    * Identifies where the answers are being recorded now (a rule run, a kept part being computed):
    * facts asked again for the same record need not be asked twice.
    */
-  recordedIn?(): object;
+  recordedIn?(): object | undefined;
 }
 
 /**
@@ -307,6 +307,8 @@ function askedBefore(files: readonly string[], pattern: RegExp, facts: TextFacts
 
 /** Asks again the facts an earlier reachability walk rested on (for whoever records what is asked). */
 function replayFacts(files: readonly string[], pattern: RegExp, facts: TextFacts): void {
+  // Nobody records (a one-shot analysis, a caller outside a rule run): nothing to ask again for.
+  if (!facts.recordedIn?.()) return;
   if (askedBefore(files, pattern, facts)) return;
   for (const f of files) {
     facts.mentions(f, pattern);
