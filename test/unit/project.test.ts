@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { seriesForSpecifier } from '../../server/src/engine/project/djangoVersion';
+import { moduleFile } from '../../server/src/engine/project/model';
+import { baseName, relativePosix, splitPath } from '../../server/src/engine/workspace';
 import { analyzeDir, writeProject } from '../helpers/engine';
 
 const PKG = { 'proj/__init__.py': '', 'proj/settings/__init__.py': '', 'proj/settings/base.py': 'DEBUG = False\n', 'proj/settings/local.py': 'from .base import *\nDEBUG = True\n', 'proj/settings/production.py': 'from .base import *\n' };
@@ -130,4 +132,20 @@ test('the workspace walk skips dependency folders and gettext catalogs, not Pyth
   // Paths are joined the way path.join would: no doubled or trailing separators.
   assert.ok(files.every((f) => !f.includes('//')));
   analyzer.dispose();
+});
+
+test('path helpers answer as node:path does, for the paths the engine builds and for unusual ones', () => {
+  const paths = ['/w/app/views.py', '/w/.env', '/w/a/.do/app.yaml', '/views.py', '/', '/w/app/', '/w//app/x.py', 'relative/x.py', 'x.py', '/w/app/../x.py', '/w/./x.py'];
+  for (const p of paths) {
+    assert.deepEqual(splitPath(p), [dirname(p), basename(p)], p);
+    assert.equal(baseName(p), basename(p), p);
+    for (const root of ['/w', '/w/', '/w/app', '/', '/other']) assert.equal(relativePosix(root, p), relative(root, p).split('\\').join('/'), `${root} ${p}`);
+  }
+  // A module name found under a root, with plain names and with odd ones (left to path.join).
+  const fs = { readFile: () => undefined, isDirectory: () => false, list: () => [], isFile: (p: string) => p === join('/w', 'pkg', 'mod.py') || p === join('/w', 'pkg', 'sub', '__init__.py') };
+  assert.equal(moduleFile(fs, ['/w'], 'pkg.mod'), join('/w', 'pkg', 'mod.py'));
+  assert.equal(moduleFile(fs, ['/w/'], 'pkg.mod'), join('/w', 'pkg', 'mod.py'));
+  assert.equal(moduleFile(fs, ['/other', '/w'], 'pkg.sub'), join('/w', 'pkg', 'sub', '__init__.py'));
+  assert.equal(moduleFile(fs, ['/w'], 'pkg..mod'), join('/w', 'pkg', 'mod.py'));
+  assert.equal(moduleFile(fs, ['/w'], 'pkg.missing'), undefined);
 });

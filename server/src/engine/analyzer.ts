@@ -1,7 +1,6 @@
 // The engine's entry point, shared by the CLI, the language server and the tests: discovers the
 // Django projects of a workspace, evaluates their production settings and runs the rules. It knows
 // nothing of LSP or VS Code; callers feed it file changes and read findings.
-import { relative } from 'node:path';
 import { compatibleFixes, editsByFile, applyEdits } from './fixes/apply';
 import { SettingsEditor } from './fixes/settingsEditor';
 import { ParserPool, type ContentChange } from './parsing/documents';
@@ -25,7 +24,7 @@ import { isAppFile, parsedUpFront } from './views/model';
 const PARSE_AHEAD_MINIMUM = 24;
 import type { Finding, Fix, Severity } from './types';
 import { type FixesOnRequest, type LaterFixes, laterFixesOf, withFixesOnRequest } from './laterFixes';
-import { CachingFileSystem, DiskFileSystem, type FileSystem, OverlayFileSystem, globToRegExp, walkFiles } from './workspace';
+import { CachingFileSystem, DiskFileSystem, type FileSystem, globToRegExp, OverlayFileSystem, relativePosix, walkFiles } from './workspace';
 
 export interface AnalyzerOptions {
   settingsOverride?: string;
@@ -99,7 +98,7 @@ export class Analyzer {
 
   isExcluded(path: string): boolean {
     if (this.excludeRes.length === 0) return false;
-    const rel = relative(this.root, path).split('\\').join('/');
+    const rel = relativePosix(this.root, path);
     return this.excludeRes.some((re) => re.test(rel));
   }
 

@@ -2,7 +2,7 @@
 // tests read the disk (or an in-memory map). Every read goes through here so a file's text is the
 // same for every rule.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, normalize, sep } from 'node:path';
+import { basename, dirname, join, normalize, relative, sep } from 'node:path';
 
 export interface FileSystem {
   readFile(path: string): string | undefined;
@@ -10,6 +10,39 @@ export interface FileSystem {
   isDirectory(path: string): boolean;
   /** Directory entries (names only); empty when unreadable. */
   list(dir: string): { name: string; isDirectory: boolean }[];
+}
+
+/**
+ * `[dirname(path), basename(path)]` for the paths the engine builds (normalised, no trailing
+ * separator) by slicing at the last separator: import resolution asks about thousands of paths,
+ * and path.dirname/basename's checks were a good part of its cost. Anything unusual (a root, a
+ * drive, a trailing separator) goes through node:path.
+ */
+export function splitPath(path: string): [dir: string, name: string] {
+  const cut = path.lastIndexOf(sep);
+  if (cut <= 0 || cut === path.length - 1 || path[cut - 1] === ':' || path[cut - 1] === sep) return [dirname(path), basename(path)];
+  return [path.slice(0, cut), path.slice(cut + 1)];
+}
+
+/** The last component of a path the engine built (see splitPath). */
+export function baseName(path: string): string {
+  return splitPath(path)[1];
+}
+
+/** A relative path with a '.' or '..' component, or an empty one. */
+const UNUSUAL_COMPONENT = /(^|[\\/])\.{0,2}([\\/]|$)/;
+
+/**
+ * `path.relative(from, to)` with '/' separators (as globs, patterns and messages want them); a path
+ * under `from` by slicing (rules ask this of every file of a project). Anything unusual goes
+ * through node:path.
+ */
+export function relativePosix(from: string, to: string): string {
+  if (to.length > from.length + 1 && to[from.length] === sep && to.startsWith(from) && !from.endsWith(sep)) {
+    const rest = to.slice(from.length + 1);
+    if (!UNUSUAL_COMPONENT.test(rest)) return sep === '/' ? rest : rest.split(sep).join('/');
+  }
+  return relative(from, to).split('\\').join('/');
 }
 
 export class DiskFileSystem implements FileSystem {
@@ -79,14 +112,16 @@ export class CachingFileSystem implements FileSystem {
    * folder down (`django/conf.py` under a root without `django/`). Undefined when no listing knows.
    */
   private fromListings(path: string): boolean | undefined {
-    const listing = this.listings.get(dirname(path));
-    if (listing) return listing.get(basename(path)) === false;
-    for (let dir = dirname(path); ; ) {
-      const parent = dirname(dir);
+    let [dir, name] = splitPath(path);
+    const listing = this.listings.get(dir);
+    if (listing) return listing.get(name) === false;
+    for (;;) {
+      const [parent, below] = splitPath(dir);
       if (parent === dir) return undefined;
       const above = this.listings.get(parent);
-      if (above) return above.get(basename(dir)) === true ? undefined : false;
+      if (above) return above.get(below) === true ? undefined : false;
       dir = parent;
+      name = below;
     }
   }
   isDirectory(path: string): boolean {

@@ -2,14 +2,14 @@
 // status (passed / failing / unknown / not applicable / manual), its findings, per-category and
 // overall scores. It is computed from one analysis result, so a failing item's findings are exactly
 // the diagnostics `check` reports for its rules.
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { AnalysisResult } from '../analyzer';
 import type { DjangoProject } from '../project/model';
 import { RULES } from '../rules/index';
 import type { SettingsProfile } from '../settings/profile';
 import { containsString } from '../settings/value';
 import type { Finding } from '../types';
-import { type FileSystem, globToRegExp } from '../workspace';
+import { type FileSystem, globToRegExp, relativePosix } from '../workspace';
 import { type Applicability, CATEGORIES, type Category, type ChecklistItem, ITEMS } from './items';
 import { MANUAL_FILE, type ManualState, parseManualFile } from './manualFile';
 
@@ -82,7 +82,7 @@ function rulesOf(item: Extract<ChecklistItem, { kind: 'automatic' }>): string[] 
 
 export function buildChecklist(fs: FileSystem, project: DjangoProject, result: AnalysisResult, files: string[]): Checklist {
   const profile = result.profiles.find((p) => p.project === project);
-  const rel = (f: string) => relative(project.root, f).split('\\').join('/');
+  const rel = (f: string) => relativePosix(project.root, f);
   const projectFiles = files.filter((f) => f === project.root || f.startsWith(project.root + '/')).map(rel);
   const manualPath = join(project.root, MANUAL_FILE);
   const manualText = fs.readFile(manualPath);

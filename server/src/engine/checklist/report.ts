@@ -1,7 +1,7 @@
 // The readiness report in Markdown (good enough to paste into a pull request) and JSON. The
 // editor's "Export readiness report" command and `django-readiness checklist` both use these.
-import { relative } from 'node:path';
 import type { Checklist, ChecklistEntry } from './model';
+import { relativePosix } from '../workspace';
 
 const ICON: Record<string, string> = { passed: '✅', failing: '❌', unknown: '❔', 'not-applicable': '➖', manual: '📝' };
 
@@ -12,7 +12,7 @@ function statusLabel(e: ChecklistEntry): string {
 }
 
 export function checklistMarkdown(list: Checklist, base: string): string {
-  const rel = (f: string) => relative(base, f).split('\\').join('/') || '.';
+  const rel = (f: string) => relativePosix(base, f) || '.';
   const out: string[] = [];
   out.push(`# Production readiness: ${rel(list.root)}`, '');
   out.push(list.score === undefined ? 'Score: nothing applies.' : `**Score: ${list.score}%** (${list.passed} of ${list.applicable} applicable items pass)`, '');
@@ -39,7 +39,7 @@ export function checklistMarkdown(list: Checklist, base: string): string {
 }
 
 export function checklistJson(list: Checklist, base: string): unknown {
-  const rel = (f: string) => relative(base, f).split('\\').join('/') || '.';
+  const rel = (f: string) => relativePosix(base, f) || '.';
   return {
     version: 1,
     root: rel(list.root),

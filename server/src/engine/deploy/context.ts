@@ -1,13 +1,14 @@
 // Models shared by the requirements, Dockerfile, compose, env-file, ignore-file and gunicorn rules,
 // built once per analysis through `ctx.shared`: the Dockerfiles, the dependency model, compose
 // files, env files, and a few facts about the Python side (the WSGI module, a health route).
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DependencyModel } from '../requirements/model';
 import type { ProjectContext, ProjectReport } from '../rules/types';
 import type { Fix, Range, Severity, TextEdit } from '../types';
 import { isComposeName, parseCompose, type ComposeFile } from './compose';
 import { DockerfileModel, isDevName, isDockerfileName } from './dockerfile';
 import { isDevEnv, isEnvFileName, isExampleEnv, isProdEnv, parseEnvFile, type EnvEntry } from './envfile';
+import { baseName, relativePosix } from '../workspace';
 
 export interface EnvFile {
   path: string;
@@ -43,7 +44,7 @@ function hadolintConfig(ctx: ProjectContext): Set<string> {
 export function models(ctx: ProjectContext): DeployModels {
   return ctx.shared('deploy-models', () => {
     const files = ctx.files;
-    const composeFiles = files.filter((f) => isComposeName(basename(f)));
+    const composeFiles = files.filter((f) => isComposeName(baseName(f)));
     const compose = composeFiles.map((f) => parseCompose(f, ctx.fs.readFile(f) ?? '', composeFiles.length - 1));
     // Build contexts named by compose.
     const contexts = new Map<string, string>();
@@ -51,11 +52,11 @@ export function models(ctx: ProjectContext): DeployModels {
     const ignored = hadolintConfig(ctx);
     const dockerfiles: DockerfileModel[] = [];
     for (const f of files) {
-      if (!isDockerfileName(basename(f))) continue;
+      if (!isDockerfileName(baseName(f))) continue;
       const text = ctx.fs.readFile(f);
       if (text === undefined) continue;
       const usedByDevComposeOnly = compose.some((c) => c.role === 'dev' && c.services.some((s) => s.build && join(s.build.context, s.build.dockerfile ?? 'Dockerfile') === f)) && !compose.some((c) => c.role !== 'dev' && c.services.some((s) => s.build && join(s.build.context, s.build.dockerfile ?? 'Dockerfile') === f));
-      const dev = isDevName(basename(f)) || usedByDevComposeOnly;
+      const dev = isDevName(baseName(f)) || usedByDevComposeOnly;
       dockerfiles.push(new DockerfileModel(f, text, ctx.fs, contexts.get(f) ?? dirname(f), dev, files, ignored));
     }
     const deps = new DependencyModel(ctx.project, ctx.fs, files, dockerfiles);
@@ -68,11 +69,11 @@ export function models(ctx: ProjectContext): DeployModels {
     const envFiles: EnvFile[] = files
       .filter((f) => isEnvFileName(f))
       .map((path) => {
-        const example = isExampleEnv(basename(path));
-        const role = example ? 'other' : isProdEnv(relative(ctx.project.root, path)) ? 'production' : isDevEnv(relative(ctx.project.root, path)) ? 'dev' : 'other';
+        const example = isExampleEnv(baseName(path));
+        const role = example ? 'other' : isProdEnv(relativePosix(ctx.project.root, path)) ? 'production' : isDevEnv(relativePosix(ctx.project.root, path)) ? 'dev' : 'other';
         return { path, entries: parseEnvFile(ctx.fs.readFile(path) ?? ''), example, role, composeRole: composeEnv.get(path) };
       });
-    const kubernetes = files.some((f) => basename(f) === 'Chart.yaml' || basename(f) === 'kustomization.yaml' || (/\.ya?ml$/.test(f) && /(^|\/)(k8s|kubernetes|helm|manifests|deploy)\//.test(relative(ctx.project.root, f).split('\\').join('/')) && /^kind:\s*(Deployment|StatefulSet|Pod)\b/m.test(ctx.fs.readFile(f) ?? '')));
+    const kubernetes = files.some((f) => baseName(f) === 'Chart.yaml' || baseName(f) === 'kustomization.yaml' || (/\.ya?ml$/.test(f) && /(^|\/)(k8s|kubernetes|helm|manifests|deploy)\//.test(relativePosix(ctx.project.root, f)) && /^kind:\s*(Deployment|StatefulSet|Pod)\b/m.test(ctx.fs.readFile(f) ?? '')));
     return { dockerfiles, deps, compose, envFiles, kubernetes };
   });
 }
@@ -125,7 +126,7 @@ export function appModule(ctx: ProjectContext, kind: 'wsgi' | 'asgi' = 'wsgi'): 
     const v = setting.value.value;
     return `${v.slice(0, v.lastIndexOf('.'))}:${v.slice(v.lastIndexOf('.') + 1)}`;
   }
-  const file = ctx.files.filter((f) => basename(f) === `${kind}.py` && !/(^|\/)(tests?|venv|\.venv|site-packages)\//.test(f)).sort((a, b) => a.length - b.length)[0];
+  const file = ctx.files.filter((f) => baseName(f) === `${kind}.py` && !/(^|\/)(tests?|venv|\.venv|site-packages)\//.test(f)).sort((a, b) => a.length - b.length)[0];
   if (file) return `${ctx.sources.moduleInfo(file).moduleName}:application`;
   const prod = ctx.project.production?.moduleName.split('.')[0];
   return prod ? `${prod}.${kind}:application` : undefined;
@@ -133,7 +134,7 @@ export function appModule(ctx: ProjectContext, kind: 'wsgi' | 'asgi' = 'wsgi'): 
 
 /** A health-check URL path the project routes (`/healthz/`, `/health/`, `/ht/`, `/ping/`), if any. */
 export function healthRoute(ctx: ProjectContext): string | undefined {
-  const urlFiles = ctx.files.filter((f) => basename(f) === 'urls.py' || /urls?\.py$/.test(basename(f)));
+  const urlFiles = ctx.files.filter((f) => baseName(f) === 'urls.py' || /urls?\.py$/.test(baseName(f)));
   const prefixes = new Map<string, string>();
   const routes: { module: string; route: string }[] = [];
   for (const f of urlFiles) {
@@ -169,7 +170,7 @@ export function projectPythonFiles(ctx: ProjectContext): string[] {
 }
 
 function pythonFilesOf(ctx: ProjectContext): string[] {
-  return ctx.files.filter((f) => f.endsWith('.py') && !/(^|\/)(node_modules|venv|\.venv|env|site-packages|migrations)\//.test(relative(ctx.project.root, f).split('\\').join('/')));
+  return ctx.files.filter((f) => f.endsWith('.py') && !/(^|\/)(node_modules|venv|\.venv|env|site-packages|migrations)\//.test(relativePosix(ctx.project.root, f)));
 }
 
 /** Where a "production lacks package X" finding goes: the file production installs from. */

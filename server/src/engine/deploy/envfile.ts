@@ -1,7 +1,7 @@
 // dotenv files (`.env`, `.env.production`, `prod.env`, `.envs/.production/.django`): `KEY=value`
 // lines with optional `export`, quotes and comments, read the way docker compose and
 // python-dotenv agree on; positions kept for fixes.
-import { basename, dirname } from 'node:path';
+import { splitPath } from '../workspace';
 import type { Range } from '../types';
 
 export interface EnvEntry {
@@ -54,9 +54,9 @@ export function isExampleEnv(name: string): boolean {
 
 /** Env file names: `.env`, `.env.*`, `*.env`, files under `.envs/`. */
 export function isEnvFileName(path: string): boolean {
-  const name = basename(path);
+  const [dir, name] = splitPath(path);
   if (/^\.env(\..+)?$/.test(name) || /^[\w.-]+\.env$/.test(name)) return true;
-  return /(^|\/)\.envs\//.test(dirname(path).split('\\').join('/') + '/');
+  return /(^|\/)\.envs\//.test(dir.split('\\').join('/') + '/');
 }
 
 export function isDevEnv(path: string): boolean {

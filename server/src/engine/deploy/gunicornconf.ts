@@ -1,7 +1,7 @@
 // gunicorn config files (gunicorn.conf.py, gunicorn_conf.py, gunicorn_config.py): module-level
 // assignments read from the shared tree-sitter tree. Literals and `int(os.environ.get("X", lit))`
 // are understood; anything else is "unknown" and never reported (spec §F).
-import { basename } from 'node:path';
+import { baseName } from '../workspace';
 import type { SyntaxNode } from '../parsing/syntax';
 import type { ProjectContext } from '../rules/types';
 import type { Range } from '../types';
@@ -70,7 +70,7 @@ export function isConfName(name: string): boolean {
 }
 
 export function confFiles(ctx: ProjectContext): GunicornConf[] {
-  return ctx.shared('gunicorn-confs', () => ctx.files.filter((f) => isConfName(basename(f))).map((f) => readConf(ctx, f)).filter((c): c is GunicornConf => !!c));
+  return ctx.shared('gunicorn-confs', () => ctx.files.filter((f) => isConfName(baseName(f))).map((f) => readConf(ctx, f)).filter((c): c is GunicornConf => !!c));
 }
 
 /** gunicorn command lines production runs (Dockerfile CMD/scripts, compose commands, Procfile). */
@@ -85,7 +85,7 @@ export function gunicornCommands(ctx: ProjectContext): string[][] {
       if (cmd && cmd.includes('gunicorn')) out.push(cmd.slice(cmd.indexOf('gunicorn')));
     }
   }
-  for (const f of ctx.files.filter((x) => basename(x) === 'Procfile')) {
+  for (const f of ctx.files.filter((x) => baseName(x) === 'Procfile')) {
     for (const line of (ctx.fs.readFile(f) ?? '').split(/\r?\n/)) {
       const m2 = /^web:\s*(.*)$/.exec(line);
       if (m2 && /gunicorn/.test(m2[1]!)) out.push(m2[1]!.split(/\s+/).slice(m2[1]!.split(/\s+/).indexOf('gunicorn')));

@@ -2,8 +2,8 @@
 // them production loads (spec §c.1) and which Django version they run. Built from file names and a
 // few regular expressions over small files (manage.py, wsgi.py, Dockerfile, compose, .env); the
 // settings themselves are evaluated elsewhere.
-import { basename, dirname, join, relative, sep } from 'node:path';
-import type { FileSystem } from '../workspace';
+import { dirname, join, normalize, relative, sep } from 'node:path';
+import { baseName, type FileSystem } from '../workspace';
 import { ASSUMED_VERSION, type DjangoVersion, seriesForSpecifier } from './djangoVersion';
 
 export type SettingsRole = 'production' | 'base' | 'dev' | 'test' | 'unknown';
@@ -72,11 +72,11 @@ export function roleFromName(moduleName: string): SettingsRole | undefined {
 
 /** A path's dotted module name, found by walking up through `__init__.py` packages. */
 export function moduleNameOf(fs: FileSystem, path: string): { moduleName: string; root: string; isPackage: boolean } {
-  const isPackage = basename(path) === '__init__.py';
+  const isPackage = baseName(path) === '__init__.py';
   let dir = dirname(path);
-  const parts = isPackage ? [] : [basename(path).replace(/\.py$/, '')];
+  const parts = isPackage ? [] : [baseName(path).replace(/\.py$/, '')];
   while (fs.isFile(join(dir, '__init__.py'))) {
-    parts.unshift(basename(dir));
+    parts.unshift(baseName(dir));
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
@@ -84,13 +84,30 @@ export function moduleNameOf(fs: FileSystem, path: string): { moduleName: string
   return { moduleName: parts.join('.'), root: dir, isPackage };
 }
 
+/** Roots that are normalised and end without a separator: a path under them is a concatenation. */
+const plainRoots = new Map<string, boolean>();
+
+function isPlainRoot(root: string): boolean {
+  let plain = plainRoots.get(root);
+  if (plain === undefined) {
+    plain = root.length > 1 && !root.endsWith(sep) && normalize(root) === root;
+    if (plainRoots.size > 10_000) plainRoots.clear();
+    plainRoots.set(root, plain);
+  }
+  return plain;
+}
+
 /** `a.b.c` → `root/a/b/c.py` or `root/a/b/c/__init__.py`. */
 export function moduleFile(fs: FileSystem, roots: string[], moduleName: string): string | undefined {
   const rel = moduleName.split('.').join(sep);
+  // A dotted name of identifiers under a plain root needs no join (whose normalising was most of
+  // the cost of resolving a library import against every root of a project).
+  const plainName = /^\w+(\.\w+)*$/u.test(moduleName);
   for (const root of roots) {
-    const file = join(root, `${rel}.py`);
+    const plain = plainName && isPlainRoot(root);
+    const file = plain ? `${root}${sep}${rel}.py` : join(root, `${rel}.py`);
     if (fs.isFile(file)) return file;
-    const pkg = join(root, rel, '__init__.py');
+    const pkg = plain ? `${root}${sep}${rel}${sep}__init__.py` : join(root, rel, '__init__.py');
     if (fs.isFile(pkg)) return pkg;
   }
   return undefined;
@@ -99,9 +116,9 @@ export function moduleFile(fs: FileSystem, roots: string[], moduleName: string):
 /** Named like a settings module: `settings.py`, `settings_*.py`, `*_settings.py`, or inside a `settings` package. */
 export function isSettingsNameCandidate(fs: FileSystem, path: string): boolean {
   if (!path.endsWith('.py')) return false;
-  const name = basename(path);
+  const name = baseName(path);
   if (name === 'settings.py' || /^settings_\w+\.py$/.test(name) || /^\w+_settings\.py$/.test(name)) return true;
-  return basename(dirname(path)) === 'settings' && fs.isFile(join(dirname(path), '__init__.py'));
+  return baseName(dirname(path)) === 'settings' && fs.isFile(join(dirname(path), '__init__.py'));
 }
 
 // Settings Django itself reads, and the prefixes of its setting families (SECURE_*, SESSION_*...).
@@ -160,7 +177,7 @@ export interface DiscoveryOptions {
  * Finds Django projects among workspace files. `files` is the workspace listing (absolute paths).
  */
 export function discoverProjects(fs: FileSystem, workspaceRoot: string, files: string[], options: DiscoveryOptions = {}): DjangoProject[] {
-  const managePys = files.filter((f) => basename(f) === 'manage.py');
+  const managePys = files.filter((f) => baseName(f) === 'manage.py');
   const roots = managePys.length > 0 ? managePys.map((m) => dirname(m)) : [workspaceRoot];
   const projects: DjangoProject[] = [];
   for (const root of roots) {
@@ -194,11 +211,11 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
     const text = fs.readFile(file);
     if (!text || !text.includes('DJANGO_SETTINGS_MODULE') && !text.includes('--settings')) return;
     for (const m of lineMatches(text, patterns)) {
-      entries.push({ kind, file, line: m.line, moduleName: m.value, path: moduleFile(fs, importRoots, m.value), devFile: isDevFile(basename(file)) });
+      entries.push({ kind, file, line: m.line, moduleName: m.value, path: moduleFile(fs, importRoots, m.value), devFile: isDevFile(baseName(file)) });
     }
   };
   for (const f of files) {
-    const name = basename(f);
+    const name = baseName(f);
     if (name === 'manage.py') addEntries(f, 'manage', PY_ENTRY);
     else if (name === 'wsgi.py') addEntries(f, 'wsgi', PY_ENTRY);
     else if (name === 'asgi.py') addEntries(f, 'asgi', PY_ENTRY);
@@ -236,7 +253,7 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
     const entry = entries.find((e) => e.path === m.path);
     if (entry?.kind === 'pytest') {
       m.role = 'test';
-      m.roleReason = `named by ${basename(entry.file)} for tests`;
+      m.roleReason = `named by ${baseName(entry.file)} for tests`;
     } else if (named) {
       m.role = named;
       m.roleReason = `module name ${m.moduleName}`;
@@ -245,8 +262,8 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
       m.roleReason = `in the ${inTestPackage(m.moduleName)} package`;
     } else if (prodEntries.some((e) => e.path === m.path)) {
       m.role = 'production';
-      m.roleReason = `named in ${basename(prodEntries.find((e) => e.path === m.path)!.file)}`;
-    } else if (basename(m.path) === '__init__.py') {
+      m.roleReason = `named in ${baseName(prodEntries.find((e) => e.path === m.path)!.file)}`;
+    } else if (baseName(m.path) === '__init__.py') {
       m.role = 'base';
       m.roleReason = 'settings package';
     } else {
@@ -271,7 +288,7 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
     const prodEntry = prodEntries.find((e) => e.path && byPath(e.path)?.role !== 'dev' && byPath(e.path)?.role !== 'test');
     if (prodEntry) {
       production = byPath(prodEntry.path);
-      productionReason = `DJANGO_SETTINGS_MODULE in ${relative(root, prodEntry.file) || basename(prodEntry.file)}`;
+      productionReason = `DJANGO_SETTINGS_MODULE in ${relative(root, prodEntry.file) || baseName(prodEntry.file)}`;
     }
   }
   if (!production && !options.settingsOverride) {
@@ -291,7 +308,7 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
     }
   }
   if (!production && !options.settingsOverride) {
-    const lone = [...modules.values()].filter((m) => basename(m.path) === 'settings.py' && m.role !== 'dev' && m.role !== 'test');
+    const lone = [...modules.values()].filter((m) => baseName(m.path) === 'settings.py' && m.role !== 'dev' && m.role !== 'test');
     if (lone.length === 1) {
       production = lone[0];
       productionReason = 'the only settings.py';
@@ -302,7 +319,7 @@ function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files
     production.roleReason = productionReason;
   }
 
-  const requirementsFiles = files.filter((f) => /requirements.*\.(txt|in)$/i.test(basename(f)) || (basename(dirname(f)) === 'requirements' && /\.(txt|in)$/.test(f)));
+  const requirementsFiles = files.filter((f) => /requirements.*\.(txt|in)$/i.test(baseName(f)) || (baseName(dirname(f)) === 'requirements' && /\.(txt|in)$/.test(f)));
   const djangoVersion = options.djangoVersion ?? readDjangoVersion(fs, root, files) ?? ASSUMED_VERSION;
 
   return {
@@ -328,8 +345,8 @@ export function normalizeDistName(name: string): string {
 function readRequirementNames(fs: FileSystem, files: string[]): Set<string> {
   const names = new Set<string>();
   for (const f of files) {
-    const name = basename(f);
-    const isReq = /requirements.*\.(txt|in)$/i.test(name) || (basename(dirname(f)) === 'requirements' && /\.(txt|in)$/.test(name));
+    const name = baseName(f);
+    const isReq = /requirements.*\.(txt|in)$/i.test(name) || (baseName(dirname(f)) === 'requirements' && /\.(txt|in)$/.test(name));
     if (!isReq && name !== 'pyproject.toml' && name !== 'Pipfile') continue;
     const text = fs.readFile(f);
     if (!text) continue;
@@ -359,7 +376,7 @@ const DJANGO_REQ = /^\s*django\s*(\[[^\]]*\])?\s*((?:[<>=!~]=?|===)\s*[^;#\s][^;
 /** Reads the Django version from requirements files, pyproject.toml or Pipfile (spec §c.5). */
 export function readDjangoVersion(fs: FileSystem, root: string, files: string[]): DjangoVersion | undefined {
   const candidates = files
-    .filter((f) => /requirements.*\.(txt|in)$/i.test(basename(f)) || basename(dirname(f)) === 'requirements' || ['pyproject.toml', 'Pipfile', 'setup.cfg'].includes(basename(f)))
+    .filter((f) => /requirements.*\.(txt|in)$/i.test(baseName(f)) || baseName(dirname(f)) === 'requirements' || ['pyproject.toml', 'Pipfile', 'setup.cfg'].includes(baseName(f)))
     .sort((a, b) => prodFirst(a) - prodFirst(b));
   for (const f of candidates) {
     const text = fs.readFile(f);
@@ -368,14 +385,14 @@ export function readDjangoVersion(fs: FileSystem, root: string, files: string[])
       const line = rawLine.replace(/^\s*["']/, '').replace(/["'],?\s*$/, '');
       const m = DJANGO_REQ.exec(line);
       if (m) {
-        const v = seriesForSpecifier(m[2]!.replace(/\s+/g, ''), relative(root, f) || basename(f));
+        const v = seriesForSpecifier(m[2]!.replace(/\s+/g, ''), relative(root, f) || baseName(f));
         if (v) return v;
       }
       // Poetry / Pipfile: django = "^4.2" or django = "==4.2.*"
       const toml = /^\s*django\s*=\s*["']([^"']+)["']/i.exec(rawLine);
       if (toml) {
         const spec = toml[1]!.replace(/^\^(\d+)\.(\d+).*/, '>=$1.$2,<$1.99').replace(/^~(\d+)\.(\d+).*/, '==$1.$2.*');
-        const v = spec === '*' ? undefined : seriesForSpecifier(spec, relative(root, f) || basename(f));
+        const v = spec === '*' ? undefined : seriesForSpecifier(spec, relative(root, f) || baseName(f));
         if (v) return v;
       }
     }
@@ -384,7 +401,7 @@ export function readDjangoVersion(fs: FileSystem, root: string, files: string[])
 }
 
 function prodFirst(path: string): number {
-  const name = basename(path).toLowerCase();
+  const name = baseName(path).toLowerCase();
   if (/dev|test|local|ci|lint|doc/.test(name)) return 2;
   if (/prod|base|requirements\.txt/.test(name)) return 0;
   return 1;

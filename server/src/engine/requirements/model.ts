@@ -4,10 +4,10 @@
 // classified production / dev / other (spec §0): production are files whose names say so,
 // requirements.txt and requirements/base.txt, files a non-dev Dockerfile installs, and everything
 // they include with `-r`. Built once per analysis (ctx.shared) and read by every cross-file rule.
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DjangoProject } from '../project/model';
 import type { Range, TextEdit } from '../types';
-import type { FileSystem } from '../workspace';
+import { baseName, type FileSystem, relativePosix, splitPath } from '../workspace';
 import type { DockerfileModel } from '../deploy/dockerfile';
 import { type Include, normalizeName, parseRequirements, type ParsedRequirements, type Requirement } from './parse';
 import { parseSpecifierSet, parseVersion, pinnedVersion, type Specifier, type Version } from './pep440';
@@ -53,8 +53,8 @@ const PROD_NAME = /prod|production/i;
 const PROD_PATHS = new Set(['requirements.txt', 'requirements.in', 'requirements/base.txt', 'requirements/base.in', 'requirements/production.txt', 'requirements/prod.txt', 'requirements/common.txt', 'requirements/main.txt']);
 
 export function isRequirementsName(path: string): boolean {
-  const name = basename(path);
-  return /requirements.*\.(txt|in)$/i.test(name) || /^constraints.*\.txt$/i.test(name) || (basename(dirname(path)) === 'requirements' && /\.(txt|in)$/.test(name));
+  const [dir, name] = splitPath(path);
+  return /requirements.*\.(txt|in)$/i.test(name) || /^constraints.*\.txt$/i.test(name) || (baseName(dir) === 'requirements' && /\.(txt|in)$/.test(name));
 }
 
 export class DependencyModel {
@@ -133,7 +133,7 @@ export class DependencyModel {
 
   private classify(constraints: Set<string>): void {
     const root = this.project.root;
-    const rel = (p: string) => relative(root, p).split('\\').join('/');
+    const rel = (p: string) => relativePosix(root, p);
     const seeds: string[] = [];
     for (const f of this.files.values()) {
       const r = rel(f.path);
@@ -330,7 +330,7 @@ export class DependencyModel {
   productionTarget(): { kind: 'requirements'; file: string } | { kind: 'pyproject' | 'poetry' | 'pipfile'; file: string } | { kind: 'create'; file: string } {
     const roots = [...this.dockerInstalled].filter((f) => this.files.get(f)?.role === 'production');
     if (roots[0]) return { kind: 'requirements', file: roots.sort((a, b) => a.length - b.length)[0]! };
-    const rel = (f: string) => relative(this.project.root, f).split('\\').join('/');
+    const rel = (f: string) => relativePosix(this.project.root, f);
     const prefs = [/^requirements\/(production|prod)\.txt$/, /^requirements[-_.](production|prod)\.txt$/, /^requirements\.txt$/, /^requirements\/base\.txt$/, /^requirements\/common\.txt$/];
     const prodFiles = [...this.files.values()].filter((f) => f.role === 'production' && !f.input);
     for (const re of prefs) {

@@ -1,6 +1,6 @@
 // Helpers the requirements rules share: which version to suggest, edits that rewrite a version
 // constraint or move a line, and the dev-only package lists.
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import pins from '../data/packages.json';
 import type { Range, TextEdit } from '../types';
 import type { FileSystem } from '../workspace';
@@ -8,6 +8,7 @@ import { latestInSeries, lowestSafe } from './advisories';
 import type { Dependency, DependencyModel } from './model';
 import { normalizeName } from './parse';
 import { compareVersions, formatVersion, parseVersion, setContains, type Version } from './pep440';
+import { relativePosix } from '../workspace';
 
 const PINS = Object.fromEntries(Object.entries(pins.pins as Record<string, string>).map(([k, v]) => [normalizeName(k), v]));
 
@@ -109,5 +110,5 @@ export function devTarget(deps: DependencyModel, prodFile: string): { file: stri
 }
 
 export function includeLine(from: string, to: string): string {
-  return `-r ${relative(dirname(from), to).split('\\').join('/')}`;
+  return `-r ${relativePosix(dirname(from), to)}`;
 }

@@ -346,9 +346,13 @@ export class ModuleResolver {
    */
   mayReach(qualified: string, near: string | undefined, pattern: RegExp, facts: TextFacts = directTextFacts(this.sources)): boolean {
     if (pattern.test(qualified)) return true;
-    const parts = qualified.split('.');
+    // The longest prefix that is a workspace module.
     let start: string | undefined;
-    for (let i = parts.length; i >= 1 && !start; i--) start = this.moduleFileOf(parts.slice(0, i).join('.'), near);
+    for (let prefix = qualified; prefix && !start; ) {
+      start = this.moduleFileOf(prefix, near);
+      const dot = prefix.lastIndexOf('.');
+      prefix = dot < 0 ? '' : prefix.slice(0, dot);
+    }
     if (!start) return false;
     const key = `${pattern.source}/${pattern.flags}`;
     let byPattern = this.unreached.get(facts);

@@ -4,6 +4,7 @@ import { dockerignoreOf } from '../../deploy/dockerkit';
 import { flags, jsonArgs } from '../../deploy/dockerfile';
 import { dockerIgnored, parseDockerignore } from '../../deploy/ignorefiles';
 import type { ProjectRule } from '../types';
+import { relativePosix } from '../../workspace';
 
 export const LINES = ['.env', '.env.*', '**/.env', '**/.env.*', '!.env.example', '!**/.env.example'];
 
@@ -41,7 +42,7 @@ After:
       const ignoreFile = dockerignoreOf(d);
       const ignoreText = ignoreFile ? ctx.fs.readFile(ignoreFile) : undefined;
       const patterns = parseDockerignore(ignoreText ?? '');
-      const leaked = inContext.filter((e) => !dockerIgnored(patterns, relative(d.context, e.path).split('\\').join('/')));
+      const leaked = inContext.filter((e) => !dockerIgnored(patterns, relativePosix(d.context, e.path)));
       if (leaked.length === 0) continue;
       for (const stage of d.stages) {
         for (const instr of stage.instructions) {
@@ -50,7 +51,7 @@ After:
           const args = jsonArgs(instr) ?? instr.getArguments().map((a) => a.getValue());
           const sources = args.slice(0, -1).map((s) => s.replace(/^\.\//, '').replace(/\/$/, ''));
           const hit = leaked.find((e) => {
-            const rel = relative(d.context, e.path).split('\\').join('/');
+            const rel = relativePosix(d.context, e.path);
             return sources.some((s) => s === '.' || s === '' || rel.startsWith(s + '/') || s === rel || (/[*?]/.test(s) && new RegExp('^' + s.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$').test(rel)));
           });
           if (!hit) continue;

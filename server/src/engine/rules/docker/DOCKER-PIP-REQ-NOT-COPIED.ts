@@ -1,7 +1,8 @@
-import { basename, relative } from 'node:path';
+import { basename } from 'node:path';
 import { prodDockerfiles } from '../../deploy/context';
 import { insertLines } from '../../deploy/dockerkit';
 import type { ProjectRule } from '../types';
+import { relativePosix } from '../../workspace';
 
 export const rule: ProjectRule = {
   id: 'DOCKER-PIP-REQ-NOT-COPIED',
@@ -34,7 +35,7 @@ COPY . .
       for (const p of d.pipInstalls) {
         for (const r of p.requirementFiles) {
           if (r.arg.includes('$') || d.covered(p.stage, p.instr, r.arg)) continue;
-          const source = r.file ? relative(d.context, r.file).split('\\').join('/') : r.arg.replace(/^\/.*\//, '');
+          const source = r.file ? relativePosix(d.context, r.file) : r.arg.replace(/^\/.*\//, '');
           ctx.report({
             file: d.path,
             range: p.instr.getRange(),

@@ -2,6 +2,7 @@ import { basename, join, relative } from 'node:path';
 import { appendEdit, gitRoot, models } from '../../deploy/context';
 import { gitIgnoreVerdict } from '../../deploy/gitignore';
 import type { ProjectRule } from '../types';
+import { relativePosix } from '../../workspace';
 
 export const rule: ProjectRule = {
   id: 'ENV-NOT-GITIGNORED',
@@ -34,7 +35,7 @@ __pycache__/
     for (const env of models(ctx).envFiles) {
       if (env.example) continue;
       if (gitIgnoreVerdict(ctx.fs, env.path, root).ignored) continue;
-      const rel = relative(root, env.path).split('\\').join('/');
+      const rel = relativePosix(root, env.path);
       const lines = ['.env', '.env.*', '!.env.example'];
       if (!/^\.env(\..+)?$/.test(basename(env.path))) lines.unshift(rel);
       const missing = lines.filter((l) => !(text ?? '').split(/\r?\n/).includes(l));

@@ -1,4 +1,4 @@
-import { basename, relative } from 'node:path';
+import { basename } from 'node:path';
 import { models, projectPythonFiles } from '../../deploy/context';
 import { moduleFile } from '../../project/model';
 import { pinFor } from '../../requirements/rulekit';
@@ -6,6 +6,7 @@ import { isSequence, type Value } from '../../settings/value';
 import type { Location } from '../../types';
 import type { ProjectRule } from '../types';
 import { prefilters } from '../../textMemo';
+import { relativePosix } from '../../workspace';
 
 /** Import name → distribution, and distributions that also provide it. */
 const PROVIDERS: Record<string, { dist: string; also?: string[] }> = {
@@ -76,7 +77,7 @@ const codeFilesMemo = new WeakMap<string[], string[]>();
 function codeFiles(ctx: Parameters<ProjectRule['check']>[0]): string[] {
   const all = projectPythonFiles(ctx);
   let files = codeFilesMemo.get(all);
-  if (!files) codeFilesMemo.set(all, (files = all.filter((f) => !isTestOrDevFile(relative(ctx.project.root, f).split('\\').join('/')))));
+  if (!files) codeFilesMemo.set(all, (files = all.filter((f) => !isTestOrDevFile(relativePosix(ctx.project.root, f)))));
   return files;
 }
 

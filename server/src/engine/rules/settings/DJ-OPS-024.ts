@@ -1,4 +1,5 @@
-import { basename, relative } from 'node:path';
+import { join, sep } from 'node:path';
+import { baseName } from '../../workspace';
 import { dictGetStr } from '../../settings/value';
 import type { TextEdit } from '../../types';
 import { DEFAULT_FILE_STORAGE } from '../ops/blocks';
@@ -15,15 +16,15 @@ const PLATFORM_FILES: [RegExp, string][] = [
 
 /** Where the project is deployed such that local files do not last, and why we think so. */
 function ephemeralDeployment(ctx: OpsContext): string | undefined {
+  const doSpecs = join(ctx.project.root, '.do') + sep;
   for (const f of ctx.files) {
-    const rel = relative(ctx.project.root, f);
-    if (rel.startsWith('.do/') && /app\.ya?ml$/.test(rel)) return 'DigitalOcean App Platform spec';
-    const name = basename(f);
+    if (f.startsWith(doSpecs) && /app\.ya?ml$/.test(f)) return 'DigitalOcean App Platform spec';
+    const name = baseName(f);
     for (const [re, label] of PLATFORM_FILES) if (re.test(name)) return label;
   }
-  const dockerfiles = ctx.files.filter((f) => /^Dockerfile/i.test(basename(f)) && !/\.(dev|local|test)$/i.test(f));
+  const dockerfiles = ctx.files.filter((f) => /^Dockerfile/i.test(baseName(f)) && !/\.(dev|local|test)$/i.test(f));
   if (dockerfiles.length === 0) return undefined;
-  const volumes = [...dockerfiles, ...ctx.files.filter((f) => /^(docker-)?compose.*\.ya?ml$/i.test(basename(f)))].some((f) => /VOLUME|volumes:\s*\n[\s\S]*media/i.test(ctx.fs.readFile(f) ?? ''));
+  const volumes = [...dockerfiles, ...ctx.files.filter((f) => /^(docker-)?compose.*\.ya?ml$/i.test(baseName(f)))].some((f) => /VOLUME|volumes:\s*\n[\s\S]*media/i.test(ctx.fs.readFile(f) ?? ''));
   return volumes ? undefined : 'a Dockerfile without a volume for MEDIA_ROOT';
 }
 
