@@ -180,13 +180,16 @@ export function discoverProjects(fs: FileSystem, workspaceRoot: string, files: s
   const managePys = files.filter((f) => baseName(f) === 'manage.py');
   const roots = managePys.length > 0 ? managePys.map((m) => dirname(m)) : [workspaceRoot];
   const projects: DjangoProject[] = [];
+  // Files belong to the deepest project root that contains them: one pass over the files, roots
+  // tried deepest first.
+  const owned = new Map<string, string[]>(roots.map((r) => [r, []]));
+  const deepestFirst = [...new Set(roots)].sort((a, b) => b.length - a.length);
+  for (const f of files) {
+    const root = deepestFirst.find((r) => isInside(f, r));
+    if (root !== undefined) owned.get(root)!.push(f);
+  }
   for (const root of roots) {
-    // Files belong to the deepest project root that contains them.
-    const owned = files.filter((f) => {
-      if (!isInside(f, root)) return false;
-      return !roots.some((r) => r !== root && r.length > root.length && isInside(f, r) && isInside(r, root));
-    });
-    const project = buildProject(fs, workspaceRoot, root, owned, files, options);
+    const project = buildProject(fs, workspaceRoot, root, owned.get(root)!, files, options);
     if (project) projects.push(project);
   }
   return projects;
