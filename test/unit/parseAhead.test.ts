@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { ParseAhead } from '../../server/src/engine/parsing/parseAhead';
+import { ParseCache } from '../../server/src/engine/parsing/parseCache';
 import { analyzeDir, REPO_ROOT, writeProject } from '../helpers/engine';
 
 function generatedProject(): string {
@@ -88,4 +90,20 @@ test('a text the worker has not started is left to the main thread', async () =>
   } finally {
     ahead.dispose();
   }
+});
+
+test('the worker is given only what the parse cache lacks: nothing, once a first run filled it', async () => {
+  const dir = generatedProject();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'djr-pack-'));
+  const runs: { findings: unknown; counts: unknown }[] = [];
+  for (let run = 0; run < 2; run++) {
+    const parseCache = ParseCache.open(cacheDir, dir, 'test-grammar');
+    const result = await analyzeDir(dir, { parseAhead: true, parseCache });
+    runs.push({ findings: result.findings, counts: result.analyzer.parseAheadCounts });
+    result.analyzer.dispose();
+    parseCache.close();
+  }
+  assert.deepEqual(runs[1]!.findings, runs[0]!.findings);
+  assert.ok(runs[0]!.counts, 'a first run parses ahead');
+  assert.equal(runs[1]!.counts, undefined, 'a second run reads every tree from the cache: no worker');
 });

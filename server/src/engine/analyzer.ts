@@ -375,22 +375,31 @@ export class Analyzer {
   parseAheadCounts: { fromWorker: number; byMain: number; waitedMs: number } | undefined;
 
   /**
-   * The first analysis of a workspace parses the modules the view index picks by text: a worker
-   * thread parses them meanwhile (parsing/parseAhead.ts). Only worth a thread's start-up (~40 ms
-   * on another core) when there are enough of them.
+   * The first analysis of a workspace parses the settings modules and the modules the view index
+   * picks by text: a worker thread parses them meanwhile (parsing/parseAhead.ts), settings first,
+   * in the order the analysis asks for them. Only worth a thread's start-up (~40 ms on another
+   * core) when there are enough of them.
    */
   private startParseAhead(projects: DjangoProject[]): void {
     this.parseAheadTried = true;
     const setting = process.env.DJR_PARSE_AHEAD === '0' ? false : process.env.DJR_PARSE_AHEAD === '1' ? true : (this.options.parseAhead ?? 'auto');
-    // On two cores the worker competes with V8's own background threads (concurrent GC, the
-    // optimising wasm compiler) and the main thread gets little faster (docs/performance.md).
-    if (setting === false || (setting === 'auto' && availableParallelism() < 3)) return;
+    // A worker's tree costs the main thread next to nothing to take (packed words, nodes made when
+    // read), so a second core is enough (docs/performance.md, session 8).
+    if (setting === false || (setting === 'auto' && availableParallelism() < 2)) return;
     const files: { path: string; text: string }[] = [];
+    const listed = new Set<string>();
+    const add = (path: string, text: string | undefined) => {
+      // Modules whose trees the parse cache holds are read from it, not parsed.
+      if (text === undefined || text.length > 2_000_000 || listed.has(path) || this.sources.cache?.holds(text)) return;
+      listed.add(path);
+      files.push({ path, text });
+    };
+    for (const project of projects) for (const m of project.settingsModules) add(m.path, this.fs.readFile(m.path));
     for (const project of projects) {
       for (const path of this.projectFiles(project)) {
         if (!isAppFile(project, path)) continue;
         const text = this.fs.readFile(path);
-        if (text !== undefined && text.length <= 2_000_000 && parsedUpFront(text)) files.push({ path, text });
+        if (text !== undefined && parsedUpFront(text)) add(path, text);
       }
     }
     if (files.length === 0 || (setting === 'auto' && files.length < PARSE_AHEAD_MINIMUM)) return;

@@ -117,9 +117,24 @@ export class ParseCache {
     return new ParseCache(join(dir, `parse-${name}.pack`));
   }
 
+  /** Text hashes asked for by `holds`, for the `take` that follows. */
+  private readonly hashes = new Map<string, string>();
+
+  private hashOf(text: string): string {
+    let hash = this.hashes.get(text);
+    if (hash === undefined) this.hashes.set(text, (hash = textHash(text)));
+    return hash;
+  }
+
+  /** Whether the pack has a tree for `text` (a parse worker need not be given it). */
+  holds(text: string): boolean {
+    return !this.closed && this.fd !== undefined && this.old?.entries[this.hashOf(text)] !== undefined;
+  }
+
   /** The tree of `text` if the pack holds it, as SyntaxNodes over a new SyntaxTree. */
   take(text: string): { tree: SyntaxTree; hash: string } | { hash: string } {
-    const hash = textHash(text);
+    const hash = this.hashes.get(text) ?? textHash(text);
+    this.hashes.delete(text);
     const entry = this.old?.entries[hash];
     if (!entry || this.fd === undefined || this.closed) return { hash };
     try {

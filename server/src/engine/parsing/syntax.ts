@@ -591,6 +591,11 @@ function packedTableOf(language: Language): PackedTable | null {
 
 /** The cursor walk of `walk`, writing packed words instead of nodes; the nodes are made when read. */
 function packTree(tree: Tree, text: string, into: SyntaxTree, rowOffset: number, table: PackedTable, reader: () => CursorReader): SyntaxNode {
+  const { words, nodes } = packWords(tree, text, rowOffset, table, reader);
+  return PackedNodes.fromParse(words, nodes, table.types, table.fields, into);
+}
+
+function packWords(tree: Tree, text: string, rowOffset: number, table: PackedTable, reader: () => CursorReader): FlatTree {
   const t = tablesOf(tree.language);
   const starts = rowStarts(text);
   let words = new Int32Array(Math.max(256, text.length >> 2) * PACKED_WORDS);
@@ -655,7 +660,7 @@ function packTree(tree: Tree, text: string, into: SyntaxTree, rowOffset: number,
     cursor.done();
   }
   // The guess above is generous; the tree keeps its words for as long as its file is open.
-  return PackedNodes.fromParse(words.length > count * PACKED_WORDS ? words.slice(0, count * PACKED_WORDS) : words, count, table.types, table.fields, into);
+  return { words: words.length > count * PACKED_WORDS ? words.slice(0, count * PACKED_WORDS) : words, nodes: count };
 }
 
 function walk(tree: Tree, text: string, into: SyntaxTree, offset: number, rowOffset: number, reader: () => CursorReader): SyntaxNode {
@@ -716,159 +721,30 @@ function walk(tree: Tree, text: string, into: SyntaxTree, offset: number, rowOff
 // ------------------------------------------------------------------ flat trees (parse workers)
 
 /**
- * A tree as one Int32Array, so a worker thread can parse and hand the result over without copying
- * objects: per node in document order, `FLAT_WORDS` words: type id, flags (1 MISSING, 2 named,
- * 4 has an error inside), start and end index, start row and column, end row and column, field id
- * in the parent, number of children.
+ * A tree as packed words (PACKED_WORDS per node, in the grammar's own type and field numbering),
+ * so a worker thread can parse and hand the result over without copying: the buffer is
+ * transferred, and the main thread makes nodes from it only as they are read.
  */
-export const FLAT_WORDS = 10;
-
 export interface FlatTree {
   words: Int32Array;
   /** Number of nodes. */
   nodes: number;
 }
 
-/** Flattens a tree-sitter tree (in the worker) with the same cursor walk `copyTree` uses. */
+/** Packs a tree-sitter tree (in the worker) with the same cursor walk `copyTree` uses. */
 export function flattenTree(tree: Tree, text: string, sample: (text: string) => Tree | undefined = () => undefined): FlatTree {
   const direct = directExports(sample);
-  const t = tablesOf(tree.language);
-  const starts = rowStarts(text);
-  let words = new Int32Array(Math.max(1024, text.length) * 2);
-  let count = 0;
-  const cursor = direct ? directReader(tree, direct) : publicReader(tree);
-  // Offsets of the records of the nodes being walked, innermost last.
-  const open: number[] = [];
-  const emit = (fieldId: number): number => {
-    const at = count * FLAT_WORDS;
-    if (at + FLAT_WORDS > words.length) {
-      const grown = new Int32Array(words.length * 2);
-      grown.set(words);
-      words = grown;
-    }
-    const typeId = cursor.typeId();
-    const start = cursor.startIndex();
-    const end = cursor.endIndex();
-    const missing = start === end && cursor.isMissing();
-    const isError = typeId === 65535 || t.types[typeId] === undefined || t.types[typeId] === 'ERROR';
-    const sr = rowOf(starts, start);
-    const er = end === start ? sr : rowOf(starts, end);
-    words[at] = typeId;
-    words[at + 1] = (missing ? 1 : 0) | (typeId === 65535 || t.named[typeId] ? 2 : 0) | (missing || isError ? 4 : 0);
-    words[at + 2] = start;
-    words[at + 3] = end;
-    words[at + 4] = sr;
-    words[at + 5] = start - starts[sr]!;
-    words[at + 6] = er;
-    words[at + 7] = end - starts[er]!;
-    words[at + 8] = fieldId;
-    words[at + 9] = 0;
-    count++;
-    return at;
-  };
-  try {
-    open.push(emit(0));
-    if (cursor.firstChild()) {
-      for (;;) {
-        const parentAt = open[open.length - 1]!;
-        const at = emit(cursor.fieldId());
-        words[parentAt + 9]!++;
-        if (cursor.firstChild()) {
-          open.push(at);
-          continue;
-        }
-        if (words[at + 1]! & 4) words[parentAt + 1]! |= 4;
-        let finished = false;
-        while (!cursor.nextSibling()) {
-          if (!cursor.parent()) {
-            finished = true;
-            break;
-          }
-          const done = open.pop()!;
-          if (open.length === 0) {
-            finished = true;
-            break;
-          }
-          if (words[done + 1]! & 4) words[open[open.length - 1]! + 1]! |= 4;
-        }
-        if (finished) break;
-      }
-    }
-  } finally {
-    cursor.done();
-  }
-  return { words, nodes: count };
+  const table = packedTableOf(tree.language);
+  if (!table) throw new Error('grammar too large for packed trees');
+  return packWords(tree, text, 0, table, () => (direct ? directReader(tree, direct) : publicReader(tree)));
 }
 
-/**
- * Links nodes given in document order into a tree: `make(i)` makes the i-th node, its `children`
- * an array of the length it will have (empty for a leaf), and `field(i)` names the field of its
- * parent it fills (null: none). Stops when the root is complete; `placed` says how many nodes that
- * took (all of them, for a well-formed input). Undefined when `make` or `field` refuses a node
- * (returns undefined). Two callbacks rather than one returning a pair: no object per node.
- */
-export function linkPreorder(count: number, make: (i: number) => SyntaxNode | undefined, field: (i: number) => string | null | undefined): { root: SyntaxNode; placed: number } | undefined {
-  const root = make(0);
-  if (!root) return undefined;
-  // Nodes whose children are still being filled, with how many are filled.
-  const parents: SyntaxNode[] = [];
-  const filled: number[] = [];
-  if (root.children.length > 0) {
-    parents.push(root);
-    filled.push(0);
-  }
-  let i = 1;
-  for (; i < count && parents.length > 0; i++) {
-    const node = make(i);
-    const name = field(i);
-    if (!node || name === undefined) return undefined;
-    const depth = parents.length - 1;
-    const parent = parents[depth]!;
-    const index = filled[depth]!;
-    node.parent = parent;
-    node.indexInParent = index;
-    parent.children[index] = node;
-    if (name !== null) {
-      parent.fieldNames ??= new Array<string | null>(parent.children.length).fill(null);
-      parent.fieldNames[index] = name;
-    }
-    filled[depth] = index + 1;
-    if (node.children.length > 0) {
-      parents.push(node);
-      filled.push(0);
-    } else {
-      // Close every node whose last child this was.
-      while (parents.length > 0 && filled[parents.length - 1] === parents[parents.length - 1]!.children.length) {
-        parents.pop();
-        filled.pop();
-      }
-    }
-  }
-  return parents.length === 0 ? { root, placed: i } : undefined;
-}
-
-/** Builds `SyntaxNode`s from a flat tree of `language` (the same grammar the worker used). */
+/** The tree of a worker's words (same grammar), checked like a parse-cache entry; throws when malformed. */
 export function treeFromFlat(flat: FlatTree, language: Language, into: SyntaxTree): SyntaxNode {
-  const t = tablesOf(language);
-  const w = flat.words;
-  const make = (i: number): SyntaxNode => {
-    const at = i * FLAT_WORDS;
-    const typeId = w[at]!;
-    const flags = w[at + 1]!;
-    const type = typeId === 65535 ? 'ERROR' : (t.types[typeId] ?? 'ERROR');
-    const node = new SyntaxNode(into, type, (flags & 2) !== 0, (flags & 1) !== 0, w[at + 4]!, w[at + 5]!, w[at + 6]!, w[at + 7]!);
-    node.hasError = (flags & 4) !== 0;
-    const n = w[at + 9]!;
-    if (n > 0) node.children = new Array<SyntaxNode>(n);
-    return node;
-  };
-  const field = (i: number): string | null => {
-    const fieldId = w[i * FLAT_WORDS + 8]!;
-    return fieldId === 0 ? null : (t.fields[fieldId] ?? null);
-  };
-  const linked = linkPreorder(flat.nodes, make, field);
-  if (!linked) throw new Error('malformed flat tree');
-  return linked.root;
+  const table = packedTableOf(language);
+  const root = table ? PackedNodes.root(flat.words, flat.nodes, table.types, table.fields, into) : undefined;
+  if (!root) throw new Error('malformed flat tree');
+  return root;
 }
 
 // ------------------------------------------------------------------ packed trees (parse cache)
