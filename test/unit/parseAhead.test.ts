@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { ParseAhead } from '../../server/src/engine/parsing/parseAhead';
 import { ParseCache } from '../../server/src/engine/parsing/parseCache';
+import { PythonSources } from '../../server/src/engine/project/sources';
+import { DiskFileSystem, walkFiles } from '../../server/src/engine/workspace';
 import { analyzeDir, REPO_ROOT, writeProject } from '../helpers/engine';
 
 function generatedProject(): string {
@@ -92,18 +94,37 @@ test('a text the worker has not started is left to the main thread', async () =>
   }
 });
 
-test('the worker is given only what the parse cache lacks: nothing, once a first run filled it', async () => {
+test('trees the worker parsed go into the parse cache: the next run parses nothing and starts no worker', async () => {
   const dir = generatedProject();
   const cacheDir = mkdtempSync(join(tmpdir(), 'djr-pack-'));
-  const runs: { findings: unknown; counts: unknown }[] = [];
-  for (let run = 0; run < 2; run++) {
-    const parseCache = ParseCache.open(cacheDir, dir, 'test-grammar');
-    const result = await analyzeDir(dir, { parseAhead: true, parseCache });
-    runs.push({ findings: result.findings, counts: result.analyzer.parseAheadCounts });
-    result.analyzer.dispose();
+  const fs = new DiskFileSystem();
+  const files = walkFiles(fs, dir)
+    .filter((p) => p.endsWith('.py'))
+    .map((path) => ({ path, text: fs.readFile(path)! }));
+  // A first run whose every tree comes from the worker (it is done before anything is asked).
+  const pool = await ParserPool.create(['python']);
+  const sources = new PythonSources(fs, pool);
+  const first = ParseCache.open(cacheDir, dir, 'test-grammar');
+  sources.cache = first;
+  const ahead = ParseAhead.start(files)!;
+  sources.ahead = ahead;
+  while (!ahead.settled()) await new Promise((r) => setTimeout(r, 10));
+  for (const f of files) sources.get(f.path);
+  assert.equal(ahead.counts.fromWorker, files.length);
+  ahead.dispose();
+  first.close();
+  // The next run finds every tree in the pack.
+  const parseCache = ParseCache.open(cacheDir, dir, 'test-grammar');
+  const cached = await analyzeDir(dir, { parseAhead: true, parseCache });
+  const plain = await analyzeDir(dir, { parseAhead: false });
+  try {
+    assert.equal(cached.analyzer.parseAheadCounts, undefined, 'no worker');
+    assert.equal(parseCache.counts.misses, 0);
+    assert.ok(parseCache.counts.hits > 30);
+    assert.deepEqual(cached.findings, plain.findings);
+  } finally {
+    cached.analyzer.dispose();
+    plain.analyzer.dispose();
     parseCache.close();
   }
-  assert.deepEqual(runs[1]!.findings, runs[0]!.findings);
-  assert.ok(runs[0]!.counts, 'a first run parses ahead');
-  assert.equal(runs[1]!.counts, undefined, 'a second run reads every tree from the cache: no worker');
 });

@@ -154,6 +154,18 @@ export class ParseCache {
     }
   }
 
+  /** Records a tree parsed elsewhere (a parse worker), unless the pack has it already. */
+  adopt(text: string, tree: SyntaxTree): void {
+    const hash = this.hashes.get(text) ?? textHash(text);
+    this.hashes.delete(text);
+    if (this.old?.entries[hash] !== undefined && this.fd !== undefined) {
+      // Kept: the new pack copies it like an entry this run took.
+      this.used.add(hash);
+      return;
+    }
+    this.add(hash, tree);
+  }
+
   /** Records the tree a parse made of a text `take` did not find (`hash` is what it returned). */
   add(hash: string, tree: SyntaxTree): void {
     this.counts.misses++;

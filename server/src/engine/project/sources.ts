@@ -45,7 +45,10 @@ export class PythonSources {
     const text = this.fs.readFile(path);
     if (text === undefined) return undefined;
     const flat = this.ahead?.take(path, text);
-    const tree = (flat && this.fromFlat(text, flat)) || this.parseOrTake(text);
+    const fromWorker = flat && this.fromFlat(text, flat);
+    // A worker's tree goes into the parse cache as the main thread's own parses do.
+    if (fromWorker) this.cache?.adopt(text, fromWorker);
+    const tree = fromWorker || this.parseOrTake(text);
     const file = new ParsedFile(path, text, tree, 1);
     this.files.set(path, file);
     return file;
