@@ -3,7 +3,10 @@ import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { seriesForSpecifier } from '../../server/src/engine/project/djangoVersion';
 import { moduleFile } from '../../server/src/engine/project/model';
-import { baseName, relativePosix, splitPath } from '../../server/src/engine/workspace';
+import { ParserPool } from '../../server/src/engine/parsing/documents';
+import { PythonSources } from '../../server/src/engine/project/sources';
+import { ModuleResolver } from '../../server/src/engine/views/imports';
+import { baseName, CachingFileSystem, DiskFileSystem, relativePosix, splitPath, walkFiles } from '../../server/src/engine/workspace';
 import { analyzeDir, writeProject } from '../helpers/engine';
 
 const PKG = { 'proj/__init__.py': '', 'proj/settings/__init__.py': '', 'proj/settings/base.py': 'DEBUG = False\n', 'proj/settings/local.py': 'from .base import *\nDEBUG = True\n', 'proj/settings/production.py': 'from .base import *\n' };
@@ -148,4 +151,24 @@ test('path helpers answer as node:path does, for the paths the engine builds and
   assert.equal(moduleFile(fs, ['/other', '/w'], 'pkg.sub'), join('/w', 'pkg', 'sub', '__init__.py'));
   assert.equal(moduleFile(fs, ['/w'], 'pkg..mod'), join('/w', 'pkg', 'mod.py'));
   assert.equal(moduleFile(fs, ['/w'], 'pkg.missing'), undefined);
+});
+
+test('module files are found under plain and namespace folders, with and without the walk listings; library names are not', async () => {
+  const dir = writeProject({ 'ns/mod.py': 'X = 1\n', 'pkg/__init__.py': '', 'pkg/sub.py': '', 'single.py': '', 'linked/__init__.py': '' });
+  const pool = await ParserPool.create(['python']);
+  for (const walked of [false, true]) {
+    const fs = new CachingFileSystem(new DiskFileSystem());
+    if (walked) walkFiles(fs, dir);
+    const resolver = new ModuleResolver(new PythonSources(fs, pool), [dir]);
+    assert.equal(resolver.moduleFileOf('ns.mod'), join(dir, 'ns', 'mod.py'), `namespace folder, walked ${walked}`);
+    assert.equal(resolver.moduleFileOf('pkg'), join(dir, 'pkg', '__init__.py'));
+    assert.equal(resolver.moduleFileOf('pkg.sub'), join(dir, 'pkg', 'sub.py'));
+    assert.equal(resolver.moduleFileOf('single'), join(dir, 'single.py'));
+    assert.equal(resolver.moduleFileOf('django.db.models'), undefined);
+    assert.equal(resolver.moduleFileOf('single.attr'), undefined);
+    assert.equal(fs.isDirectory(join(dir, 'ns')), true);
+    assert.equal(fs.isDirectory(join(dir, 'single.py')), false);
+    assert.equal(fs.isDirectory(join(dir, 'missing')), false);
+  }
+  pool.dispose();
 });

@@ -125,6 +125,10 @@ export class CachingFileSystem implements FileSystem {
     }
   }
   isDirectory(path: string): boolean {
+    // A folder the walk listed knows its entries (symbolic links to folders included).
+    const [dir, name] = splitPath(path);
+    const listing = this.listings.get(dir);
+    if (listing) return listing.get(name) === true;
     return this.base.isDirectory(path);
   }
   list(dir: string): { name: string; isDirectory: boolean }[] {

@@ -2,6 +2,7 @@
 // become a table `local name → qualified name` (`ce` → `django.views.decorators.csrf.csrf_exempt`,
 // `views` → `accounts.views`), and qualified names are followed through the project's own modules
 // (re-exports, `from .base import BaseView`) until they reach a definition or a library name.
+import { join } from 'node:path';
 import type { SyntaxNode } from '../parsing/syntax';
 import type { ParsedFile } from '../parsing/documents';
 import { moduleFile } from '../project/model';
@@ -276,6 +277,8 @@ function absoluteImport(written: string, moduleName: string, isPackage: boolean)
  */
 export class ResolverCaches {
   readonly moduleFiles = new Map<string, string | null>();
+  /** Whether a top-level name (`django` of django.db) is a module or a folder under the roots of a module's own root. */
+  readonly topLevel = new Map<string, boolean>();
   readonly modules = new Map<string, { file: ParsedFile; version: number; module: PyModule }>();
   readonly importTargets = new Map<string, { names: string; targets: string[] }>();
   /** Is a path application code (views/model.ts isAppFile: a function of the path and the project)? */
@@ -284,6 +287,7 @@ export class ResolverCaches {
   /** Files were created or deleted. */
   filesetChanged(): void {
     this.moduleFiles.clear();
+    this.topLevel.clear();
     this.importTargets.clear();
   }
 }
@@ -455,7 +459,18 @@ export class ModuleResolver {
     if (cached !== undefined) return cached ?? undefined;
     const roots = [...this.importRoots];
     if (own && !roots.includes(own)) roots.unshift(own);
-    const found = moduleFile(this.sources.fs, roots, moduleName);
+    // Most names are a library's (django.db.models, rest_framework...): a top-level name that is
+    // neither a module nor a folder under any root rules out every name under it at once.
+    const dot = moduleName.indexOf('.');
+    const top = dot < 0 ? moduleName : moduleName.slice(0, dot);
+    const topKey = `${own}\0${top}`;
+    let present = this.caches.topLevel.get(topKey);
+    if (present === undefined) {
+      const fs = this.sources.fs;
+      present = roots.some((r) => fs.isFile(join(r, `${top}.py`)) || fs.isDirectory(join(r, top)));
+      this.caches.topLevel.set(topKey, present);
+    }
+    const found = present ? moduleFile(this.sources.fs, roots, moduleName) : undefined;
     this.caches.moduleFiles.set(key, found ?? null);
     return found;
   }
