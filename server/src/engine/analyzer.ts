@@ -399,7 +399,7 @@ export class Analyzer {
       for (const path of this.projectFiles(project)) {
         if (!isAppFile(project, path)) continue;
         const text = this.fs.readFile(path);
-        if (text !== undefined && parsedUpFront(text)) add(path, text);
+        if (text !== undefined && parsedUpFront(path, text)) add(path, text);
       }
     }
     if (files.length === 0 || (setting === 'auto' && files.length < PARSE_AHEAD_MINIMUM)) return;

@@ -11,7 +11,7 @@ import { ModuleResolver, type PyModule, type ResolverCaches } from './imports';
 import { AUTH_VIEW_NAME, externalAcceptsPost, isDrfClass, isExternalViewClass, METHOD_DECORATOR } from './patterns';
 import { callParts, decoratorExpr, decoratorsOf, dottedName, named, nodeKey, snakeCase, stringValue, topLevelStatements, unparen } from './py';
 import { buildUrlIndex, type UrlIndex } from './urls';
-import { mentions, prefilters } from '../textMemo';
+import { matches, memoByText, mentions, prefilters } from '../textMemo';
 
 export interface Decorator {
   node: SyntaxNode;
@@ -155,14 +155,21 @@ export function isAppFile(project: DjangoProject, path: string): boolean {
   return true;
 }
 
-/** Would the view index parse a module with this text up front (`worthParsing` without facts)? */
-export function parsedUpFront(text: string): boolean {
-  return VIEW_INDICATORS.test(text) || namesAViewOfInterest(text);
+/**
+ * Would the view index parse this module up front (`worthParsing` without facts)? Remembered per
+ * file text under the same names the index's own checks use, so asking first costs it nothing.
+ */
+export function parsedUpFront(path: string, text: string): boolean {
+  return matches(path, text, VIEW_INDICATORS) || memoByText(`derived:${VIEW_NAMES_FACT}`, path, text, viewNamesFact) === 'y';
 }
+
+/** The text fact `worthParsing` derives: does the module name a view a rule looks for? */
+const VIEW_NAMES_FACT = 'view-names-of-interest';
+const viewNamesFact = (text: string): string => (namesAViewOfInterest(text) ? 'y' : 'n');
 
 function worthParsing(input: ViewIndexInput, file: string): boolean {
   if (input.mentions ? input.mentions(file, VIEW_INDICATORS) : VIEW_INDICATORS.test(input.sources.fs.readFile(file) ?? '')) return true;
-  const named = input.derived ? input.derived(file, 'view-names-of-interest', (t) => (namesAViewOfInterest(t) ? 'y' : 'n')) : namesAViewOfInterest(input.sources.fs.readFile(file) ?? '') ? 'y' : 'n';
+  const named = input.derived ? input.derived(file, VIEW_NAMES_FACT, viewNamesFact) : viewNamesFact(input.sources.fs.readFile(file) ?? '');
   return named === 'y';
 }
 
