@@ -31,8 +31,9 @@ function randomEdits(name: string, initial: string, snippets: string[], count: n
       const end = Math.min(text.length, start + rand(width));
       const insert = snippets[rand(snippets.length)]!;
       const change = { range: { start: positionOf(text, start), end: positionOf(text, end) }, text: insert };
-      pool.update('python', file, [change]);
       text = text.slice(0, start) + insert + text.slice(end);
+      // Every other edit with the text after it given, as the language server gives its buffer's.
+      pool.update('python', file, [change], i % 2 === 0 ? text : undefined);
       assert.equal(file.text, text);
       assert.deepEqual(file.lineStarts(text), computeLineStarts(text), `line starts after edit ${i}`);
       const fresh = pool.parse('python', text);

@@ -93,14 +93,14 @@ export class PythonSources {
     return this.files.has(path);
   }
 
-  /** Incremental update of an open document. */
-  update(path: string, changes: ContentChange[]): ParsedFile | undefined {
+  /** Incremental update of an open document (`result`: its text after the changes, when known). */
+  update(path: string, changes: ContentChange[], result?: string): ParsedFile | undefined {
     const file = this.files.get(path);
     if (!file) {
       this.generation++;
       return this.get(path);
     }
-    this.pool.update('python', file, changes);
+    this.pool.update('python', file, changes, result);
     this.generation++;
     return file;
   }
