@@ -620,3 +620,52 @@ test('a comment leaves the settings evaluation alone; code, or a line that moves
     analyzer.dispose();
   }
 });
+
+test('in a workspace of two projects, an edit in one leaves the other project\'s rules alone, and the findings are a fresh analysis\'s', async () => {
+  const project = (name: string) => ({
+    [`${name}/manage.py`]: `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "${name}proj.settings")\n`,
+    [`${name}/${name}proj/__init__.py`]: '',
+    [`${name}/${name}proj/settings.py`]: `DEBUG = False\nSECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\nROOT_URLCONF = "${name}proj.urls"\nSESSION_COOKIE_SECURE = True\n`,
+    [`${name}/${name}proj/urls.py`]: 'from django.urls import include, path\n\nurlpatterns = [\n    path("", include("app.urls")),\n]\n',
+    [`${name}/app/__init__.py`]: '',
+    [`${name}/app/urls.py`]: 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [\n    path("login/", views.login_view),\n    path("hooks/pay/", views.payment_webhook),\n]\n',
+    [`${name}/app/views.py`]: 'from django.views.decorators.csrf import csrf_exempt\n\n\ndef login_view(request):\n    return None\n\n\n@csrf_exempt\ndef payment_webhook(request):\n    return None\n',
+  });
+  const root = writeProject({ ...project('a'), ...project('b') });
+  const analyzer = await Analyzer.create(root);
+  // Which projects' rule entries an analysis looked up (the rule cache is private: spied on).
+  const cache = (analyzer as unknown as { ruleCache: { getValue: (key: string, profile: unknown) => unknown } }).ruleCache;
+  const lookedUp = new Set<string>();
+  const getValue = cache.getValue.bind(cache);
+  cache.getValue = (key, profile) => {
+    lookedUp.add(key.slice(root.length + 1, root.length + 2));
+    return getValue(key, profile);
+  };
+  try {
+    analyzer.analyze();
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const texts = new Map<string, string>();
+    for (let i = 0; i < 40; i++) {
+      const side = rand(2) === 0 ? 'a' : 'b';
+      const settings = rand(2) === 0;
+      const file = join(root, side, settings ? `${side}proj/settings.py` : 'app/views.py');
+      lookedUp.clear();
+      const { start, insert } = typeIn(analyzer, texts, file, (text) => (settings ? nextEdit(text, rand) : nextViewEdit(text, rand)));
+      const incremental = summary(analyzer.analyze().findings);
+      assert.ok(!lookedUp.has(side === 'a' ? 'b' : 'a'), `edit ${i} in ${side}: the other project's rule entries were looked up`);
+      const fresh = await Analyzer.create(root);
+      try {
+        for (const [f, t] of texts) fresh.setDocument(f, t);
+        assert.equal(incremental, summary(fresh.analyze().findings), `after edit ${i} (${JSON.stringify(insert)} at ${start} of ${file})`);
+      } finally {
+        fresh.dispose();
+      }
+    }
+  } finally {
+    analyzer.dispose();
+  }
+});

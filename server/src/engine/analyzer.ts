@@ -526,8 +526,28 @@ export class Analyzer {
     return out;
   }
 
+  /**
+   * The last findings of each project's rules when every rule's were kept, with what they were
+   * valid for: a keystroke in one project of a workspace of several does not look up the rule
+   * entries of the others one by one (a thousand-odd on the five real projects).
+   */
+  private lastProjectRun = new Map<string, { project: DjangoProject; profile: SettingsProfile | undefined; stamp: string; findings: Finding[] }>();
+
   private runProjectRules(project: DjangoProject, profile: SettingsProfile | undefined, profileOf: (m: SettingsModule) => SettingsProfile): Finding[] {
+    const last = this.lastProjectRun.get(project.root);
+    // Stale fixes drop their rules' entries (fixesOf), which changes the stamp too.
+    if (last && last.project === project && last.profile === profile && last.stamp === this.ruleCache.stamp(project.root)) return last.findings;
+    const { findings, allKept } = this.runProjectRulesNow(project, profile, profileOf);
+    if (allKept && !this.options.oneShot) this.lastProjectRun.set(project.root, { project, profile, stamp: this.ruleCache.stamp(project.root), findings });
+    else this.lastProjectRun.delete(project.root);
+    return findings;
+  }
+
+  private runProjectRulesNow(project: DjangoProject, profile: SettingsProfile | undefined, profileOf: (m: SettingsModule) => SettingsProfile): { findings: Finding[]; allKept: boolean } {
     const out: Finding[] = [];
+    // Whether every rule's findings are kept in the rule cache (some rules read the whole profile
+    // and are never kept: a project with one of them is always run rule by rule).
+    let allKept = true;
     const shared = new Map<string, { value: unknown; deps: Dependencies }>();
     const files = this.projectFiles(project);
     const silenced = profile?.silencedChecks ?? new Set<string>();
@@ -661,13 +681,15 @@ export class Analyzer {
       try {
         rule.check(ctx);
         this.ruleCache.set(key, own, profile, findings);
+        if (!this.ruleCache.holds(key, findings)) allKept = false;
       } catch (err) {
+        allKept = false;
         findings.push(internalError(rule, err, project.managePy ?? project.production?.path ?? project.root, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }));
       }
       out.push(...findings);
     }
     frames.length = 0;
-    return out;
+    return { findings: out, allKept };
   }
 
   /**

@@ -180,8 +180,23 @@ export class RuleResultCache {
       // before anything can come to refer to it).
       if (this.suspect.has(k)) continue;
       this.suspect.add(k);
+      const cut = k.indexOf('\0');
+      const prefix = cut < 0 ? k : k.slice(0, cut);
+      this.marksByPrefix.set(prefix, (this.marksByPrefix.get(prefix) ?? 0) + 1);
       for (const r of this.referrers.get(k) ?? []) stack.push(r);
     }
+  }
+
+  /** Per key prefix (the part before the first NUL: a project's root), how many of its entries were marked. */
+  private marksByPrefix = new Map<string, number>();
+
+  /**
+   * Changes whenever an entry whose key starts with `prefix` and a NUL may have become stale (it
+   * is marked, dropped or replaced, or everything is). While it is the same, every entry of the
+   * prefix that was valid is still valid.
+   */
+  stamp(prefix: string): string {
+    return `${this.epoch}:${this.marksByPrefix.get(prefix) ?? 0}`;
   }
 
   invalidateAll(): void {

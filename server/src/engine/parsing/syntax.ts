@@ -1,9 +1,11 @@
 // Syntax trees as plain JavaScript objects. web-tree-sitter's own `Node` crosses into wasm on every
 // property read (about a microsecond each), and the evaluator and the rules read a node's type,
 // fields and position many times: a settings module of 3,000 lines cost hundreds of milliseconds
-// per analysis that way. So each tree-sitter tree is copied once, with one cursor walk, into
-// `SyntaxNode`s that keep the same names (`type`, `childForFieldName`, `namedChildren`...) and is
-// then deleted: no tree outlives its parse in wasm memory, and every later read is a field access.
+// per analysis that way. So each tree-sitter tree is read once, with one cursor walk, into packed
+// words (six per node) and deleted: no tree outlives its parse in wasm memory. `SyntaxNode`s, with
+// the same names (`type`, `childForFieldName`, `namedChildren`...), are made from the words when
+// they are first read (PackedNodes); every later read is a field access. The parse cache and the
+// parse worker hand over the same words.
 import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 import { runtimeModule } from './grammars';
 import { rowStarts } from './lines';
