@@ -106,9 +106,17 @@ interface Folder {
   pending: Set<string>;
 }
 
+function sameObjects<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 interface Published {
   uri: string;
-  key: string;
+  /** The diagnostics sent; their JSON (`key`) is made only when they are compared with different objects. */
+  diagnostics: Diagnostic[];
+  key?: string;
   count: number;
 }
 
@@ -528,16 +536,19 @@ export class DjangoReadinessServer {
     const paths = new Set<string>(this.published.keys());
     for (const f of this.folders) for (const p of f.current.keys()) paths.add(p);
     for (const p of triggers) if (this.foldersOf(p).length > 0) paths.add(p);
+    const keyOf = (list: Diagnostic[]) => list.map((d) => this.diagnosticKey(d)).join('\n');
     for (const path of [...paths].sort()) {
       const diagnostics = this.folders.flatMap((f) => f.current.get(path) ?? []);
-      const key = diagnostics.map((d) => this.diagnosticKey(d)).join('\n');
       const previous = this.published.get(path);
-      if (!triggers.has(path) && (previous ? previous.key === key : diagnostics.length === 0)) continue;
+      if (!triggers.has(path)) {
+        // The same diagnostic objects (their findings reused by the analysis) need no JSON to compare.
+        if (!previous ? diagnostics.length === 0 : sameObjects(previous.diagnostics, diagnostics) || (previous.key ??= keyOf(previous.diagnostics)) === keyOf(diagnostics)) continue;
+      }
       const doc = this.openDocument(path);
       const uri = doc?.uri ?? previous?.uri ?? pathToUri(path);
       if (previous && previous.uri !== uri) sent.push(this.connection.sendDiagnostics({ uri: previous.uri, diagnostics: [] }));
       sent.push(this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics }));
-      if (diagnostics.length > 0) this.published.set(path, { uri, key, count: diagnostics.length });
+      if (diagnostics.length > 0) this.published.set(path, { uri, diagnostics, count: diagnostics.length });
       else this.published.delete(path);
     }
     if (partial) return sent;
