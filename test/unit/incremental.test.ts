@@ -201,13 +201,7 @@ test('incremental analysis equals a fresh analysis after edits in view, URL and 
       const file = files[rand(files.length)]!;
       const { start, insert } = typeIn(analyzer, texts, file, (text) => nextViewEdit(text, rand));
       const incremental = summary(analyzer.analyze().findings);
-      const fresh = await Analyzer.create(root);
-      try {
-        for (const [f, t] of texts) fresh.setDocument(f, t);
-        assert.equal(incremental, summary(fresh.analyze().findings), `after edit ${i} (${JSON.stringify(insert)} at ${start} of ${file})`);
-      } finally {
-        fresh.dispose();
-      }
+      await assertFresh(root, texts, incremental, `after edit ${i} (${JSON.stringify(insert)} at ${start} of ${file})`);
     }
   } finally {
     analyzer.dispose();
@@ -657,13 +651,7 @@ test('in a workspace of two projects, an edit in one leaves the other project\'s
       const { start, insert } = typeIn(analyzer, texts, file, (text) => (settings ? nextEdit(text, rand) : nextViewEdit(text, rand)));
       const incremental = summary(analyzer.analyze().findings);
       assert.ok(!lookedUp.has(side === 'a' ? 'b' : 'a'), `edit ${i} in ${side}: the other project's rule entries were looked up`);
-      const fresh = await Analyzer.create(root);
-      try {
-        for (const [f, t] of texts) fresh.setDocument(f, t);
-        assert.equal(incremental, summary(fresh.analyze().findings), `after edit ${i} (${JSON.stringify(insert)} at ${start} of ${file})`);
-      } finally {
-        fresh.dispose();
-      }
+      await assertFresh(root, texts, incremental, `after edit ${i} (${JSON.stringify(insert)} at ${start} of ${file})`);
     }
   } finally {
     analyzer.dispose();

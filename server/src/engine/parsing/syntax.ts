@@ -779,6 +779,36 @@ function typeMask(types: readonly (readonly [string, boolean])[], wanted: readon
 }
 
 /**
+ * Per node of packed words, the index after its last descendant; undefined when the child counts
+ * do not make exactly one tree of `nodes` nodes, or `accept` refuses a node.
+ */
+function subtreeEnds(words: Int32Array, nodes: number, accept?: (i: number) => boolean): Int32Array | undefined {
+  const ends = new Int32Array(nodes);
+  // Nodes whose children are still being counted, with how many are left.
+  const open: number[] = [];
+  const left: number[] = [];
+  for (let i = 0; i < nodes; i++) {
+    if (i > 0) {
+      if (open.length === 0) return undefined;
+      left[left.length - 1]!--;
+    }
+    if (accept && !accept(i)) return undefined;
+    const n = words[i * PACKED_WORDS + 5]!;
+    if (n > 0) {
+      open.push(i);
+      left.push(n);
+      continue;
+    }
+    ends[i] = i + 1;
+    while (open.length > 0 && left[left.length - 1] === 0) {
+      ends[open.pop()!] = i + 1;
+      left.pop();
+    }
+  }
+  return open.length > 0 ? undefined : ends;
+}
+
+/**
  * A tree kept as packed words, its nodes made when first looked at: a node's children when
  * someone reads them, the nodes of a type (and the path to them) when a walk asks for the type.
  * Rules look at a third of a module's nodes or less, and a node object costs a hundred-odd bytes
@@ -803,15 +833,7 @@ export class PackedNodes {
     const rows = into.rowStarts;
     const lastRow = rows.length - 1;
     const textLength = into.text.length;
-    const ends = new Int32Array(nodes);
-    // Nodes whose children are still being counted, with how many are left.
-    const open: number[] = [];
-    const left: number[] = [];
-    for (let i = 0; i < nodes; i++) {
-      if (i > 0) {
-        if (open.length === 0) return undefined;
-        left[left.length - 1]!--;
-      }
+    const ends = subtreeEnds(words, nodes, (i) => {
       const at = i * PACKED_WORDS;
       const head = words[at]!;
       const sr = words[at + 1]!;
@@ -820,46 +842,16 @@ export class PackedNodes {
       const ec = words[at + 4]!;
       const n = words[at + 5]!;
       const field = (head >>> 16) & 0xff;
-      if ((head & 0xffff) >= types.length || field > fields.length || (i === 0 && field !== 0)) return undefined;
-      if (sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return undefined;
-      if (rows[sr]! + sc > textLength || rows[er]! + ec > textLength) return undefined;
-      if (n > 0) {
-        open.push(i);
-        left.push(n);
-        continue;
-      }
-      ends[i] = i + 1;
-      while (open.length > 0 && left[left.length - 1] === 0) {
-        ends[open.pop()!] = i + 1;
-        left.pop();
-      }
-    }
-    if (open.length > 0) return undefined;
-    const packed = new PackedNodes(words, ends, types, fields);
-    const root = packed.make(0, into, 0);
-    return root;
+      if ((head & 0xffff) >= types.length || field > fields.length || (i === 0 && field !== 0)) return false;
+      if (sr < 0 || er < sr || er > lastRow || sc < 0 || ec < 0 || (er === sr && ec < sc) || n < 0 || n >= nodes) return false;
+      return rows[sr]! + sc <= textLength && rows[er]! + ec <= textLength;
+    });
+    return ends && new PackedNodes(words, ends, types, fields).make(0, into, 0);
   }
 
   /** The root of a tree a parse just packed (packTree): well formed by construction. */
   static fromParse(words: Int32Array, nodes: number, types: readonly (readonly [string, boolean])[], fields: readonly string[], into: SyntaxTree): SyntaxNode {
-    const ends = new Int32Array(nodes);
-    const open: number[] = [];
-    const left: number[] = [];
-    for (let i = 0; i < nodes; i++) {
-      if (i > 0) left[left.length - 1]!--;
-      const n = words[i * PACKED_WORDS + 5]!;
-      if (n > 0) {
-        open.push(i);
-        left.push(n);
-        continue;
-      }
-      ends[i] = i + 1;
-      while (open.length > 0 && left[left.length - 1] === 0) {
-        ends[open.pop()!] = i + 1;
-        left.pop();
-      }
-    }
-    return new PackedNodes(words, ends, types, fields).make(0, into, 0);
+    return new PackedNodes(words, subtreeEnds(words, nodes)!, types, fields).make(0, into, 0);
   }
 
   /**
