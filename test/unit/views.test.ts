@@ -729,7 +729,13 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       assert.equal(resolver.mayReach('app.helpers.VALUE', views, /csrf/, facts), false);
       assert.equal(resolver.mayReach('app.deep.VALUE', views, /csrf/, facts), false);
       assert.deepEqual(read.map((f) => f.slice(dir.length + 1)).sort(), walked);
+      read.length = 0;
       assert.equal(resolver.mayReach('app.other.ok', views, /csrf/, facts), true);
+      assert.deepEqual(read.map((f) => f.slice(dir.length + 1)).sort(), ['app/other.py', 'app/secret.py']);
+      // A yes is kept: the caller resolves the name for real, and that records what it reads.
+      read.length = 0;
+      assert.equal(resolver.mayReach('app.other.ok', views, /csrf/, facts), true);
+      assert.equal(read.length, 0, 'answered from the first walk');
       assert.equal(resolver.resolve('app.other.ok', views).qualified, 'django.views.decorators.csrf.csrf_exempt');
       assert.equal(resolver.mayReach('somelib.csrf_thing', views, /csrf/, facts), true, 'the name itself mentions it');
       assert.equal(resolver.mayReach('somelib.thing', views, /csrf/, facts), false, 'libraries are not followed');

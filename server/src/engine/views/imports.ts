@@ -339,6 +339,8 @@ export class ModuleResolver {
    * must record the facts its answer rests on.
    */
   private unreached = new WeakMap<TextFacts, Map<string, Map<string, string[]>>>();
+  /** Files known to reach a module mentioning a pattern, per facts object and pattern (see `mayReach`). */
+  private reaching = new WeakMap<TextFacts, Map<string, Set<string>>>();
 
   /**
    * Can resolving `qualified` (from `near`) end in a name the pattern matches, such as
@@ -370,6 +372,13 @@ export class ModuleResolver {
       replayFacts(known, pattern, facts);
       return false;
     }
+    // Files known to reach a match. A yes only lets the caller resolve the name for real (which
+    // records what it reads): it need not rest on recorded facts, and many imports start there.
+    let reachingByPattern = this.reaching.get(facts);
+    if (!reachingByPattern) this.reaching.set(facts, (reachingByPattern = new Map()));
+    let reaching = reachingByPattern.get(key);
+    if (!reaching) reachingByPattern.set(key, (reaching = new Set()));
+    if (reaching.has(start)) return true;
     const seen = new Set<string>([start]);
     const queue = [start];
     const joined: string[][] = [];
@@ -382,7 +391,10 @@ export class ModuleResolver {
         for (const f of before) seen.add(f);
         continue;
       }
-      if (facts.mentions(file, pattern)) return true;
+      if (reaching.has(file) || facts.mentions(file, pattern)) {
+        reaching.add(start);
+        return true;
+      }
       for (const target of this.importTargets(file, facts.importedNames(file))) {
         if (!seen.has(target)) {
           seen.add(target);
