@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import type { Analyzer } from '../../server/src/engine/analyzer';
 import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
-import { analyzeDir, REPO_ROOT, writeProject } from '../helpers/engine';
+import { readFileSync } from 'node:fs';
+import { analyzeDir, pythonFixtures, REPO_ROOT, writeProject } from '../helpers/engine';
 import { ModuleResolver, textImports, type TextFacts } from '../../server/src/engine/views/imports';
 import { namesAViewOfInterest } from '../../server/src/engine/views/model';
 import { pythonParses } from '../helpers/python';
@@ -695,6 +696,21 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       'x = 1; import late',
     ].join('\n');
     assert.deepEqual(textImports(text).sort(), ['.', '.urls', '.views', '..pkg.mod', '..pkg.mod.one', '..pkg.mod.two', 'a', 'a.b', 'a.b.c', 'lazy', 'lazy.thing', 'late', 'os', 'x', 'x.y', 'x.z'].sort());
+  });
+
+  test('textImports, which tries only lines that say import, finds what scanning the whole text finds', () => {
+    // The statements as whole-text scans find them (the patterns textImports uses, unanchored).
+    const scanned = (text: string) => [
+      ...[...text.matchAll(/(?:^|;)[ \t]*from(?:[ \t]+|(?=\.))(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;#\\]|\\\r?\n|\\)*)/gm)].map((m) => `${m.index}:${m[0]}`),
+      ...[...text.matchAll(/(?:^|;)[ \t]*import[ \t]+((?:[^\n;#\\]|\\\r?\n|\\)*)/gm)].map((m) => `${m.index}:${m[0]}`),
+    ];
+    const tricky = ['import a;import b', 'x=1; from . import y\rimport z\u2028import w', 'from a import (b,\n c)  # x\nimport d \\\n  , e', ';import x', 'importx\nimport', 'from .a import b; from .c import d;import e', '"import x"\n  import  y.z as q, r', 'x = "from a import b"', 'import', 'from\timport x', 'a; b; import c; from d import e'];
+    const texts = [...tricky, ...pythonFixtures().map((f) => readFileSync(f, 'utf8'))];
+    for (const text of texts) {
+      // Every statement a whole-text scan finds contributes its names: compare with the names of those statements alone.
+      const expected = new Set(scanned(text).flatMap((s) => textImports(s.slice(s.indexOf(':') + 1).replace(/^;/, ''))));
+      assert.deepEqual(new Set(textImports(text)), expected, JSON.stringify(text.slice(0, 80)));
+    }
   });
 
   test('mayReach follows text imports without parsing and says no only when nothing reachable mentions the pattern', async () => {

@@ -221,6 +221,43 @@ export interface TextFacts {
   recordedIn?(): object | undefined;
 }
 
+// Where an import statement starts: a line's start or a `;`, with `from ... import` or `import`
+// on that line (sticky: tried at one position).
+const FROM_IMPORT = /(?:^|;)[ \t]*from(?:[ \t]+|(?=\.))(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;#\\]|\\\r?\n|\\)*)/my;
+const PLAIN_IMPORT = /(?:^|;)[ \t]*import[ \t]+((?:[^\n;#\\]|\\\r?\n|\\)*)/my;
+
+/** JavaScript's line terminators: where `^` matches after, in a multiline pattern. */
+function isLineTerminator(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+/**
+ * The matches of one of the patterns above, as a global scan of `text` would find them: a match
+ * can start only at a line start or a `;` of a line holding the word `import`, so only those
+ * places are tried (most lines of a module import nothing).
+ */
+function* matchesOnImportLines(text: string, sticky: RegExp): Generator<RegExpExecArray> {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf('import', from);
+    if (at < 0) return;
+    let lineStart = at;
+    while (lineStart > 0 && !isLineTerminator(text.charCodeAt(lineStart - 1))) lineStart--;
+    let lineEnd = at;
+    while (lineEnd < text.length && !isLineTerminator(text.charCodeAt(lineEnd))) lineEnd++;
+    let found: RegExpExecArray | null = null;
+    for (let c = lineStart >= from ? lineStart : text.indexOf(';', from); c >= 0 && c < lineEnd; c = text.indexOf(';', c + 1)) {
+      sticky.lastIndex = c;
+      found = sticky.exec(text);
+      if (found) break;
+    }
+    if (found) {
+      yield found;
+      from = found.index + found[0].length;
+    } else from = lineEnd;
+  }
+}
+
 /**
  * The modules a Python text may import, read with regular expressions rather than a parse, as
  * written (relative imports keep their dots): for `from a.b import c, d` that is `a.b`, `a.b.c`
@@ -233,7 +270,7 @@ export function textImports(text: string): string[] {
     const parts = dotted.split('.');
     for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('.'));
   };
-  for (const m of text.matchAll(/(?:^|;)[ \t]*from(?:[ \t]+|(?=\.))(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;#\\]|\\\r?\n|\\)*)/gm)) {
+  for (const m of matchesOnImportLines(text, FROM_IMPORT)) {
     const base = m[1]!;
     out.add(base);
     for (const piece of m[2]!.replace(/#[^\n]*/g, '').replace(/[()\\]/g, ' ').split(',')) {
@@ -241,7 +278,7 @@ export function textImports(text: string): string[] {
       if (name && name !== 'import') out.add(base.endsWith('.') ? base + name : `${base}.${name}`);
     }
   }
-  for (const m of text.matchAll(/(?:^|;)[ \t]*import[ \t]+((?:[^\n;#\\]|\\\r?\n|\\)*)/gm)) {
+  for (const m of matchesOnImportLines(text, PLAIN_IMPORT)) {
     for (const piece of m[1]!.replace(/\\/g, ' ').split(',')) {
       const dotted = /^\s*([\w.]+)/.exec(piece)?.[1];
       if (dotted) addPrefixes(dotted);
