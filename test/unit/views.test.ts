@@ -8,7 +8,11 @@ import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { readFileSync } from 'node:fs';
 import { analyzeDir, pythonFixtures, REPO_ROOT, writeProject } from '../helpers/engine';
-import { ModuleResolver, textImports, type TextFacts } from '../../server/src/engine/views/imports';
+import { mentionedOnImportLines, ModuleResolver, textImports, type TextFacts } from '../../server/src/engine/views/imports';
+import { importsOf } from '../../server/src/engine/deploy/pyimports';
+import { ParserPool } from '../../server/src/engine/parsing/documents';
+import { PythonSources } from '../../server/src/engine/project/sources';
+import { DiskFileSystem } from '../../server/src/engine/workspace';
 import { namesAViewOfInterest } from '../../server/src/engine/views/model';
 import { pythonParses } from '../helpers/python';
 
@@ -711,6 +715,35 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       const expected = new Set(scanned(text).flatMap((s) => textImports(s.slice(s.indexOf(':') + 1).replace(/^;/, ''))));
       assert.deepEqual(new Set(textImports(text)), expected, JSON.stringify(text.slice(0, 80)));
     }
+  });
+
+  test('mentionedOnImportLines reads the logical lines that say import, continued either way', () => {
+    const yes = (text: string) => mentionedOnImportLines(text, /\bredis\b/);
+    assert.equal(yes('import os, redis'), true);
+    assert.equal(yes('x = 1\nimport os, \\\n    redis\n'), true, 'continued after import');
+    assert.equal(yes('x = 1\r\nimport os, \\\r\n    redis\r\n'), true, 'continued, CRLF');
+    assert.equal(yes('from \\\nredis \\\n import StrictRedis'), true, 'continued before import');
+    assert.equal(yes('from redis.client import (\n    Redis,\n)'), true);
+    assert.equal(yes('def f():\n    x = 1; import redis as r'), true);
+    assert.equal(yes('CACHE = "redis://"\nimport os\n'), false, 'a mention on a line that imports nothing');
+    assert.equal(yes('import os\nx = \\\n  redis\n'), false, 'a continued line after the import ended');
+    assert.equal(yes('import os\\\n'), false, 'a backslash on the last line');
+    assert.equal(yes('import'), false);
+  });
+
+  test('mentionedOnImportLines finds every module a parse finds imported, on every fixture', async () => {
+    const fs = new DiskFileSystem();
+    const sources = new PythonSources(fs, await ParserPool.create(['python']));
+    let imports = 0;
+    for (const file of pythonFixtures()) {
+      const text = readFileSync(file, 'utf8');
+      for (const use of importsOf(sources, file)) {
+        imports++;
+        const word = new RegExp(`\\b${use.module}\\b`);
+        assert.ok(mentionedOnImportLines(text, word), `${file}: ${use.module}`);
+      }
+    }
+    assert.ok(imports > 500, `imports seen: ${imports}`);
   });
 
   test('mayReach follows text imports without parsing and says no only when nothing reachable mentions the pattern', async () => {

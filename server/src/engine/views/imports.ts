@@ -259,6 +259,47 @@ function* matchesOnImportLines(text: string, sticky: RegExp): Generator<RegExpEx
 }
 
 /**
+ * Whether `re` matches in a logical line (physical lines joined by trailing backslashes) that
+ * holds the word `import`. Every module name an import statement writes (`import a.b, c`, the `x`
+ * of `from x import y`) is on the logical line of its `import` keyword: a pattern matching the
+ * module names a parse would find matches here too. Comments and strings that say import only add
+ * answers. Most lines of a module import nothing, so this reads a fraction of the text.
+ */
+export function mentionedOnImportLines(text: string, re: RegExp): boolean {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf('import', from);
+    if (at < 0) return false;
+    let start = at;
+    for (;;) {
+      while (start > 0 && !isLineTerminator(text.charCodeAt(start - 1))) start--;
+      // The line before ends with a backslash: this one continues it.
+      const before = lineEndBefore(text, start);
+      if (before < 0 || text.charCodeAt(before) !== 92) break;
+      start = before;
+    }
+    let end = at;
+    for (;;) {
+      while (end < text.length && !isLineTerminator(text.charCodeAt(end))) end++;
+      let last = end - 1;
+      if (last >= 0 && text.charCodeAt(last) === 13) last--;
+      if (end >= text.length || text.charCodeAt(last) !== 92) break;
+      end++;
+    }
+    if (re.test(text.slice(start, end))) return true;
+    from = end;
+  }
+}
+
+/** The last character of the line before the one starting at `lineStart` (its \r\n skipped), or -1. */
+function lineEndBefore(text: string, lineStart: number): number {
+  if (lineStart === 0) return -1;
+  let i = lineStart - 1;
+  if (text.charCodeAt(i) === 10 && i > 0 && text.charCodeAt(i - 1) === 13) i--;
+  return i - 1;
+}
+
+/**
  * The modules a Python text may import, read with regular expressions rather than a parse, as
  * written (relative imports keep their dots): for `from a.b import c, d` that is `a.b`, `a.b.c`
  * and `a.b.d` (a name may be a submodule), for `import a.b.c` every prefix. A superset of what the
