@@ -34,6 +34,7 @@ import { cacheDir, codeCacheHook } from './lsp/codeCache';
 import { quickFixActions, toWorkspaceEdit, wantsKind, type EditContext } from './lsp/codeActions';
 import { diagnosticMessage, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, type FolderSettings, parseSettings, sameAnalysis, toAnalyzerOptions } from './lsp/settings';
+import { consoleToClient, stdioTransport } from './lsp/transport';
 import { isUnder, pathToUri, uriToPath } from './lsp/uris';
 import {
   CHECKLIST_CHANGED_NOTIFICATION,
@@ -73,6 +74,7 @@ const {
   TextDocuments,
   TextDocumentSyncKind,
 } = require('vscode-languageserver/node') as typeof import('vscode-languageserver/node');
+type MessageReader = import('vscode-languageserver/node').MessageReader;
 
 const WATCHED_GLOBS = ['**/*.py', '**/requirements*.txt', '**/Dockerfile*', '**/*compose*.y*ml', '**/.env*', '**/pyproject.toml', `**/${MANUAL_FILE}`];
 const StatusNotification = new NotificationType<StatusParams>(STATUS_NOTIFICATION);
@@ -949,7 +951,10 @@ function toContentChange(c: TextDocumentContentChangeEvent): ContentChange {
 // Start loading the parser runtime and the Python grammar now: it overlaps the LSP handshake, and
 // the first Analyzer.create then finds it loaded. A failure surfaces there, where it is reported.
 loadLanguage('python').catch(() => undefined);
-const connection = createConnection(ProposedFeatures.all);
+const stdio = stdioTransport(process.argv);
+// A stream and a writer (the library's types want two of a kind; it takes either for each).
+const connection = stdio ? createConnection(ProposedFeatures.all, stdio.input as unknown as MessageReader, stdio.output) : createConnection(ProposedFeatures.all);
+if (stdio) consoleToClient(connection.console);
 process.on('uncaughtException', (err) => {
   try {
     connection.console.error(`django-readiness: uncaught exception: ${err.stack ?? err.message}`);
