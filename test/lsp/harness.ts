@@ -229,14 +229,19 @@ export class LspTestClient {
     return this.versions.get(uriOf(path));
   }
 
-  /** Sends incremental changes (applied in order, each against the previous result). */
-  change(path: string, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+  /**
+   * Sends incremental changes (applied in order, each against the previous result). `onSend` runs
+   * just before the notification goes out, after this client has updated its own copy of the text
+   * (a benchmark starts its clock there: the copy is the client's work, not the server's).
+   */
+  change(path: string, changes: TextDocumentContentChangeEvent[], onSend?: () => void): Promise<void> {
     const uri = uriOf(path);
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     let text = this.text(path);
     for (const c of changes) text = 'range' in c ? applyRange(text, c.range, c.text) : c.text;
     this.texts.set(uri, text);
+    onSend?.();
     return this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
   }
 
