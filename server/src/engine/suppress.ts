@@ -3,10 +3,12 @@
 // Ruff-style `# noqa: DJ-SEC-001` on the line. Ids or rule names; an empty list means every rule.
 import { findRule } from './rules/index';
 import type { Finding } from './types';
-import { memoByText } from './textMemo';
+import { matches, memoByText } from './textMemo';
 
 const LINE = /#\s*django-readiness:\s*ignore(?:\[([^\]]*)\])?(?!-)/;
 const FILE = /#\s*django-readiness:\s*ignore-file(?:\[([^\]]*)\])?/;
+/** A file without these words has no directive. */
+const DIRECTIVE_WORDS = /django-readiness|noqa/i;
 const NOQA = /#\s*noqa:\s*([A-Z][A-Z0-9-]*(?:\s*,\s*[A-Z][A-Z0-9-]*)*)/i;
 
 /**
@@ -46,9 +48,10 @@ export class Suppressions {
   private fileLevel: Set<string> | 'all' | undefined;
   private lines: string[];
 
-  constructor(text: string) {
+  /** `file` names the text for the pattern memo (textMemo.matches: re-read only around an edit). */
+  constructor(text: string, file?: string) {
     // Most files have no directive at all: no need to split them into lines.
-    this.lines = /django-readiness|noqa/i.test(text) ? text.split(/\r?\n/) : [];
+    this.lines = (file === undefined ? DIRECTIVE_WORDS.test(text) : matches(file, text, DIRECTIVE_WORDS)) ? text.split(/\r?\n/) : [];
     for (const line of this.lines) {
       const m = FILE.exec(line);
       if (m && /^\s*#/.test(line)) {
@@ -89,7 +92,7 @@ export function applySuppressions(findings: Finding[], readText: (file: string) 
     if (s === undefined) {
       const text = readText(f.file);
       // The directives of an unchanged file are read once (this runs on every analysis).
-      s = text === undefined ? null : memoByText('suppressions', f.file, text, (t) => new Suppressions(t));
+      s = text === undefined ? null : memoByText('suppressions', f.file, text, (t) => new Suppressions(t, f.file));
       cache.set(f.file, s);
     }
     return !s || !s.isSuppressed(f.code, f.range.start.line);

@@ -7,6 +7,7 @@ import { createParser, recreateParser, type GrammarName } from './grammars';
 import { reparseRegion } from './region';
 import { copyTree, type FlatTree, type SyntaxNode, SyntaxTree, treeFromFlat } from './syntax';
 import type { Position, Range } from '../types';
+import { noteEdit } from '../textMemo';
 
 export interface ContentChange {
   /** Range replaced in the previous text; absent for a full replacement. */
@@ -143,6 +144,7 @@ export class ParserPool {
       const given = changes.length === 1 && result !== undefined && result.length === text.length - (oldEnd - start) + change.text.length && result.startsWith(change.text, start) ? result : undefined;
       const newText = given ?? text.slice(0, start) + change.text + text.slice(oldEnd);
       file.editedLineStarts(text, newText, start, oldEnd, change.text);
+      noteEdit(file.path, text, newText, start, oldEnd, start + change.text.length);
       if (!reparseAll) reparseAll = lang !== 'python' || !reparseRegion(file.tree, newText, start, oldEnd, start + change.text.length, (t, off, row) => this.parseInto(lang, t, file.tree, off, row));
       text = newText;
     }
