@@ -169,6 +169,25 @@ test('typing in functions and classes (the module stays valid) reparses to the t
 });
 randomEdits('random edits, some breaking the syntax, in functions and classes reparse to the tree of a full parse', nested, ['x', ' ', '"', '\n', '\n    Y = 2\n', '\n  Z = 3\n', ':', '(', ']', '"""', '', '#'], 300, 17, 3);
 
+test('after an edit the tree takes its row starts from the file\'s line starts when the text has no carriage return', async () => {
+  const pool = await ParserPool.create(['python']);
+  for (const eol of ['\n', '\r\n']) {
+    let text = ['import os', 'DEBUG = False', 'def f():', '    return 1', 'X = 2', ''].join(eol);
+    const file = new ParsedFile('/rows.py', text, pool.parse('python', text), 1);
+    for (let i = 0; i < 6; i++) {
+      const line = text.split(eol).length - 1;
+      const change = i % 2 === 0 ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `Y_${i} = ${i}${eol}` } : { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, text: 'd' };
+      pool.update('python', file, [change]);
+      text = file.text;
+      assert.deepEqual(file.tree.rowStarts, [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)]);
+      if (eol === '\n') assert.equal(file.tree.rowStarts, file.lineStarts(text), 'one array for both');
+      else assert.notEqual(file.tree.rowStarts, file.lineStarts(text));
+      assert.equal(dumpTree(file.tree.rootNode), dumpTree(pool.parse('python', text).rootNode));
+    }
+  }
+  pool.dispose();
+});
+
 test('an edit inside a function reparses only the statements around it', async () => {
   const pool = await ParserPool.create(['python']);
   const body = Array.from({ length: 300 }, (_, i) => `    SETTING_${i} = values.get("S${i}", ${i})`).join('\n');

@@ -17,12 +17,22 @@ export interface ContentChange {
 
 export class ParsedFile {
   /** Line starts of `text`, kept up to date across edits (a full scan per keystroke costs ~1 ms on 100 KB). */
-  private lines: { text: string; starts: number[] } | undefined;
+  private lines: { text: string; starts: number[]; noCarriageReturn: boolean } | undefined;
 
   /** The offsets at which the lines of `text` start (LSP rules: \n, \r\n and \r end a line). */
   lineStarts(text: string): number[] {
-    if (this.lines?.text !== text) this.lines = { text, starts: computeLineStarts(text) };
+    if (this.lines?.text !== text) this.lines = { text, starts: computeLineStarts(text), noCarriageReturn: !text.includes('\r') };
     return this.lines.starts;
+  }
+
+  /**
+   * Offers the tree the line starts of `text` as its row starts: a text without \r has the same
+   * lines for LSP as rows for tree-sitter (which ends rows at \n only), so an edit need not scan
+   * the text a second time for them.
+   */
+  offerRowStarts(text: string): void {
+    const lines = this.lines;
+    if (lines?.noCarriageReturn && lines.text === text) this.tree.offerRowStarts(text, lines.starts);
   }
 
   /** Records the line starts of the text an edit made, derived from the old ones when that is safe. */
@@ -34,13 +44,19 @@ export class ParsedFile {
       return;
     }
     const delta = inserted.length - (oldEnd - start);
-    const starts: number[] = [];
-    let i = 0;
-    for (; i < old.length && old[i]! <= start; i++) starts.push(old[i]!);
-    for (let j = inserted.indexOf('\n'); j >= 0; j = inserted.indexOf('\n', j + 1)) starts.push(start + j + 1);
-    while (i < old.length && old[i]! <= oldEnd) i++;
-    for (; i < old.length; i++) starts.push(old[i]! + delta);
-    this.lines = { text: after, starts };
+    // Sized once (a 3,000-line module grew its array by doubling on every keystroke).
+    let kept = 0;
+    while (kept < old.length && old[kept]! <= start) kept++;
+    let resume = kept;
+    while (resume < old.length && old[resume]! <= oldEnd) resume++;
+    let added = 0;
+    for (let j = inserted.indexOf('\n'); j >= 0; j = inserted.indexOf('\n', j + 1)) added++;
+    const starts = new Array<number>(kept + added + old.length - resume);
+    let k = 0;
+    for (let i = 0; i < kept; i++) starts[k++] = old[i]!;
+    for (let j = inserted.indexOf('\n'); j >= 0; j = inserted.indexOf('\n', j + 1)) starts[k++] = start + j + 1;
+    for (let i = resume; i < old.length; i++) starts[k++] = old[i]! + delta;
+    this.lines = { text: after, starts, noCarriageReturn: this.lines!.noCarriageReturn };
   }
 
   constructor(
@@ -144,6 +160,7 @@ export class ParserPool {
       const given = changes.length === 1 && result !== undefined && result.length === text.length - (oldEnd - start) + change.text.length && result.startsWith(change.text, start) ? result : undefined;
       const newText = given ?? text.slice(0, start) + change.text + text.slice(oldEnd);
       file.editedLineStarts(text, newText, start, oldEnd, change.text);
+      file.offerRowStarts(newText);
       noteEdit(file.path, text, newText, start, oldEnd, start + change.text.length);
       if (!reparseAll) reparseAll = lang !== 'python' || !reparseRegion(file.tree, newText, start, oldEnd, start + change.text.length, (t, off, row) => this.parseInto(lang, t, file.tree, off, row));
       text = newText;

@@ -31,12 +31,21 @@ export class SyntaxTree {
 
   set text(text: string) {
     this.current = text;
-    this.rows = undefined;
+    // The offer stays: a reparse may set the old text back and then the new one again.
+    this.rows = this.offered?.text === text ? this.offered.starts : undefined;
   }
 
   /** The offset at which each row of `text` starts (rows end at \n, as tree-sitter counts them). */
   get rowStarts(): number[] {
     return (this.rows ??= rowStarts(this.current));
+  }
+
+  /** Row starts computed elsewhere (ParsedFile's line starts of a text without \r): for `text`, now or once the tree has it. */
+  private offered: { text: string; starts: number[] } | undefined;
+
+  offerRowStarts(text: string, starts: number[]): void {
+    this.offered = { text, starts };
+    if (text === this.current) this.rows = starts;
   }
 }
 
