@@ -266,7 +266,8 @@ export class Evaluation {
     // can be replayed.
     const header = records?.get(mod.root);
     const dunder = (index: number, name: string, value: string) => {
-      const old = header?.writes[index]?.[2] as Binding | undefined;
+      // The header's writes: __name__ then __file__, three entries each (statementMemo.Writes).
+      const old = header?.writes[index * 3 + 2] as Binding | undefined;
       if (old?.value.kind === 'str' && old.value.value === value) scope.put(name, old);
       else frame.define(name, { kind: 'str', value });
     };

@@ -185,6 +185,13 @@ export class ScopeJournal<V> {
  */
 type Access = [source: number | string, key: string, value: unknown];
 
+/**
+ * A statement's writes, three entries each (map index, key, value) in one flat array: a star
+ * import writes 3,000 names, and a keystroke that changes the module it imports runs it again in
+ * every profile that imports it; one small array per write was most of what that allocated.
+ */
+export type Writes = unknown[];
+
 export const RESOLVED = -1;
 export const LOADED = -2;
 /** A module loaded from the module cache (key: its path, value: the cache entry). */
@@ -210,7 +217,7 @@ export interface StatementRecord {
   /** The statement did something a record cannot describe: never replayed, `writes` kept for `reuse`. */
   opaque?: boolean;
   reads: Access[];
-  writes: Access[];
+  writes: Writes;
   notes: EvalNote[];
 }
 
@@ -218,7 +225,7 @@ export interface StatementRecord {
 export class Recorder {
   opaque = false;
   readonly reads: Access[] = [];
-  readonly writes: Access[] = [];
+  readonly writes: Writes = [];
   /** Keys already read or written, per map: only the first access to a key is an input. */
   private readonly seen: Set<string>[];
   private readonly foreignSeen = new Set<string>();
@@ -265,7 +272,7 @@ export class Recorder {
       return;
     }
     this.seen[index]!.add(key);
-    this.writes.push([index, key, value]);
+    this.writes.push(index, key, value);
   }
 
   hasSeen(map: Map<string, unknown>, key: string): boolean {
@@ -364,7 +371,8 @@ export function replay(record: StatementRecord, stmt: SyntaxNode, world: ReplayW
       if (!world.loadShared(key, value)) return false;
     } else if (world.maps[source]!.peek(key) !== value) return false;
   }
-  for (const [map, key, value] of record.writes) world.maps[map as number]!.put(key, value as never);
+  const writes = record.writes;
+  for (let i = 0; i < writes.length; i += 3) world.maps[writes[i] as number]!.put(writes[i + 1] as string, writes[i + 2] as never);
   for (const n of record.notes) notes.push(n);
   return true;
 }
@@ -375,37 +383,39 @@ export function replay(record: StatementRecord, stmt: SyntaxNode, world: ReplayW
  * resolves depends on the disk) then leaves `os` bound to the same object, and the statements that
  * read it can still be replayed.
  */
-export function reuseEqualWrites(previous: StatementRecord, writes: Access[], maps: RecordingMap<unknown>[]): void {
-  if (previous.writes.length === 0) return;
+export function reuseEqualWrites(previous: StatementRecord, writes: Writes, maps: RecordingMap<unknown>[]): void {
+  const old = previous.writes;
+  if (old.length === 0) return;
   // Usually the statement wrote the same keys in the same order, most of them the very same
   // objects (a star import of a module with one edited statement): compare in step, and index the
   // previous writes only if the order differs.
   let i = 0;
-  for (; i < writes.length && i < previous.writes.length; i++) {
-    const w = writes[i]!;
-    const o = previous.writes[i]!;
-    if (o[0] !== w[0] || o[1] !== w[1]) break;
-    if (o[2] === w[2] || !sameValue(o[2], w[2], 0)) continue;
-    const map = maps[w[0] as number]!;
-    if (map.peek(w[1]) === w[2]) map.put(w[1], o[2] as never);
-    w[2] = o[2];
+  for (; i < writes.length && i < old.length; i += 3) {
+    if (old[i] !== writes[i] || old[i + 1] !== writes[i + 1]) break;
+    const value = writes[i + 2];
+    const before = old[i + 2];
+    if (before === value || !sameValue(before, value, 0)) continue;
+    const map = maps[writes[i] as number]!;
+    const key = writes[i + 1] as string;
+    if (map.peek(key) === value) map.put(key, before as never);
+    writes[i + 2] = before;
   }
-  if (i === writes.length) return;
+  if (i >= writes.length) return;
   // The rest by key (a star import of a module where one name was renamed: 3,000 writes).
-  const before = new Map<number | string, Map<string, unknown>>();
-  for (let j = i; j < previous.writes.length; j++) {
-    const [map, key, value] = previous.writes[j]!;
-    let byKey = before.get(map);
-    if (!byKey) before.set(map, (byKey = new Map()));
-    byKey.set(key, value);
+  const byMap = new Map<unknown, Map<string, unknown>>();
+  for (let j = i; j < old.length; j += 3) {
+    let byKey = byMap.get(old[j]);
+    if (!byKey) byMap.set(old[j], (byKey = new Map()));
+    byKey.set(old[j + 1] as string, old[j + 2]);
   }
-  for (let j = i; j < writes.length; j++) {
-    const w = writes[j]!;
-    const [map, key, value] = w;
-    const old = before.get(map)?.get(key);
-    if (old === undefined || old === value || !sameValue(old, value, 0)) continue;
-    if (maps[map as number]!.peek(key) === value) maps[map as number]!.put(key, old as never);
-    w[2] = old;
+  for (let j = i; j < writes.length; j += 3) {
+    const key = writes[j + 1] as string;
+    const value = writes[j + 2];
+    const before = byMap.get(writes[j])?.get(key);
+    if (before === undefined || before === value || !sameValue(before, value, 0)) continue;
+    const map = maps[writes[j] as number]!;
+    if (map.peek(key) === value) map.put(key, before as never);
+    writes[j + 2] = before;
   }
 }
 
