@@ -231,3 +231,44 @@ test('appendEntries, prependEntries and removeElement follow the container layou
     pool.dispose();
   }
 });
+
+test('the Sentry init follows edits of the statement that names it and of the call, as a fresh analysis does', async () => {
+  const source = `${HEAD}import sentry_sdk as sdk\nSENTRY_DSN = os.environ.get("SENTRY_DSN", "")\nsdk.init(dsn=SENTRY_DSN)\n`;
+  const { analyzer, dir } = await analyzeSettings(source);
+  try {
+    const file = analyzer.projects()[0]!.production!.path;
+    const reported = () => ops(analyzer.analyze().findings, 'DJ-OPS-007').length > 0;
+    const fresh = async () => {
+      const other = await analyzeDir(dir, { settingsOverride: 'settings.py', djangoVersion: { major: 5, minor: 2, source: 'test' } });
+      try {
+        // The fresh analysis reads the disk: give it the edited text.
+        other.analyzer.setDocument(file, analyzer.fs.readFile(file)!);
+        return ops(other.analyzer.analyze().findings, 'DJ-OPS-007').length > 0;
+      } finally {
+        other.analyzer.dispose();
+      }
+    };
+    const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.startsWith(needle));
+    const replaceLine = (needle: string, line: string) => {
+      const text = analyzer.fs.readFile(file)!;
+      const row = lineOf(text, needle);
+      const old = text.split('\n')[row]!;
+      const next = text.split('\n').map((l, i) => (i === row ? line : l)).join('\n');
+      analyzer.updateDocument(file, [{ range: { start: { line: row, character: 0 }, end: { line: row, character: old.length } }, text: line }], next);
+    };
+    assert.equal(reported(), false, 'sdk.init initialises Sentry');
+    replaceLine('import sentry_sdk', 'import sentry_sdk as other');
+    assert.equal(reported(), true, 'sdk is no longer sentry_sdk');
+    assert.equal(await fresh(), true);
+    replaceLine('sdk.init', 'other.init(dsn=SENTRY_DSN)');
+    assert.equal(reported(), false, 'other.init is the init');
+    assert.equal(await fresh(), false);
+    replaceLine('import sentry_sdk', 'from sentry_sdk import init as other');
+    assert.equal(reported(), true, 'other is the init function now, not the module');
+    replaceLine('other.init', 'other(dsn=SENTRY_DSN)');
+    assert.equal(reported(), false);
+    assert.equal(await fresh(), false);
+  } finally {
+    analyzer.dispose();
+  }
+});

@@ -2,6 +2,7 @@
 import type { SyntaxNode } from '../../parsing/syntax';
 import { type OpsContext, callsIn, underDebugOnly } from './support';
 import { prefilters } from '../../textMemo';
+import { perStatement } from '../../parsing/perStatement';
 
 export interface SentryInit {
   file: string;
@@ -10,23 +11,31 @@ export interface SentryInit {
   inSettings: boolean;
 }
 
-/** Names `sentry_sdk.init` goes by in a module (`import sentry_sdk as s`, `from sentry_sdk import init`). */
-function initNames(root: SyntaxNode): Set<string> {
-  const names = new Set(['sentry_sdk.init']);
-  for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-    if (!stmt) continue;
-    const text = stmt.text.replace(/\s+/g, ' ');
+/** Names `sentry_sdk.init` goes by in a statement (`import sentry_sdk as s`, `from sentry_sdk import init`). */
+function initNamesIn(stmt: SyntaxNode): string[] {
+  const names: string[] = [];
+  const imports = IMPORT_TYPES.includes(stmt.type) ? [stmt, ...stmt.descendantsOfType(IMPORT_TYPES)] : stmt.descendantsOfType(IMPORT_TYPES);
+  for (const node of imports) {
+    if (!node) continue;
+    const text = node.text.replace(/\s+/g, ' ');
     const alias = /^import sentry_sdk as (\w+)$/.exec(text);
-    if (alias) names.add(`${alias[1]}.init`);
+    if (alias) names.push(`${alias[1]}.init`);
     const from = /^from sentry_sdk import (.+)$/.exec(text);
     if (from) {
       for (const part of from[1]!.replace(/[()]/g, '').split(',')) {
         const m = /^\s*init(?:\s+as\s+(\w+))?\s*$/.exec(part);
-        if (m) names.add(m[1] ?? 'init');
+        if (m) names.push(m[1] ?? 'init');
       }
     }
   }
   return names;
+}
+
+const IMPORT_TYPES = ['import_statement', 'import_from_statement'];
+
+/** The calls of a statement that could be an init (a plain or dotted callee), with their callee. */
+function callsWithCalleeIn(stmt: SyntaxNode): { call: SyntaxNode; callee: string }[] {
+  return callsIn(stmt, () => true).map((call) => ({ call, callee: call.childForFieldName('function')!.text.replace(/\s+/g, '') }));
 }
 
 /**
@@ -48,17 +57,16 @@ function candidateFiles(ctx: OpsContext): string[] {
 
 const TEST_PATH = /(^|\/)(tests?|test_[^/]*\.py|[^/]*_tests?\.py|conftest\.py)(\/|$)/;
 
-/** The init calls of a module that are not under `if DEBUG:`, while its text is the same. */
-const callsByModule = new WeakMap<SyntaxNode, { text: string; calls: SyntaxNode[] }>();
-
-function initCalls(root: SyntaxNode): SyntaxNode[] {
-  const text = root.tree.text;
-  const known = callsByModule.get(root);
-  if (known?.text === text) return known.calls;
-  const names = initNames(root);
-  const calls = callsIn(root, (c) => names.has(c)).filter((call) => !underDebugOnly(call));
-  callsByModule.set(root, { text, calls });
-  return calls;
+/**
+ * The init calls of a module that are not under `if DEBUG:`. Imports and calls are looked for per
+ * top-level statement (perStatement): a keystroke in a settings module that imports sentry_sdk
+ * reads again only the statements it touched.
+ */
+function initCalls(file: string, root: SyntaxNode): SyntaxNode[] {
+  const names = new Set(['sentry_sdk.init', ...perStatement('sentry:init-names', file, root, initNamesIn)]);
+  return perStatement('sentry:calls', file, root, callsWithCalleeIn)
+    .filter((c) => names.has(c.callee) && !underDebugOnly(c.call))
+    .map((c) => c.call);
 }
 
 function findInits(ctx: OpsContext): SentryInit[] {
@@ -70,7 +78,7 @@ function findInits(ctx: OpsContext): SentryInit[] {
     // Imports and calls are statements: a comment typed in the module changes nothing here.
     const parsed = ctx.sources.code(file);
     if (!parsed) continue;
-    for (const call of initCalls(parsed.root)) out.push({ file, call, inSettings: settingsFiles.has(file) });
+    for (const call of initCalls(file, parsed.root)) out.push({ file, call, inSettings: settingsFiles.has(file) });
   }
   return out;
 }
