@@ -3,15 +3,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { matches, noteEdit, patternCounts, patternLength } from '../../server/src/engine/textMemo';
+import { matches, noteEdit, patternCounts, patternShape } from '../../server/src/engine/textMemo';
 import { pythonFixtures } from '../helpers/engine';
 
-test('the longest match of a pattern, or null when unbounded or not followed', () => {
-  const cases: [string, string, number | null][] = [
+test('the longest match of a pattern (whitespace runs apart), or null when unbounded otherwise or not followed', () => {
+  const cases: [string, string, number | null, boolean?][] = [
     ['PASSWORD|USER|DATABASES', '', 9],
     ['django-readiness|noqa', 'i', 16],
     ['request\\.FILES\\b', '', 13],
-    ['\\b(FileField|ImageField)\\s*\\(', '', null],
+    ['\\b(FileField|ImageField)\\s*\\(', '', 11, true],
+    ['csrf|urlpatterns|\\.\\s*execute|\\.raw\\(', '', 11, true],
+    ['a\\s+?b', '', 2, true],
+    ['[\\s]*x', '', null],
+    ['\\w*x', '', null],
     ['a{2,5}b?', '', 6],
     ['a{3}', '', 3],
     ['a{2,}', '', null],
@@ -29,7 +33,9 @@ test('the longest match of a pattern, or null when unbounded or not followed', (
     ['x{', '', null],
     ['(ab', '', null],
   ];
-  for (const [source, flags, expected] of cases) assert.equal(patternLength(source, flags.includes('m')), expected, `/${source}/${flags}`);
+  for (const [source, flags, bound, runs] of cases) {
+    assert.deepEqual(patternShape(source, flags.includes('m')), bound === null ? null : { bound, whitespaceRuns: runs ?? false }, `/${source}/${flags}`);
+  }
 });
 
 /** A small deterministic generator (the same run every time). */
@@ -41,8 +47,8 @@ function random(seed: number): () => number {
   };
 }
 
-const PATTERNS = [/PASSWORD|USER|DATABASES/, /django-readiness|noqa/i, /request\.FILES\b/, /\bdef\b/, /^import\b/m, /os\.environ\[/, /x{2,3}/, /\b(FileField|ImageField)\s*\(/, /ab$/m];
-const PIECES = ['PASSWORD', 'USER', 'DATA', 'BASES', 'noqa', 'NoQa', 'django-', 'readiness', 'request', '.FILES', 'FILESx', 'def', 'import', 'os.environ[', 'x', 'ab', ' ', '\n', '\r\n', '_', '#', 'FileField', '(', '  '];
+const PATTERNS = [/PASSWORD|USER|DATABASES/, /django-readiness|noqa/i, /request\.FILES\b/, /\bdef\b/, /^import\b/m, /os\.environ\[/, /x{2,3}/, /\b(FileField|ImageField)\s*\(/, /ab$/m, /csrf|\.\s*execute|\.raw\(/, /x\s+ab\b/];
+const PIECES = ['PASSWORD', 'USER', 'DATA', 'BASES', 'noqa', 'NoQa', 'django-', 'readiness', 'request', '.FILES', 'FILESx', 'def', 'import', 'os.environ[', 'x', 'ab', ' ', '\n', '\r\n', '_', '#', 'FileField', '(', '  ', '.', 'exec', 'ute', 'execute', '\t', '        ', '.raw', 'csrf'];
 
 test('after random edits, every pattern answers as a scan of the whole new text does', () => {
   const next = random(7);
@@ -82,4 +88,43 @@ test('typing in a large module re-reads only around the edit, and fixtures answe
     assert.equal(matches(file, text, re), re.test(text));
   }
   assert.equal(patternCounts.wholeText - before.wholeText, 0, 'no keystroke scanned the whole module');
+});
+
+test('a match that reaches an edit across a long whitespace run is found', () => {
+  const re = /csrf|\.\s*execute|\.raw\(/;
+  const file = '/memo-test/runs.py';
+  let text = `rows = cursor.\n${' '.repeat(40)}exec`;
+  assert.equal(matches(file, text, re), false);
+  const after = text + 'ute(sql)';
+  noteEdit(file, text, after, text.length, text.length, after.length);
+  text = after;
+  assert.equal(matches(file, text, re), true, 'the dot is 45 characters before the edit');
+  // And the other way: typed before a run that leads to the rest of the match.
+  const other = '/memo-test/runs-left.py';
+  let t = `rows = cursor${' '.repeat(30)}\n${' '.repeat(30)}execute(sql)`;
+  assert.equal(matches(other, t, re), false);
+  const typed = t.slice(0, 13) + '.' + t.slice(13);
+  noteEdit(other, t, typed, 13, 13, 14);
+  t = typed;
+  assert.equal(matches(other, t, re), true, 'execute is 61 characters after the edit');
+});
+
+test('random edits in whitespace-heavy text answer as whole scans do', () => {
+  const next = random(11);
+  const pieces = [' ', '  ', '\n', '\t', '        ', '.', 'exec', 'ute', 'x', 'ab', '(', 'csrf', 'cs', 'rf', 'FileField', 'Image'];
+  const patterns = [/csrf|\.\s*execute|\.raw\(/, /\b(FileField|ImageField)\s*\(/, /x\s+ab\b/, /\.\s+e/];
+  for (let doc = 0; doc < 30; doc++) {
+    const file = `/memo-test/ws-${doc}.py`;
+    let text = Array.from({ length: 60 }, () => pieces[Math.floor(next() * pieces.length)]!).join('');
+    for (const re of patterns) matches(file, text, re);
+    for (let edit = 0; edit < 200; edit++) {
+      const start = Math.floor(next() * (text.length + 1));
+      const end = Math.min(text.length, start + Math.floor(next() * 6));
+      const inserted = next() < 0.3 ? '' : pieces[Math.floor(next() * pieces.length)]!;
+      const after = text.slice(0, start) + inserted + text.slice(end);
+      noteEdit(file, text, after, start, end, start + inserted.length);
+      text = after;
+      for (const re of patterns) assert.equal(matches(file, text, re), re.test(text), `${re} after edit ${edit}: ${JSON.stringify(text)}`);
+    }
+  }
 });

@@ -82,16 +82,16 @@ function firstMatch(re: RegExp, text: string): PatternAnswer {
  * the pattern's longest match of it.
  */
 function answerAfterEdit(re: RegExp, known: PatternAnswer, edit: NotedEdit): PatternAnswer | undefined {
-  const bound = maxMatchLength(re);
-  if (bound === undefined) return undefined;
+  const shape = shapeOf(re);
+  if (!shape) return undefined;
   const text = edit.after;
   if (known.at >= 0) {
     if (known.at + known.length + 1 <= edit.start) return { text, at: known.at, length: known.length };
     if (known.at - 1 >= edit.oldEnd) return { text, at: known.at + edit.newEnd - edit.oldEnd, length: known.length };
     return undefined;
   }
-  const from = Math.max(0, edit.start - 1 - bound);
-  const to = Math.min(text.length, edit.newEnd + 1 + bound);
+  const from = reach(text, edit.start - 1, -1, shape);
+  const to = reach(text, edit.newEnd + 1, 1, shape);
   // One more character each side, so a match inside [from, to) sees its real neighbours.
   const sliceStart = Math.max(0, from - 1);
   const piece = text.slice(sliceStart, Math.min(text.length, to + 1));
@@ -113,25 +113,63 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-const maxLengths = new Map<string, number | null>();
-
 /**
- * The length of the longest text `re` can match, or undefined when it has none (a * or +) or the
- * pattern uses what this reading does not follow (lookaround, back-references, ^ and $ without
- * the m flag, which would change meaning in a slice, or the u and v flags).
+ * How long a pattern's matches can be: at most `bound` characters, plus, when `whitespaceRuns`,
+ * any number of whitespace characters matched by `\s*` or `\s+` (`\.\s*execute`).
  */
-export function maxMatchLength(re: RegExp): number | undefined {
-  const key = `${re.source}/${re.flags}`;
-  let n = maxLengths.get(key);
-  if (n === undefined) {
-    n = /[uv]/.test(re.flags) ? null : patternLength(re.source, re.flags.includes('m'));
-    maxLengths.set(key, n);
-  }
-  return n ?? undefined;
+export interface PatternShape {
+  bound: number;
+  whitespaceRuns: boolean;
 }
 
-/** Longest match of a pattern's source (see maxMatchLength); null when unbounded or not followed. */
-export function patternLength(source: string, multiline: boolean): number | null {
+const WHITESPACE = /\s/;
+
+/**
+ * The end of the window around an edit in one direction: from `at`, over at most `bound`
+ * characters, and over any whitespace as well when the pattern has whitespace runs (a run is
+ * usually a space or two, but may be a line of indentation).
+ */
+function reach(text: string, at: number, step: 1 | -1, shape: PatternShape): number {
+  if (!shape.whitespaceRuns) return Math.max(0, Math.min(text.length, at + step * shape.bound));
+  let p = Math.max(0, Math.min(text.length, at));
+  let budget = shape.bound;
+  for (;;) {
+    const next = step < 0 ? p - 1 : p;
+    if (next < 0 || next >= text.length) return p;
+    if (!WHITESPACE.test(text[next]!)) {
+      if (budget === 0) return p;
+      budget--;
+    }
+    p += step;
+  }
+}
+
+const shapes = new Map<string, PatternShape | null>();
+
+/**
+ * The shape of `re`'s matches, or undefined when they are unbounded otherwise than by whitespace
+ * runs or the pattern uses what this reading does not follow (lookaround, back-references, ^ and
+ * $ without the m flag, which would change meaning in a slice, or the u and v flags).
+ */
+function shapeOf(re: RegExp): PatternShape | undefined {
+  const key = `${re.source}/${re.flags}`;
+  let shape = shapes.get(key);
+  if (shape === undefined) {
+    shape = /[uv]/.test(re.flags) ? null : patternShape(re.source, re.flags.includes('m'));
+    shapes.set(key, shape);
+  }
+  return shape ?? undefined;
+}
+
+/** The shape of a pattern's source (see shapeOf); null when unbounded or not followed. */
+export function patternShape(source: string, multiline: boolean): PatternShape | null {
+  let whitespaceRuns = false;
+  const bound = patternBound(source, multiline, () => (whitespaceRuns = true));
+  return bound === null ? null : { bound, whitespaceRuns };
+}
+
+/** The longest match of a pattern's source, not counting `\s*` and `\s+` runs (reported to `run`). */
+function patternBound(source: string, multiline: boolean, run: () => void): number | null {
   let i = 0;
   // alternatives: the longest branch; a sequence: the sum of its items.
   const alternation = (): number | null => {
@@ -147,6 +185,11 @@ export function patternLength(source: string, multiline: boolean): number | null
   const sequence = (): number | null => {
     let total = 0;
     while (i < source.length && source[i] !== '|' && source[i] !== ')') {
+      if (source.startsWith('\\s', i) && (source[i + 2] === '*' || source[i + 2] === '+')) {
+        run();
+        i += source[i + 3] === '?' ? 4 : 3;
+        continue;
+      }
       const item = atom();
       if (item === null) return null;
       const times = quantifier();
