@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createParser } from '../../server/src/engine/parsing/grammars';
 import { copyPath, copyTree, copyTreePublic, flattenTree, SyntaxTree, treeFromFlat, type SyntaxNode } from '../../server/src/engine/parsing/syntax';
 import { dumpTree } from '../helpers/trees';
+import { endOfText, lineCount } from '../../server/src/engine/parsing/lines';
 import { pythonFixtures } from '../helpers/engine';
 
 function positionOf(text: string, offset: number) {
@@ -328,4 +329,12 @@ test('flat trees (what a parse worker hands over) rebuild to the very tree a dir
     }
   }
   parser.delete();
+});
+
+test('lineCount and endOfText count rows as split("\\n") does', () => {
+  for (const text of ['', 'a', 'a\n', '\n', 'a\nbc', 'a\r\nbc\r\n', '\n\n\nx', 'é😀\nz']) {
+    const rows = text.split('\n');
+    assert.equal(lineCount(text), rows.length, JSON.stringify(text));
+    assert.deepEqual(endOfText(text), { line: rows.length - 1, character: rows[rows.length - 1]!.length }, JSON.stringify(text));
+  }
 });

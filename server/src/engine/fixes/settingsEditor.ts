@@ -7,7 +7,7 @@ import { normalizeDistName } from '../project/model';
 import { ProjectModuleHost, type PythonSources } from '../project/sources';
 import type { Setting, SettingsProfile } from '../settings/profile';
 import type { Fix, Location, TextEdit } from '../types';
-import { lineAt, textBetween } from '../parsing/lines';
+import { endOfText, lineAt, lineCount, textBetween } from '../parsing/lines';
 
 export type EnvIdiom = 'environ' | 'decouple' | 'os';
 
@@ -190,11 +190,11 @@ export class SettingsEditor {
       indent = ' '.repeat(last.startPosition.column);
       at = { line: last.endPosition.row + 1, character: 0 };
       if (at.line >= lineCount(text)) {
-        at = endPosition(text);
+        at = endOfText(text);
         prefix = '\n';
       }
     } else {
-      at = endPosition(text);
+      at = endOfText(text);
       prefix = text.length === 0 || text.endsWith('\n') ? '' : '\n';
     }
     // Never assign a name the target block already assigns: when such an assignment exists but does
@@ -238,7 +238,7 @@ export class SettingsEditor {
       else if (stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'string' && line === 0) line = stmt.endPosition.row + 1;
       else if (stmt.type !== 'comment') break;
     }
-    const at = line >= lineCount(file.text) ? endPosition(file.text) : { line, character: 0 };
+    const at = line >= lineCount(file.text) ? endOfText(file.text) : { line, character: 0 };
     const prefix = at.character > 0 ? '\n' : '';
     // One edit per import, so two fixes adding the same import dedupe to one line.
     return missing.map((m, i) => ({ file: path, range: { start: at, end: at }, newText: (i === 0 ? prefix : '') + m + '\n' }));
@@ -253,7 +253,7 @@ export class SettingsEditor {
     const body = lines.map((l) => (l === '' ? '' : indent + l)).join('\n') + '\n';
     const edit: TextEdit =
       nextLine >= lineCount(file.text)
-        ? { file: stmt.file, range: { start: endPosition(file.text), end: endPosition(file.text) }, newText: (file.text.endsWith('\n') ? '' : '\n') + body }
+        ? { file: stmt.file, range: { start: endOfText(file.text), end: endOfText(file.text) }, newText: (file.text.endsWith('\n') ? '' : '\n') + body }
         : { file: stmt.file, range: { start: { line: nextLine, character: 0 }, end: { line: nextLine, character: 0 } }, newText: body };
     return [...this.importEdits(imports, stmt.file), edit];
   }
@@ -299,11 +299,4 @@ function hasImport(root: SyntaxNode, imp: string): boolean {
   return false;
 }
 
-function lineCount(text: string): number {
-  return text.split('\n').length;
-}
 
-function endPosition(text: string): { line: number; character: number } {
-  const lines = text.split('\n');
-  return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
-}

@@ -14,6 +14,19 @@ export function rowStarts(text: string): number[] {
   return starts;
 }
 
+/** The number of rows of `text` (what `text.split('\n').length` is). */
+export function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** The position just past the end of `text` (the last row and its length, as split('\n') counts them). */
+export function endOfText(text: string): { line: number; character: number } {
+  const last = text.lastIndexOf('\n');
+  return { line: lineCount(text) - 1, character: text.length - (last + 1) };
+}
+
 // The row starts of the texts asked about last (an edit alternates between a few texts).
 const recent: { text: string; starts: number[] }[] = [];
 

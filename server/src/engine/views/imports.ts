@@ -8,7 +8,8 @@ import type { ParsedFile } from '../parsing/documents';
 import { moduleFile } from '../project/model';
 import type { PythonSources } from '../project/sources';
 import type { TextEdit } from '../types';
-import { definitionOf, deleteLinesEdit, dottedName, endOfText, lineCount, named, ownsLines, topLevelStatements } from './py';
+import { endOfText, lineCount } from '../parsing/lines';
+import { definitionOf, deleteLinesEdit, dottedName, named, ownsLines, topLevelStatements } from './py';
 
 export interface ImportBinding {
   local: string;

@@ -3,7 +3,7 @@
 // (whole-line deletions, insertions at a statement's indentation).
 import type { SyntaxNode } from '../parsing/syntax';
 import type { Location, Range, TextEdit } from '../types';
-import { lineAt } from '../parsing/lines';
+import { endOfText, lineAt, lineCount } from '../parsing/lines';
 
 export function nodeRange(node: SyntaxNode): Range {
   return {
@@ -163,15 +163,6 @@ export function snakeCase(name: string): string {
 export function lineIndent(text: string, line: number): string {
   const l = lineAt(text, line) ?? '';
   return /^[ \t]*/.exec(l)![0];
-}
-
-export function lineCount(text: string): number {
-  return text.split('\n').length;
-}
-
-export function endOfText(text: string): { line: number; character: number } {
-  const lines = text.split('\n');
-  return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
 }
 
 /** Does the node start its line (only whitespace before it) and end it (only whitespace/comment after)? */

@@ -3,7 +3,8 @@ import type { SyntaxNode } from '../parsing/syntax';
 import type { TextEdit } from '../types';
 import { listInsertEdits } from './dictEdit';
 import type { PyModule } from './imports';
-import { endOfText, lineIndent, named, unparen } from './py';
+import { endOfText } from '../parsing/lines';
+import { lineIndent, named, unparen } from './py';
 import { lineAt } from '../parsing/lines';
 
 /** The first module-level `urlpatterns = [...]` and its list. */

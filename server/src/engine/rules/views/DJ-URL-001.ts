@@ -3,7 +3,8 @@ import { hasApp, hasRequirement, middleware, viewIndex, editableFixes } from '..
 import { ensureName, importEdits, type PyModule } from '../../views/imports';
 import { isAppFile, PROBE_VIEW_NAME, shortPath, type ViewIndex } from '../../views/model';
 import { HEALTH_VIEW_NAME, isHealthRoute } from '../../views/patterns';
-import { endOfText, headRange, nodeLocation, snakeCase } from '../../views/py';
+import { endOfText } from '../../parsing/lines';
+import { headRange, nodeLocation, snakeCase } from '../../views/py';
 import { addUrlPatternEdits, urlpatternsStatement } from '../../views/urlEdit';
 import type { Fix, RelatedInformation, TextEdit } from '../../types';
 import type { ProjectContext, ProjectRule } from '../types';
