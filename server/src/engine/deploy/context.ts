@@ -1,6 +1,7 @@
 // Models shared by the requirements, Dockerfile, compose, env-file, ignore-file and gunicorn rules,
 // built once per analysis through `ctx.shared`: the Dockerfiles, the dependency model, compose
 // files, env files, and a few facts about the Python side (the WSGI module, a health route).
+import { endOfText } from '../parsing/lines';
 import { dirname, join } from 'node:path';
 import { DependencyModel } from '../requirements/model';
 import type { ProjectContext, ProjectReport } from '../rules/types';
@@ -107,8 +108,7 @@ export function fileStart(): Range {
 /** An edit appending lines to a file (or creating it when `text` is undefined). */
 export function appendEdit(file: string, text: string | undefined, lines: string[]): TextEdit {
   if (text === undefined || text === '') return { file, range: fileStart(), newText: lines.join('\n') + '\n' };
-  const all = text.split('\n');
-  const end = { line: all.length - 1, character: all[all.length - 1]!.length };
+  const end = endOfText(text);
   return { file, range: { start: end, end }, newText: (text.endsWith('\n') ? '' : '\n') + lines.join('\n') + '\n' };
 }
 

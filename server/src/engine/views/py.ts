@@ -20,7 +20,9 @@ export function nodeLocation(file: string, node: SyntaxNode): Location {
 export function headRange(node: SyntaxNode, text?: string): Range {
   const r = nodeRange(node);
   if (r.end.line === r.start.line) return r;
-  const first = (text ?? node.text).split('\n')[0] ?? '';
+  const whole = text ?? node.text;
+  const eol = whole.indexOf('\n');
+  const first = eol < 0 ? whole : whole.slice(0, eol);
   return { start: r.start, end: { line: r.start.line, character: r.start.character + first.length } };
 }
 
