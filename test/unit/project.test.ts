@@ -121,15 +121,30 @@ test('the workspace walk skips dependency folders and gettext catalogs, not Pyth
   const dir = writeProject({
     ...PKG,
     'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.production")\n',
+    // Django's conf/locale: a package with a formats module per language, walked.
+    'proj/locale/__init__.py': '',
     'proj/locale/fr/LC_MESSAGES/django.po': 'msgid "x"\nmsgstr "y"\n',
     'proj/locale/fr/__init__.py': '',
     'proj/locale/fr/formats.py': 'DATE_FORMAT = "j F Y"\n',
+    // An app's gettext catalogs: language folders of a folder that is not a package, not read.
+    'app/locale/pt_BR/LC_MESSAGES/django.po': 'msgid "x"\nmsgstr "y"\n',
+    'app/locale/sr@latin/LC_MESSAGES/django.mo': '',
+    'app/locale/zh_Hans/LC_MESSAGES/django.po': '',
+    'app/locale/README.txt': 'Catalogs.\n',
+    'app/locale_tools/fr/helpers.py': 'X = 1\n',
     'node_modules/pkg/settings.py': 'DEBUG = True\n',
     '.venv/lib/python3.12/site-packages/django/__init__.py': '',
   });
   const { analyzer } = await analyzeDir(dir);
   const files = analyzer.workspaceFiles().map((f) => f.slice(dir.length + 1).split('\\').join('/'));
   assert.ok(files.includes('proj/locale/fr/formats.py'));
+  assert.ok(files.includes('app/locale/README.txt'));
+  assert.ok(files.includes('app/locale_tools/fr/helpers.py'));
+  const read: string[] = [];
+  const disk = new DiskFileSystem();
+  walkFiles({ readFile: (p) => disk.readFile(p), isFile: (p) => disk.isFile(p), isDirectory: (p) => disk.isDirectory(p), list: (d) => (read.push(d.slice(dir.length + 1).split('\\').join('/')), disk.list(d)) }, dir);
+  assert.ok(read.includes('proj/locale/fr') && read.includes('app/locale'), read.join(' '));
+  assert.ok(!read.some((d) => d.startsWith('app/locale/')), read.join(' '));
   assert.ok(files.includes('proj/settings/base.py'));
   assert.ok(!files.some((f) => f.includes('LC_MESSAGES') || f.startsWith('node_modules') || f.startsWith('.venv')), files.join('\n'));
   // Paths are joined the way path.join would: no doubled or trailing separators.

@@ -184,6 +184,19 @@ export const SKIPPED_DIRECTORIES = new Set([
   '.idea', '.vscode', 'staticfiles', 'bower_components', '.cache', 'out-test', 'LC_MESSAGES',
 ]);
 
+/** A gettext language folder's name: `fr`, `pt_BR`, `zh_Hans`, `sr@latin`, `ca@valencia`. */
+const LANGUAGE_FOLDER = /^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?(?:@[a-z]+)?$/;
+
+/**
+ * A `locale` folder that is not a Python package holds gettext catalogs: `<lang>/LC_MESSAGES/*.po`,
+ * one language folder per language (1,400 of the 3,000 folders of a workspace with Horizon and
+ * Django's tree, each a directory read for nothing). Django's own `conf/locale` is a package with
+ * `formats.py` in each language folder, and is walked.
+ */
+function holdsCatalogs(dir: string, entries: readonly { name: string; isDirectory: boolean }[]): boolean {
+  return baseName(dir) === 'locale' && !entries.some((e) => e.name === '__init__.py' && !e.isDirectory);
+}
+
 /**
  * Walks a workspace and returns every file path, skipping dependency and cache folders and any path
  * a caller's exclude test rejects. Bounded by `maxFiles` so a stray home directory cannot stall us.
@@ -195,10 +208,12 @@ export function walkFiles(fs: FileSystem, root: string, exclude: (path: string) 
     const dir = stack.pop()!;
     // `dir` is normalised already (the root, then names appended): path.join would normalise again.
     const prefix = dir.endsWith(sep) ? dir : dir + sep;
-    for (const entry of fs.list(dir)) {
+    const entries = fs.list(dir);
+    const catalogs = holdsCatalogs(dir, entries);
+    for (const entry of entries) {
       const path = prefix + entry.name;
       if (entry.isDirectory) {
-        if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.endsWith('.egg-info') || exclude(path)) continue;
+        if (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.endsWith('.egg-info') || (catalogs && LANGUAGE_FOLDER.test(entry.name)) || exclude(path)) continue;
         stack.push(path);
       } else if (!exclude(path)) {
         out.push(path);
