@@ -6,7 +6,7 @@ import { moduleFile } from '../../server/src/engine/project/model';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { PythonSources } from '../../server/src/engine/project/sources';
 import { ModuleResolver } from '../../server/src/engine/views/imports';
-import { baseName, CachingFileSystem, DiskFileSystem, relativePosix, splitPath, walkFiles } from '../../server/src/engine/workspace';
+import { baseName, CachingFileSystem, DiskFileSystem, OverlayFileSystem, relativePosix, splitPath, walkFiles } from '../../server/src/engine/workspace';
 import { analyzeDir, writeProject } from '../helpers/engine';
 
 const PKG = { 'proj/__init__.py': '', 'proj/settings/__init__.py': '', 'proj/settings/base.py': 'DEBUG = False\n', 'proj/settings/local.py': 'from .base import *\nDEBUG = True\n', 'proj/settings/production.py': 'from .base import *\n' };
@@ -186,4 +186,65 @@ test('module files are found under plain and namespace folders, with and without
     assert.equal(fs.isDirectory(join(dir, 'missing')), false);
   }
   pool.dispose();
+});
+
+test('files asked by folder names from the walk listings answer as isFile on the disk does, after changes and with buffers', async () => {
+  const { mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const dir = writeProject({
+    'pkg/__init__.py': '',
+    'pkg/sub/__init__.py': '',
+    'pkg/sub/mod.py': '',
+    'pkg/data.txt': '',
+    'ns/deep/er/leaf.py': '',
+    'build/gen/__init__.py': '',
+    'single.py': '',
+    'app/locale/fr/LC_MESSAGES/x.py': '',
+  });
+  const disk = new DiskFileSystem();
+  const names = ['pkg', 'sub', 'mod.py', '__init__.py', 'data.txt', 'ns', 'deep', 'er', 'leaf.py', 'build', 'gen', 'single.py', 'app', 'locale', 'fr', 'LC_MESSAGES', 'x.py', 'new.py', 'missing'];
+  // Every path of up to three folders and a name, drawn from the names above.
+  const questions: { folders: string[]; name: string }[] = [];
+  for (const a of names) for (const b of ['', ...names]) for (const c of ['', ...names]) for (const name of names) {
+    const folders = [a, b, c].filter(Boolean);
+    if (questions.length < 40_000 && (c === '' || b !== '')) questions.push({ folders, name });
+  }
+  const check = (fs: CachingFileSystem, label: string) => {
+    let answered = 0;
+    for (const q of questions) {
+      const said = fs.fileUnder(dir, q.folders, q.name);
+      if (said === undefined) continue;
+      answered++;
+      assert.equal(said, disk.isFile(join(dir, ...q.folders, q.name)), `${label}: ${[...q.folders, q.name].join('/')}`);
+    }
+    return answered;
+  };
+  const fs = new CachingFileSystem(disk);
+  assert.equal(fs.fileUnder(dir, ['pkg'], '__init__.py'), undefined, 'nothing listed yet');
+  walkFiles(fs, dir);
+  assert.ok(check(fs, 'walked') > questions.length / 2);
+  assert.equal(fs.fileUnder(dir, ['pkg', 'sub'], 'mod.py'), true);
+  assert.equal(fs.fileUnder(dir, ['build', 'gen'], '__init__.py'), undefined, 'a skipped folder is not known');
+  assert.equal(fs.fileUnder(dir, ['app', 'locale', 'fr'], 'x.py'), undefined, 'nor a catalog folder');
+  // A file created in a folder, the folder read again as the language server does after a change.
+  writeFileSync(join(dir, 'pkg', 'sub', 'new.py'), '');
+  mkdirSync(join(dir, 'pkg', 'sub', 'missing'));
+  rmSync(join(dir, 'ns', 'deep', 'er', 'leaf.py'));
+  for (const p of [join(dir, 'pkg', 'sub', 'new.py'), join(dir, 'pkg', 'sub', 'missing'), join(dir, 'ns', 'deep', 'er', 'leaf.py')]) fs.invalidate(p);
+  for (const d of [join(dir, 'pkg', 'sub'), join(dir, 'ns', 'deep', 'er')]) fs.list(d);
+  check(fs, 'after changes');
+  assert.equal(fs.fileUnder(dir, ['pkg', 'sub'], 'new.py'), true);
+  assert.equal(fs.fileUnder(dir, ['ns', 'deep', 'er'], 'leaf.py'), false);
+  // The parent of a folder read again still reaches it; a folder read again still reaches the ones in it.
+  fs.invalidate(join(dir, 'pkg', 'data.txt'));
+  fs.list(join(dir, 'pkg'));
+  assert.equal(fs.fileUnder(dir, ['pkg', 'sub'], 'new.py'), true);
+  // A buffer for a file that is not on disk.
+  const overlay = new OverlayFileSystem(fs);
+  overlay.overlays.set(join(dir, 'pkg', 'sub', 'draft.py'), 'X = 1\n');
+  assert.equal(overlay.fileUnder(dir, ['pkg', 'sub'], 'draft.py'), true);
+  assert.equal(overlay.fileUnder(dir, ['pkg'], 'draft.py'), false);
+  assert.equal(overlay.fileUnder(dir, ['pkg', 'sub'], 'mod.py'), true);
+  assert.equal(moduleFile(overlay, [dir], 'pkg.sub.draft'), join(dir, 'pkg', 'sub', 'draft.py'));
+  assert.equal(moduleFile(overlay, [dir], 'build.gen'), join(dir, 'build', 'gen', '__init__.py'), 'found on disk where no listing tells');
+  assert.equal(moduleFile(overlay, [dir], 'ns.deep.er.leaf'), undefined);
 });

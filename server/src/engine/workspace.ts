@@ -10,6 +10,11 @@ export interface FileSystem {
   isDirectory(path: string): boolean;
   /** Directory entries (names only); empty when unreadable. */
   list(dir: string): { name: string; isDirectory: boolean }[];
+  /**
+   * Whether `dir/folders[0]/.../name` is a file, when that can be told without building the path
+   * (from listings already read); undefined when it cannot. Optional: callers fall back to isFile.
+   */
+  fileUnder?(dir: string, folders: readonly string[], name: string): boolean | undefined;
 }
 
 /**
@@ -91,7 +96,7 @@ export class CachingFileSystem implements FileSystem {
    * `a/b/__init__.py` exists for every name an import could mean: with the listing the workspace
    * walk already read, that is a lookup instead of a stat call.
    */
-  private listings = new Map<string, Map<string, boolean>>();
+  private listings = new Map<string, Listing>();
   constructor(private readonly base: FileSystem) {}
   readFile(path: string): string | undefined {
     if (this.texts.has(path)) return this.texts.get(path);
@@ -114,12 +119,12 @@ export class CachingFileSystem implements FileSystem {
   private fromListings(path: string): boolean | undefined {
     let [dir, name] = splitPath(path);
     const listing = this.listings.get(dir);
-    if (listing) return listing.get(name) === false;
+    if (listing) return listing.entries.get(name) === false;
     for (;;) {
       const [parent, below] = splitPath(dir);
       if (parent === dir) return undefined;
       const above = this.listings.get(parent);
-      if (above) return above.get(below) === true ? undefined : false;
+      if (above) return above.entries.get(below) === true ? undefined : false;
       dir = parent;
       name = below;
     }
@@ -128,24 +133,66 @@ export class CachingFileSystem implements FileSystem {
     // A folder the walk listed knows its entries (symbolic links to folders included).
     const [dir, name] = splitPath(path);
     const listing = this.listings.get(dir);
-    if (listing) return listing.get(name) === true;
+    if (listing) return listing.entries.get(name) === true;
     return this.base.isDirectory(path);
+  }
+  /**
+   * Import resolution asks whether `root/a/b.py` or `root/a/b/__init__.py` exists for every name an
+   * import could mean (8,000 names in a large workspace): going down the listings by name spares
+   * building and hashing each full path. Same answers as isFile from the listings.
+   */
+  fileUnder(dir: string, folders: readonly string[], name: string): boolean | undefined {
+    let listing: Listing | undefined = this.listings.get(dir);
+    if (!listing) return undefined;
+    for (const folder of folders) {
+      // Not listed as a folder (absent, or a file): nothing is under it.
+      if (listing.entries.get(folder) !== true) return false;
+      const below: Listing | undefined = listing.folders?.get(folder);
+      // A folder the walk did not read (skipped, or not walked yet).
+      if (!below) return undefined;
+      listing = below;
+    }
+    return listing.entries.get(name) === false;
   }
   list(dir: string): { name: string; isDirectory: boolean }[] {
     const entries = this.base.list(dir);
-    this.listings.set(dir, new Map(entries.map((e) => [e.name, e.isDirectory])));
+    const listing: Listing = { entries: new Map(entries.map((e) => [e.name, e.isDirectory])), folders: undefined };
+    // Linked to the listings of its folders read before (a folder read again after a change in it;
+    // the walk reads a folder before the folders in it) and from its parent's.
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    for (const e of entries) {
+      const below = e.isDirectory ? this.listings.get(prefix + e.name) : undefined;
+      if (below) (listing.folders ??= new Map()).set(e.name, below);
+    }
+    this.unlink(dir);
+    this.listings.set(dir, listing);
+    const [parent, name] = splitPath(dir);
+    const above = parent !== dir ? this.listings.get(parent) : undefined;
+    if (above) (above.folders ??= new Map()).set(name, listing);
     return entries;
   }
   invalidate(path: string): void {
     this.texts.delete(path);
     this.files.delete(path);
-    this.listings.delete(dirname(path));
+    this.unlink(dirname(path));
+  }
+  /** Forgets the listing of `dir`, also as a folder of its parent's listing. */
+  private unlink(dir: string): void {
+    if (!this.listings.delete(dir)) return;
+    const [parent, name] = splitPath(dir);
+    if (parent !== dir) this.listings.get(parent)?.folders?.delete(name);
   }
   clear(): void {
     this.texts.clear();
     this.files.clear();
     this.listings.clear();
   }
+}
+
+/** A folder's entries (name → is a folder) and the listings of the folders in it that were read. */
+interface Listing {
+  entries: Map<string, boolean>;
+  folders: Map<string, Listing> | undefined;
 }
 
 /** Open editor buffers shadow the disk. */
@@ -157,6 +204,13 @@ export class OverlayFileSystem implements FileSystem {
   }
   isFile(path: string): boolean {
     return this.overlays.has(path) || this.base.isFile(path);
+  }
+  fileUnder(dir: string, folders: readonly string[], name: string): boolean | undefined {
+    const below = this.base.fileUnder?.(dir, folders, name);
+    if (below !== false) return below;
+    // A buffer for a file not on disk yet, which is rare: build the path only when a name matches.
+    for (const path of this.overlays.keys()) if (path.endsWith(name) && path === join(dir, ...folders, name)) return true;
+    return false;
   }
   isDirectory(path: string): boolean {
     return this.base.isDirectory(path);

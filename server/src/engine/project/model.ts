@@ -99,16 +99,22 @@ function isPlainRoot(root: string): boolean {
 
 /** `a.b.c` → `root/a/b/c.py` or `root/a/b/c/__init__.py`. */
 export function moduleFile(fs: FileSystem, roots: string[], moduleName: string): string | undefined {
-  const rel = moduleName.split('.').join(sep);
+  const parts = moduleName.split('.');
+  const rel = parts.join(sep);
   // A dotted name of identifiers under a plain root needs no join (whose normalising was most of
   // the cost of resolving a library import against every root of a project).
   const plainName = /^\w+(\.\w+)*$/u.test(moduleName);
+  const folders = parts.slice(0, -1);
+  const last = `${parts[parts.length - 1]!}.py`;
   for (const root of roots) {
     const plain = plainName && isPlainRoot(root);
+    // Asked of the listings by name first (fileUnder); the path is built when that cannot tell.
+    const asFile = plain ? fs.fileUnder?.(root, folders, last) : undefined;
     const file = plain ? `${root}${sep}${rel}.py` : join(root, `${rel}.py`);
-    if (fs.isFile(file)) return file;
+    if (asFile ?? fs.isFile(file)) return file;
+    const asPackage = plain ? fs.fileUnder?.(root, parts, '__init__.py') : undefined;
     const pkg = plain ? `${root}${sep}${rel}${sep}__init__.py` : join(root, rel, '__init__.py');
-    if (fs.isFile(pkg)) return pkg;
+    if (asPackage ?? fs.isFile(pkg)) return pkg;
   }
   return undefined;
 }

@@ -355,9 +355,10 @@ function absoluteImport(written: string, moduleName: string, isPackage: boolean)
  * file is the same version), and where a file's imports lead (while they read the same).
  */
 export class ResolverCaches {
-  readonly moduleFiles = new Map<string, string | null>();
-  /** Whether a top-level name (`django` of django.db) is a module or a folder under the roots of a module's own root. */
-  readonly topLevel = new Map<string, boolean>();
+  /** Per own root of the asking module (see moduleFileOf): module name → its file, or null. */
+  readonly moduleFiles = new Map<string, Map<string, string | null>>();
+  /** Per own root: whether a top-level name (`django` of django.db) is a module or a folder under the roots. */
+  readonly topLevel = new Map<string, Map<string, boolean>>();
   readonly modules = new Map<string, { file: ParsedFile; version: number; module: PyModule }>();
   readonly importTargets = new Map<string, { names: string; targets: string[] }>();
   /** Is a path application code (views/model.ts isAppFile: a function of the path and the project)? */
@@ -545,8 +546,10 @@ export class ModuleResolver {
   moduleFileOf(moduleName: string, near?: string): string | undefined {
     if (!moduleName) return undefined;
     const own = this.ownRoot(near);
-    const key = `${own}\0${moduleName}`;
-    const cached = this.caches.moduleFiles.get(key);
+    // Maps per own root rather than joined keys: thousands of names are asked, most of them again.
+    let files = this.caches.moduleFiles.get(own);
+    if (!files) this.caches.moduleFiles.set(own, (files = new Map()));
+    const cached = files.get(moduleName);
     if (cached !== undefined) return cached ?? undefined;
     const roots = [...this.importRoots];
     if (own && !roots.includes(own)) roots.unshift(own);
@@ -554,15 +557,16 @@ export class ModuleResolver {
     // neither a module nor a folder under any root rules out every name under it at once.
     const dot = moduleName.indexOf('.');
     const top = dot < 0 ? moduleName : moduleName.slice(0, dot);
-    const topKey = `${own}\0${top}`;
-    let present = this.caches.topLevel.get(topKey);
+    let tops = this.caches.topLevel.get(own);
+    if (!tops) this.caches.topLevel.set(own, (tops = new Map()));
+    let present = tops.get(top);
     if (present === undefined) {
       const fs = this.sources.fs;
       present = roots.some((r) => fs.isFile(join(r, `${top}.py`)) || fs.isDirectory(join(r, top)));
-      this.caches.topLevel.set(topKey, present);
+      tops.set(top, present);
     }
     const found = present ? moduleFile(this.sources.fs, roots, moduleName) : undefined;
-    this.caches.moduleFiles.set(key, found ?? null);
+    files.set(moduleName, found ?? null);
     return found;
   }
 
