@@ -3,6 +3,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { seriesForSpecifier } from '../../server/src/engine/project/djangoVersion';
 import { moduleFile } from '../../server/src/engine/project/model';
+import { isEnvFileName } from '../../server/src/engine/deploy/envfile';
+import { isRequirementsName } from '../../server/src/engine/requirements/model';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { PythonSources } from '../../server/src/engine/project/sources';
 import { ModuleResolver } from '../../server/src/engine/views/imports';
@@ -247,4 +249,30 @@ test('files asked by folder names from the walk listings answer as isFile on the
   assert.equal(moduleFile(overlay, [dir], 'pkg.sub.draft'), join(dir, 'pkg', 'sub', 'draft.py'));
   assert.equal(moduleFile(overlay, [dir], 'build.gen'), join(dir, 'build', 'gen', '__init__.py'), 'found on disk where no listing tells');
   assert.equal(moduleFile(overlay, [dir], 'ns.deep.er.leaf'), undefined);
+});
+
+test('file-name tests with a quick first check answer as their plain definitions over many paths', () => {
+  // The definitions before the quick checks were put in front of them.
+  const requirementsReference = (path: string) => {
+    const name = basename(path);
+    return /requirements.*\.(txt|in)$/i.test(name) || /^constraints.*\.txt$/i.test(name) || (basename(dirname(path)) === 'requirements' && /\.(txt|in)$/.test(name));
+  };
+  const envReference = (path: string) => {
+    const name = basename(path);
+    if (/^\.env(\..+)?$/.test(name) || /^[\w.-]+\.env$/.test(name)) return true;
+    return /(^|\/)\.envs\//.test(dirname(path).split('\\').join('/') + '/');
+  };
+  const folders = ['/w', '/w/requirements', '/w/.envs', '/w/.envs/.production', '/w/app/.env.d', '/w/REQUIREMENTS', '/w/x.in', '/w/envs'];
+  const names = ['requirements.txt', 'REQUIREMENTS.TXT', 'requirements-dev.in', 'Requirements.In', 'base.txt', 'base.TXT', 'prod.in', 'constraints.txt', 'Constraints-2.TXT', 'notes.txt', 'x.in.bak', 'requirements.txt.orig', 'main.in',
+    '.env', '.env.production', '.envrc', 'prod.env', 'app.env.example', '.env.example', 'settings.py', 'Dockerfile', 'Procfile', '.django', 'in', 'txt', '.txt', 'a.env.py', 'env', 'requirements'];
+  let reqs = 0;
+  let envs = 0;
+  for (const dir of folders) for (const name of names) {
+    const path = `${dir}/${name}`;
+    assert.equal(isRequirementsName(path), requirementsReference(path), path);
+    assert.equal(isEnvFileName(path), envReference(path), path);
+    if (requirementsReference(path)) reqs++;
+    if (envReference(path)) envs++;
+  }
+  assert.ok(reqs > 20 && envs > 20, `${reqs} ${envs}`);
 });

@@ -620,6 +620,27 @@ describe('URL rules', () => {
     }
   });
 
+  test('DJ-URL-001: the second action picks the first app views module in code-unit order, on every machine', async () => {
+    // ICU collation puts alpha_app before Beta; code units put Beta first (uppercase sorts first).
+    const view = 'from django.http import HttpResponse\n\n\ndef index(request):\n    return HttpResponse("ok")\n';
+    const dir = project({
+      'proj/urls.py': 'from django.urls import include, path\n\nurlpatterns = [\n    path("", include("alpha_app.urls")),\n]\n',
+      'alpha_app/__init__.py': '',
+      'alpha_app/views.py': view,
+      'alpha_app/urls.py': 'urlpatterns = []\n',
+      'Beta/__init__.py': '',
+      'Beta/views.py': view,
+    });
+    const { analyzer, findings } = await run(dir);
+    try {
+      const [f] = only(findings, 'DJ-URL-001');
+      assert.equal(f!.fixes.length, 2);
+      assert.match(f!.fixes[1]!.title, /to Beta\/views\.py /);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
   test('library auth URLs: LoginView wrapped in ratelimit; include("django.contrib.auth.urls") reported unless axes', async () => {
     const urls = 'from django.contrib.auth.views import LoginView\nfrom django.urls import include, path\n\nurlpatterns = [\n    path("login/", LoginView.as_view()),\n    path("accounts/", include("django.contrib.auth.urls")),\n    path("healthz/", include("app.health")),\n]\n';
     let dir = project({ 'proj/urls.py': urls });

@@ -31,7 +31,10 @@ export function splitPath(path: string): [dir: string, name: string] {
 
 /** The last component of a path the engine built (see splitPath). */
 export function baseName(path: string): string {
-  return splitPath(path)[1];
+  // Rules filter every workspace file by name: one slice, no pair.
+  const cut = path.lastIndexOf(sep);
+  if (cut <= 0 || cut === path.length - 1 || path[cut - 1] === ':' || path[cut - 1] === sep) return basename(path);
+  return path.slice(cut + 1);
 }
 
 /** A relative path with a '.' or '..' component, or an empty one. */

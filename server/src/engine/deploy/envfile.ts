@@ -54,6 +54,8 @@ export function isExampleEnv(name: string): boolean {
 
 /** Env file names: `.env`, `.env.*`, `*.env`, files under `.envs/`. */
 export function isEnvFileName(path: string): boolean {
+  // Every file of a project is asked: an env file's path says `.env` somewhere.
+  if (!path.includes('.env')) return false;
   const [dir, name] = splitPath(path);
   if (/^\.env(\..+)?$/.test(name) || /^[\w.-]+\.env$/.test(name)) return true;
   return /(^|\/)\.envs\//.test(dir.split('\\').join('/') + '/');

@@ -3,7 +3,7 @@
 // few regular expressions over small files (manage.py, wsgi.py, Dockerfile, compose, .env); the
 // settings themselves are evaluated elsewhere.
 import { dirname, join, normalize, relative, sep } from 'node:path';
-import { baseName, type FileSystem } from '../workspace';
+import { baseName, type FileSystem, splitPath } from '../workspace';
 import { ASSUMED_VERSION, type DjangoVersion, seriesForSpecifier } from './djangoVersion';
 
 export type SettingsRole = 'production' | 'base' | 'dev' | 'test' | 'unknown';
@@ -72,12 +72,13 @@ export function roleFromName(moduleName: string): SettingsRole | undefined {
 
 /** A path's dotted module name, found by walking up through `__init__.py` packages. */
 export function moduleNameOf(fs: FileSystem, path: string): { moduleName: string; root: string; isPackage: boolean } {
-  const isPackage = baseName(path) === '__init__.py';
-  let dir = dirname(path);
-  const parts = isPackage ? [] : [baseName(path).replace(/\.py$/, '')];
-  while (fs.isFile(join(dir, '__init__.py'))) {
-    parts.unshift(baseName(dir));
-    const parent = dirname(dir);
+  let [dir, name] = splitPath(path);
+  const isPackage = name === '__init__.py';
+  const parts = isPackage ? [] : [name.replace(/\.py$/, '')];
+  // Folders of the paths the engine builds are normalised: appending needs no path.join.
+  while (fs.isFile(dir.endsWith(sep) ? `${dir}__init__.py` : `${dir}${sep}__init__.py`)) {
+    const [parent, folder] = splitPath(dir);
+    parts.unshift(folder);
     if (parent === dir) break;
     dir = parent;
   }
@@ -189,24 +190,21 @@ export function discoverProjects(fs: FileSystem, workspaceRoot: string, files: s
   // Files belong to the deepest project root that contains them: one pass over the files, roots
   // tried deepest first.
   const owned = new Map<string, string[]>(roots.map((r) => [r, []]));
-  const deepestFirst = [...new Set(roots)].sort((a, b) => b.length - a.length);
+  const deepestFirst = [...new Set(roots)].sort((a, b) => b.length - a.length).map((root) => ({ root, prefix: root.endsWith(sep) ? root : root + sep, files: owned.get(root)! }));
   for (const f of files) {
-    const root = deepestFirst.find((r) => isInside(f, r));
-    if (root !== undefined) owned.get(root)!.push(f);
+    // Paths here are absolute and normalised (from the workspace walk): a prefix test is enough.
+    for (const r of deepestFirst) {
+      if (f.startsWith(r.prefix) || f === r.root) {
+        r.files.push(f);
+        break;
+      }
+    }
   }
   for (const root of roots) {
     const project = buildProject(fs, workspaceRoot, root, owned.get(root)!, files, options);
     if (project) projects.push(project);
   }
   return projects;
-}
-
-function isInside(path: string, dir: string): boolean {
-  // Paths here are absolute and normalised (from the workspace walk): a prefix test is enough,
-  // and path.relative on every file of a large workspace is not free.
-  if (path === dir) return true;
-  const prefix = dir.endsWith(sep) ? dir : dir + sep;
-  return path.startsWith(prefix);
 }
 
 function buildProject(fs: FileSystem, workspaceRoot: string, root: string, files: string[], allFiles: string[], options: DiscoveryOptions): DjangoProject | undefined {

@@ -115,7 +115,7 @@ export function lowestAffected(key: string, specs: Specifier[]): { version: Vers
 }
 
 export function describeHits(hits: Hit[], max = 3): string {
-  const sorted = [...hits].sort((a, b) => (b.advisory.cvss ?? (b.advisory.severity === 'high' ? 7 : 0)) - (a.advisory.cvss ?? (a.advisory.severity === 'high' ? 7 : 0)) || b.advisory.published.localeCompare(a.advisory.published));
+  const sorted = [...hits].sort((a, b) => (b.advisory.cvss ?? (b.advisory.severity === 'high' ? 7 : 0)) - (a.advisory.cvss ?? (a.advisory.severity === 'high' ? 7 : 0)) || (b.advisory.published < a.advisory.published ? -1 : b.advisory.published > a.advisory.published ? 1 : 0));
   const label = (h: Hit) => {
     const cve = [h.advisory.id, ...h.advisory.aliases].find((x) => x.startsWith('CVE-')) ?? h.advisory.id;
     const s = h.advisory.summary;

@@ -53,6 +53,9 @@ const PROD_NAME = /prod|production/i;
 const PROD_PATHS = new Set(['requirements.txt', 'requirements.in', 'requirements/base.txt', 'requirements/base.in', 'requirements/production.txt', 'requirements/prod.txt', 'requirements/common.txt', 'requirements/main.txt']);
 
 export function isRequirementsName(path: string): boolean {
+  // Every file of a project is asked: a requirements file ends in .txt or .in.
+  const extension = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  if (extension !== 'txt' && extension !== 'in') return false;
   const [dir, name] = splitPath(path);
   return /requirements.*\.(txt|in)$/i.test(name) || /^constraints.*\.txt$/i.test(name) || (baseName(dir) === 'requirements' && /\.(txt|in)$/.test(name));
 }
@@ -124,11 +127,13 @@ export class DependencyModel {
       }
     }
     const root = project.root;
-    const pyproject = projectFiles.find((f) => f === join(root, 'pyproject.toml')) ?? projectFiles.find((f) => basename(f) === 'pyproject.toml');
+    // Tested on the end of each path first: every file of the project is looked at.
+    const named = (f: string, name: string) => f.endsWith(name) && baseName(f) === name;
+    const pyproject = projectFiles.find((f) => f === join(root, 'pyproject.toml')) ?? projectFiles.find((f) => named(f, 'pyproject.toml'));
     if (pyproject) this.readPyproject(pyproject);
-    const pipfile = projectFiles.find((f) => basename(f) === 'Pipfile');
+    const pipfile = projectFiles.find((f) => named(f, 'Pipfile'));
     if (pipfile) this.readPipfile(pipfile);
-    this.opaqueSetup = projectFiles.some((f) => (basename(f) === 'setup.py' || basename(f) === 'setup.cfg') && dirname(f) === root);
+    this.opaqueSetup = projectFiles.some((f) => (named(f, 'setup.py') || named(f, 'setup.cfg')) && dirname(f) === root);
   }
 
   private classify(constraints: Set<string>): void {

@@ -1,8 +1,12 @@
 import { basename } from 'node:path';
+import { baseName } from '../../workspace';
 import { models, prodDockerfiles } from '../../deploy/context';
 import { insertLines } from '../../deploy/dockerkit';
 import { flags, jsonArgs } from '../../deploy/dockerfile';
 import type { ProjectRule } from '../types';
+
+/** Files of deployment platforms and task runners that can run collectstatic. */
+const DEPLOY_FILES = new Set(['.gitlab-ci.yml', 'bitbucket-pipelines.yml', 'render.yaml', 'fly.toml', 'app.json', 'Makefile', 'justfile', 'nixpacks.toml', 'railway.json']);
 
 /** Does any deployment step we can read run collectstatic? */
 export function collectstaticSomewhere(ctx: Parameters<ProjectRule['check']>[0]): boolean {
@@ -14,8 +18,10 @@ export function collectstaticSomewhere(ctx: Parameters<ProjectRule['check']>[0])
   }
   for (const c of m.compose) if (c.role !== 'dev' && /collectstatic/.test(c.text)) return true;
   return ctx.files.some((f) => {
-    const rel = f.slice(ctx.project.root.length + 1).split('\\').join('/');
-    const deployFile = basename(f) === 'Procfile' || /\.sh$/.test(f) || /^\.github\/workflows\/.+\.ya?ml$/.test(rel) || ['.gitlab-ci.yml', 'bitbucket-pipelines.yml', 'render.yaml', 'fly.toml', 'app.json', 'Makefile', 'justfile', 'nixpacks.toml', 'railway.json'].includes(basename(f));
+    const name = baseName(f);
+    // The relative path only for YAML files (a workflow): every file of the project is asked.
+    const workflow = (name.endsWith('.yml') || name.endsWith('.yaml')) && /^\.github\/workflows\/.+\.ya?ml$/.test(f.slice(ctx.project.root.length + 1).split('\\').join('/'));
+    const deployFile = name === 'Procfile' || name.endsWith('.sh') || workflow || DEPLOY_FILES.has(name);
     return deployFile && /collectstatic/.test(ctx.fs.readFile(f) ?? '');
   });
 }

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { baseName } from '../../workspace';
 import { prodDockerfiles } from '../../deploy/context';
 import { portOf } from '../../deploy/dockerkit';
 import { appServerOf } from '../../deploy/shell';
@@ -48,7 +49,7 @@ After:
 CMD ["gunicorn", "--bind", "0.0.0.0:8000", "shop.wsgi:application"]
 \`\`\``,
   check(ctx) {
-    const confExists = ctx.files.some((f) => /^gunicorn(\.conf|_conf|_config|\.config)?\.py$/.test(basename(f)));
+    const confExists = ctx.files.some((f) => f.endsWith('.py') && /^gunicorn(\.conf|_conf|_config|\.config)?\.py$/.test(baseName(f)));
     for (const d of prodDockerfiles(ctx)) {
       const final = d.final;
       if (!final) continue;

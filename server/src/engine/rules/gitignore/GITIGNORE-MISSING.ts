@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { baseName } from '../../workspace';
 import { gitRoot, models } from '../../deploy/context';
 import { DJANGO_GITIGNORE, projectGitignore } from '../../deploy/gitkit';
 import type { ProjectRule } from '../types';
@@ -34,7 +34,7 @@ staticfiles/
     const g = projectGitignore(ctx);
     if (g.text !== undefined) return;
     // Only where git will be used: a repository, or files that must never be committed.
-    const risky = models(ctx).envFiles.some((e) => !e.example) || ctx.files.some((f) => basename(f) === 'db.sqlite3');
+    const risky = models(ctx).envFiles.some((e) => !e.example) || ctx.files.some((f) => f.endsWith('db.sqlite3') && baseName(f) === 'db.sqlite3');
     if (!gitRoot(ctx, ctx.project.root) && !risky) return;
     const anchor = ctx.project.managePy ?? ctx.project.production?.path ?? models(ctx).deps.productionTarget().file;
     if (!ctx.fs.isFile(anchor)) return;

@@ -1,5 +1,5 @@
 // Static files in production: which storage collects them, who serves them (spec DJ-OPS-020..024).
-import { basename } from 'node:path';
+import { baseName } from '../../workspace';
 import { findPair, quoteOf, replaceNode, appendEntries } from '../../fixes/dictEdit';
 import type { Setting } from '../../settings/profile';
 import { dictGetStr, stringItems } from '../../settings/value';
@@ -53,7 +53,7 @@ export function otherStaticServing(ctx: OpsContext): boolean {
   if (backend === undefined || !isLocalStorage(backend)) return true;
   if (ctx.requires('dj-static')) return true;
   for (const f of ctx.files) {
-    const name = basename(f);
+    const name = baseName(f);
     const config = SERVER_CONFIG.test(name) || name === 'app.yaml';
     const deploy = /^(docker-)?compose.*\.ya?ml$/i.test(name) || /^Dockerfile/i.test(name);
     if (!config && !deploy) continue;

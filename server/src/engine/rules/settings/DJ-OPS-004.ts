@@ -1,4 +1,5 @@
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { baseName } from '../../workspace';
 import type { SyntaxNode } from '../../parsing/syntax';
 import { appendEntries, keywordArgument, nodeAt, quoteOf } from '../../fixes/dictEdit';
 import { type Value, dictGetStr } from '../../settings/value';
@@ -46,7 +47,7 @@ function createdFolders(ctx: OpsContext): { path: string; parents: boolean }[] {
 /** Text of the Dockerfiles of the project (a folder they create or declare as a volume exists at run time). */
 function dockerfiles(ctx: OpsContext): { text: string; workdir?: string }[] {
   return ctx.files
-    .filter((f) => /^Dockerfile/i.test(basename(f)) || f.endsWith('.dockerfile'))
+    .filter((f) => /^Dockerfile/i.test(baseName(f)) || f.endsWith('.dockerfile'))
     .map((f) => {
       const text = ctx.fs.readFile(f) ?? '';
       const workdirs = [...text.matchAll(/^\s*WORKDIR\s+(\S+)/gim)].map((m) => m[1]!);

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { baseName } from '../../workspace';
 import { type Value, dictGetStr } from '../../settings/value';
 import type { Fix, TextEdit } from '../../types';
 import { whenUnset } from '../helpers';
@@ -13,7 +13,7 @@ const STRONG_SSLMODES = ['require', 'verify-ca', 'verify-full'];
 function composeServices(ctx: OpsContext): Set<string> {
   const out = new Set<string>();
   for (const f of ctx.files) {
-    if (!/^(docker-)?compose.*\.ya?ml$/i.test(basename(f))) continue;
+    if (!/^(docker-)?compose.*\.ya?ml$/i.test(baseName(f))) continue;
     const text = ctx.fs.readFile(f) ?? '';
     let inServices = false;
     for (const line of text.split('\n')) {

@@ -14,10 +14,16 @@ const PLATFORM_FILES: [RegExp, string][] = [
   [/^app\.ya?ml$/, 'App Engine app.yaml'],
 ];
 
+/** Could be one of PLATFORM_FILES or a DigitalOcean spec (asked of every file of the project first). */
+function platformCandidate(f: string): boolean {
+  return f.endsWith('.yaml') || f.endsWith('.yml') || f.endsWith('.json') || f.endsWith('.toml') || f.endsWith('Procfile');
+}
+
 /** Where the project is deployed such that local files do not last, and why we think so. */
 function ephemeralDeployment(ctx: OpsContext): string | undefined {
   const doSpecs = join(ctx.project.root, '.do') + sep;
   for (const f of ctx.files) {
+    if (!platformCandidate(f)) continue;
     if (f.startsWith(doSpecs) && /app\.ya?ml$/.test(f)) return 'DigitalOcean App Platform spec';
     const name = baseName(f);
     for (const [re, label] of PLATFORM_FILES) if (re.test(name)) return label;

@@ -70,7 +70,9 @@ templates/500.html
       const m = /^(.*\/templates)\//.exec(f);
       if (m) roots.add(m[1]!);
     }
-    const inRoot = (f: string) => [...roots].some((r) => f.startsWith(r + '/'));
+    // Each root's prefix made once: a large project has thousands of templates and a hundred roots.
+    const prefixes = [...roots].map((r) => r + '/');
+    const inRoot = (f: string) => prefixes.some((p) => f.startsWith(p));
     const pages = html.filter(inRoot);
     if (pages.length === 0) return;
     const has = (name: string) => pages.some((f) => basename(f) === name && roots.has(dirname(f)));

@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { hasApp, hasRequirement, middleware, viewIndex, editableFixes } from '../../views/context';
 import { ensureName, importEdits, type PyModule } from '../../views/imports';
+import { baseName } from '../../workspace';
 import { isAppFile, PROBE_VIEW_NAME, shortPath, type ViewIndex } from '../../views/model';
 import { HEALTH_VIEW_NAME, isHealthRoute } from '../../views/patterns';
 import { endOfText } from '../../parsing/lines';
@@ -153,7 +154,9 @@ urlpatterns = [
       const fixes: Fix[] = [];
       const siblingPath = join(dirname(root.path), 'views.py');
       const sibling = ctx.fs.isFile(siblingPath) ? index.resolver.module(siblingPath) : undefined;
-      const others = ctx.files.filter((f) => basename(f) === 'views.py' && f !== root.path && f !== siblingPath && isAppFile(ctx.project, f)).sort((a, b) => a.localeCompare(b));
+      const others = ctx.files.filter((f) => f.endsWith('views.py') && baseName(f) === 'views.py' && f !== root.path && f !== siblingPath && isAppFile(ctx.project, f))
+        // Code-unit order: the same on every machine, and no ICU collator to set up (10-20 ms).
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       const first = (paths: string[]) => {
         for (const f of paths) {
           const m = index.resolver.module(f);
