@@ -154,6 +154,9 @@ function nextViewEdit(text: string, rand: (n: number) => number): { start: numbe
     '@skip_check\n',
     'from .helpers import skip_check\n',
     'from django.views.decorators.csrf import csrf_exempt\n',
+    // An alias by assignment, which name-following cannot see through (it walks imports from there).
+    'from . import deco\n',
+    'skip_check = deco.skip_check\n',
     'def health(request):\n    return None\n',
     'def login_form(request):\n    return mark_safe(f"<b>{request.GET[\'q\']}</b>")\n',
     '    path("health/", views.health),\n',

@@ -128,3 +128,45 @@ test('the CLI reads unchanged modules from the cache, finds the same, and --no-c
   assert.equal(edited.stats.parseCache.hits, cold.stats.parseCache.misses - 1);
   assert.equal(edited.stdout, cli('--no-cache').stdout);
 });
+
+test('packed words are checked for shape before a node is made: counts, types, fields and extents', async () => {
+  const { PackedNodes, SyntaxTree } = await import('../../server/src/engine/parsing/syntax.js');
+  const pool = await ParserPool.create(['python']);
+  const text = 'class A(B):\n    def f(self, x=[1, {"k": (2, 3)}]):\n        return [y for y in x if y]\n\n\nZ = A().f()\n';
+  const source = PackedNodes.wordsOf(pool.parse('python', text).rootNode)!;
+  assert.ok(source && source.nodes > 40, 'a tree deeper than a few levels');
+  const fresh = () => new SyntaxTree(text);
+  const rebuild = (words: Int32Array, nodes = source.nodes, into = fresh()) => {
+    const root = PackedNodes.root(words, nodes, source.types, source.fields, into);
+    if (root) into.rootNode = root;
+    return root;
+  };
+  const good = rebuild(Int32Array.from(source.words))!;
+  assert.equal(dumpTree(good), dumpTree(pool.parse('python', text).rootNode));
+  const WORDS = 6;
+  const broken = (label: string, change: (w: Int32Array) => void, nodes = source.nodes, into = fresh()) => {
+    const words = Int32Array.from(source.words);
+    change(words);
+    assert.equal(rebuild(words, nodes, into), undefined, label);
+  };
+  // The index of a node with children, and of a leaf.
+  let parent = -1;
+  let leaf = -1;
+  for (let i = 1; i < source.nodes; i++) {
+    if (parent < 0 && source.words[i * WORDS + 5]! > 1) parent = i;
+    if (leaf < 0 && source.words[i * WORDS + 5]! === 0) leaf = i;
+  }
+  broken('a child too many', (w) => void (w[parent * WORDS + 5]! += 1));
+  broken('a child too few', (w) => void (w[parent * WORDS + 5]! -= 1));
+  broken('a leaf claiming the rest of the tree', (w) => void (w[leaf * WORDS + 5] = source.nodes));
+  broken('a negative child count', (w) => void (w[parent * WORDS + 5] = -1));
+  broken('fewer nodes than the counts make', () => undefined, source.nodes - 1);
+  broken('an unknown type', (w) => void (w[leaf * WORDS] = (w[leaf * WORDS]! & ~0xffff) | source.types.length));
+  broken('an unknown field', (w) => void (w[leaf * WORDS] = (w[leaf * WORDS]! & 0xffff) | ((source.fields.length + 1) << 16)));
+  broken('a field on the root', (w) => void (w[0] = (w[0]! & 0xffff) | (1 << 16)));
+  broken('a row past the text', (w) => void (w[leaf * WORDS + 3] = 99));
+  broken('an end before the start', (w) => void (w[leaf * WORDS + 1] = w[leaf * WORDS + 3]! + 1));
+  broken('a column past the text', (w) => void (w[(source.nodes - 1) * WORDS + 4] = 10_000));
+  broken('a shorter text', () => undefined, source.nodes, new SyntaxTree(text.slice(0, 20)));
+  pool.dispose();
+});

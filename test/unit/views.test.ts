@@ -8,7 +8,7 @@ import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { readFileSync } from 'node:fs';
 import { analyzeDir, pythonFixtures, REPO_ROOT, writeProject } from '../helpers/engine';
-import { mentionedOnImportLines, ModuleResolver, textImports, type TextFacts } from '../../server/src/engine/views/imports';
+import { mayAssign, mentionedOnImportLines, ModuleResolver, textBindings, textImports, type TextFacts } from '../../server/src/engine/views/imports';
 import { importsOf } from '../../server/src/engine/deploy/pyimports';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { PythonSources } from '../../server/src/engine/project/sources';
@@ -785,6 +785,8 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       const facts: TextFacts = {
         mentions: (file, re) => (read.push(file), re.test(sources.fs.readFile(file) ?? '')),
         importedNames: (file) => textImports(sources.fs.readFile(file) ?? '').join('\n'),
+        bindings: (file) => textBindings(sources.fs.readFile(file) ?? ''),
+        assigns: (file, name) => mayAssign(sources.fs.readFile(file) ?? '', name),
         recordedIn: () => record,
       };
       const views = join(dir, 'app/views.py');
@@ -812,6 +814,136 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
     } finally {
       analyzer.dispose();
     }
+  });
+
+  test('mayResolveTo follows a name through the modules that bind it and says yes wherever resolving it can end in csrf_exempt', async () => {
+    const CSRF = 'django.views.decorators.csrf.csrf_exempt';
+    // Ways a project passes csrf_exempt (or something else) along under other names.
+    const files: Record<string, string> = {
+      'app/views.py': [
+        'from app import helpers, deep',
+        'from app.helpers import ok, renamed as again, fine',
+        'from app.starred import ok as starred_ok',
+        'from .aliased import exempt, not_exempt',
+        'from .oneline import exempt as oneline_exempt',
+        'from .annotated import exempt as annotated_exempt',
+        'from .cycle_a import thing',
+        'from .pkg import sub_exempt, SubThing',
+        'from .pkg.sub import Thing',
+        'import app.plainmod',
+        'import app.plainmod as plain',
+        'from .docstring import shadow',
+        'from app.deep import VALUE',
+        'from app.funcs import shadowed',
+        'from django.utils.translation import gettext_lazy as _',
+        'from django.views.decorators.csrf import csrf_exempt as direct',
+        '',
+      ].join('\n'),
+      'app/helpers.py': 'from .secret import ok\nfrom .secret import ok as renamed\nfrom .deep import *\n\n\ndef fine():\n    pass\n',
+      'app/secret.py': 'from django.views.decorators.csrf import csrf_exempt as ok\n',
+      'app/deep.py': 'VALUE = 1\n',
+      'app/starred.py': 'from .secret import *\n',
+      'app/aliased.py': 'from app import secret as s\nexempt = s.ok\nnot_exempt = 1\n',
+      'app/oneline.py': 'from app import secret\nif True: exempt = secret.ok\n',
+      'app/annotated.py': 'from app import secret\nexempt: object = secret.ok\n',
+      'app/cycle_a.py': 'from .cycle_b import thing\n',
+      'app/cycle_b.py': 'from .cycle_a import thing\n',
+      'app/pkg/__init__.py': 'from .sub import Thing as SubThing\nfrom .sub import exempt as sub_exempt\n',
+      'app/pkg/sub.py': 'from app.secret import ok as exempt\n\n\nclass Thing:\n    pass\n',
+      'app/plainmod.py': 'from app.secret import ok\n',
+      'app/docstring.py': '"""\ndef shadow(): pass\n"""\nfrom app.secret import ok as shadow\n',
+      'app/funcs.py': 'from app.secret import ok\n\n\ndef f():\n    shadowed = ok\n    return shadowed\n\n\ndef shadowed():\n    pass\n',
+    };
+    const dir = project(files);
+    const { analyzer } = await run(dir);
+    try {
+      const sources = analyzer.sources;
+      const resolver = new ModuleResolver(sources, analyzer.projects()[0]!.importRoots);
+      const read = new Set<string>();
+      const facts: TextFacts = {
+        mentions: (file, re) => (read.add(file), re.test(sources.fs.readFile(file) ?? '')),
+        importedNames: (file) => (read.add(file), textImports(sources.fs.readFile(file) ?? '').join('\n')),
+        bindings: (file) => (read.add(file), textBindings(sources.fs.readFile(file) ?? '')),
+        assigns: (file, name) => (read.add(file), mayAssign(sources.fs.readFile(file) ?? '', name)),
+      };
+      const views = join(dir, 'app/views.py');
+      const mod = resolver.module(views)!;
+      const answers = new Map<string, boolean>();
+      const exempt: string[] = [];
+      for (const b of mod.imports.values()) {
+        const may = resolver.mayResolveTo(b.qualified, views, /csrf|Csrf/, facts);
+        answers.set(b.local, may);
+        if (resolver.resolve(b.qualified, views).qualified === CSRF) {
+          exempt.push(b.local);
+          assert.equal(may, true, `${b.local} resolves to csrf_exempt`);
+        }
+      }
+      assert.deepEqual(exempt.sort(), ['again', 'annotated_exempt', 'direct', 'exempt', 'ok', 'oneline_exempt', 'shadow', 'starred_ok', 'sub_exempt'].sort(), [...answers].join(' '));
+      // Modules, classes and constants found without looking further than the module defining them.
+      for (const local of ['helpers', 'deep', 'app', 'plain', 'Thing', 'SubThing', 'VALUE', 'fine', 'thing', '_']) assert.equal(answers.get(local), false, local);
+      read.clear();
+      assert.equal(resolver.mayResolveTo('app.helpers', views, /csrf/, facts), false);
+      assert.equal(read.size, 0, 'a module is never the name: nothing read');
+      assert.equal(resolver.mayResolveTo('app.pkg.sub.Thing', views, /csrf/, facts), false);
+      assert.deepEqual([...read].map((f) => f.slice(dir.length + 1)), ['app/pkg/sub.py']);
+    } finally {
+      analyzer.dispose();
+    }
+  });
+
+  test('mayResolveTo says yes for every import a fixture module resolves to csrf_exempt', async () => {
+    const CSRF = 'django.views.decorators.csrf.csrf_exempt';
+    let bindings = 0;
+    let exempt = 0;
+    const roots = new Set(pythonFixtures().map((f) => f.split('/fixtures/')[1]!.split('/').slice(0, 3).join('/')));
+    for (const root of roots) {
+      const dir = join(REPO_ROOT, 'test/fixtures', root);
+      const { analyzer } = await analyzeDir(dir);
+      try {
+        const project = analyzer.projects()[0];
+        if (!project) continue;
+        const resolver = new ModuleResolver(analyzer.sources, project.importRoots);
+        for (const file of analyzer.workspaceFiles().filter((f) => f.endsWith('.py'))) {
+          const mod = resolver.module(file);
+          if (!mod) continue;
+          for (const b of mod.imports.values()) {
+            bindings++;
+            if (resolver.resolve(b.qualified, file).qualified !== CSRF) continue;
+            exempt++;
+            assert.equal(resolver.mayResolveTo(b.qualified, file, /csrf|Csrf/), true, `${file}: ${b.local}`);
+          }
+        }
+      } finally {
+        analyzer.dispose();
+      }
+    }
+    assert.ok(bindings > 1000 && exempt >= 5, `${bindings} bindings, ${exempt} resolving to csrf_exempt`);
+  });
+
+  test('mayAssign finds every name an assignment pattern finds, on every fixture', () => {
+    // The same question as a pattern over the whole text (what mayAssign answers with indexOf).
+    const assigned = (text: string) => new Set([...text.matchAll(/(?:^|[;:\u2028\u2029\r])[ \t]*([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*(?::[^\n]*)?=(?!=)/gmu)].map((m) => m[1]!));
+    const tricky = ['x = 1', 'x == 1', 'x: int = 1', 'x: int', 'if a: x = 2', 'a = 1; x = 2', '  x\t=\t3', 'xx = 1', 'x_y = 1', 'f(x=1)', 'f(\n    x=1,\n)', 'é = 1', 'x: a == b', 'x += 1', 'y = x = 1', 'x\r= 1', 'def x(): pass'];
+    let checked = 0;
+    let negatives = 0;
+    let extra = 0;
+    for (const text of [...tricky, ...pythonFixtures().map((f) => readFileSync(f, 'utf8'))]) {
+      const expected = assigned(text);
+      const words = new Set(text.match(/[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/gu) ?? []);
+      for (const word of words) {
+        checked++;
+        const said = mayAssign(text, word);
+        // Never fewer than the pattern; more only where a match of it hides another (`x: int = 1` also says int).
+        if (expected.has(word)) assert.equal(said, true, `${word} in ${JSON.stringify(text.slice(0, 60))}`);
+        else if (said) extra++;
+        else negatives++;
+      }
+    }
+    assert.ok(checked > 10_000 && negatives > checked / 2 && extra < checked / 100, `${checked} words, ${negatives} not assigned, ${extra} more than the pattern`);
+    assert.equal(mayAssign('x = 1', 'x'), true);
+    assert.equal(mayAssign('if a: x = 2', 'x'), true);
+    assert.equal(mayAssign('x == 1', 'x'), false);
+    assert.equal(mayAssign('xx = 1', 'x'), false);
   });
 });
 

@@ -6,7 +6,7 @@ import type { ProjectContext } from '../rules/types';
 import type { Fix } from '../types';
 import { dictGetStr, isSequence, type Value } from '../settings/value';
 import { buildViewIndex, type ViewIndex } from './model';
-import { ResolverCaches, textImports, type TextFacts } from './imports';
+import { mayAssign, ResolverCaches, textBindings, textImports, type TextFacts } from './imports';
 import { UNSHARED_CACHES } from './patterns';
 import type { ProtectionSettings } from './ratelimit';
 
@@ -47,6 +47,8 @@ export function textFacts(ctx: ProjectContext): TextFacts {
     facts = {
       mentions: (file, re) => ctx.mentions(file, re),
       importedNames: (file) => ctx.derived(file, 'text-imports', (text) => textImports(text).join('\n')) ?? '',
+      bindings: (file) => ctx.derived(file, 'text-bindings', textBindings) ?? '',
+      assigns: (file, name) => ctx.derived(file, `assigns ${name}`, (text) => (mayAssign(text, name) ? 'yes' : '')) === 'yes',
       recordedIn: () => ctx.recordedIn(),
     };
     textFactsByContext.set(ctx, facts);

@@ -50,7 +50,9 @@ const MENTIONS_CSRF = /csrf|Csrf/;
 export function findCsrfExemptions(index: ViewIndex, facts?: TextFacts, parts?: ModuleParts['part']): CsrfSite[] {
   const { resolver } = index;
   const sites: CsrfSite[] = [];
-  const mayReexport = (qualified: string, near: string) => !prefilters.enabled || resolver.mayReach(qualified, near, MENTIONS_CSRF, facts);
+  // Whether an imported name may itself be csrf_exempt (followed by name through the modules'
+  // text: most imports of a view module are modules, or classes defined where they are found).
+  const mayReexport = (qualified: string, near: string) => !prefilters.enabled || resolver.mayResolveTo(qualified, near, MENTIONS_CSRF, facts);
   // Modules parsed up front, and those of routed views parsed on demand (a webhook view whose
   // module says nothing a pre-check looks for can still import csrf_exempt under another name).
   for (const mod of new Set([...index.modules, ...index.viewModules])) {

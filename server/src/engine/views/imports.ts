@@ -215,6 +215,10 @@ export interface TextFacts {
   mentions(file: string, re: RegExp): boolean;
   /** `textImports(text)` of the file (see there), joined with newlines. */
   importedNames(file: string): string;
+  /** `textBindings(text)` of the file (see there). */
+  bindings(file: string): string;
+  /** `mayAssign(text, name)` of the file (see there). */
+  assigns(file: string, name: string): boolean;
   /**
    * Identifies where the answers are being recorded now (a rule run, a kept part being computed):
    * facts asked again for the same record need not be asked twice.
@@ -329,11 +333,99 @@ export function textImports(text: string): string[] {
   return [...out];
 }
 
+/**
+ * One name of an import list, `name` or `name as alias` (dotted for `import`), split on spaces
+ * rather than matched: identifiers may be any Unicode letters, and pieces are short.
+ */
+function importedPiece(piece: string): { name: string; alias?: string } | undefined {
+  const words = piece.trim().split(/\s+/);
+  const name = words[0];
+  if (!name) return undefined;
+  const as = words.indexOf('as', 1);
+  return { name, alias: as > 0 ? words[as + 1] : undefined };
+}
+/**
+ * Whether a Python text may assign `name` (an identifier), at any depth: `name =`, `name: T =`,
+ * after `;` or a one-line block's `:` (`if x: name = y`). More than the module-level assignments
+ * resolve follows (names in functions, keyword arguments on their own line), never fewer. Found
+ * with indexOf: a pattern for every assignment tried at every position of a module cost more
+ * than all the rest of following a name.
+ */
+export function mayAssign(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    // Only spaces back to the start of the line, a `;` or a `:` (which also rules out a longer name).
+    let i = at - 1;
+    while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+    if (i >= 0 && !'\n\r\u2028\u2029;:'.includes(text[i]!)) continue;
+    // Then spaces and `=` (not `==`), or `:` and an `=` later on the line (an annotation).
+    let j = at + name.length;
+    while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+    if (text[j] === '=' && text[j + 1] !== '=') return true;
+    if (text[j] === ':') {
+      const lineEnd = text.indexOf('\n', j);
+      if (/=(?!=)/.test(text.slice(j + 1, lineEnd < 0 ? text.length : lineEnd))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * How a Python text may bind names by import, read with regular expressions (the superset rule
+ * of textImports): one line per import, `i<TAB>local<TAB>target` for a binding of `local` to
+ * `target` as written (`from ..a import b as c` gives `c` and `..a.b`; `import a.b` gives `a`
+ * and `a`), `s<TAB>module` for a star import.
+ */
+export function textBindings(text: string): string {
+  const out: string[] = [];
+  for (const m of matchesOnImportLines(text, FROM_IMPORT)) {
+    const base = m[1]!;
+    for (const piece of m[2]!.replace(/#[^\n]*/g, '').replace(/[()\\]/g, ' ').split(',')) {
+      if (piece.trim() === '*') {
+        out.push(`s\t${base}`);
+        continue;
+      }
+      const n = importedPiece(piece);
+      if (n) out.push(`i\t${n.alias ?? n.name}\t${base.endsWith('.') ? base + n.name : `${base}.${n.name}`}`);
+    }
+  }
+  for (const m of matchesOnImportLines(text, PLAIN_IMPORT)) {
+    for (const piece of m[1]!.replace(/#[^\n]*/g, '').replace(/\\/g, ' ').split(',')) {
+      const n = importedPiece(piece);
+      if (!n) continue;
+      // `import a.b.c` binds `a`; `import a.b as c` binds `c` to a.b.
+      const top = n.name.split('.')[0]!;
+      out.push(n.alias ? `i\t${n.alias}\t${n.name}` : `i\t${top}\t${top}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** textBindings read back: import targets by local name, and star-imported modules. */
+interface NameBindings {
+  imports: Map<string, string[]>;
+  stars: string[];
+}
+
+function parseBindings(summary: string): NameBindings {
+  const b: NameBindings = { imports: new Map(), stars: [] };
+  for (const line of summary.split('\n')) {
+    const [kind, first, second] = line.split('\t');
+    if (kind === 'i' && first && second) {
+      const targets = b.imports.get(first);
+      if (targets) targets.push(second);
+      else b.imports.set(first, [second]);
+    } else if (kind === 's' && first) b.stars.push(first);
+  }
+  return b;
+}
+
 /** Text facts read straight from the files (tests and callers outside a rule run). */
 export function directTextFacts(sources: PythonSources): TextFacts {
   return {
     mentions: (file, re) => re.test(sources.fs.readFile(file) ?? ''),
     importedNames: (file) => textImports(sources.fs.readFile(file) ?? '').join('\n'),
+    bindings: (file) => textBindings(sources.fs.readFile(file) ?? ''),
+    assigns: (file, name) => mayAssign(sources.fs.readFile(file) ?? '', name),
   };
 }
 
@@ -361,6 +453,8 @@ export class ResolverCaches {
   readonly topLevel = new Map<string, Map<string, boolean>>();
   readonly modules = new Map<string, { file: ParsedFile; version: number; module: PyModule }>();
   readonly importTargets = new Map<string, { names: string; targets: string[] }>();
+  /** A file's textBindings read back, while they read the same. */
+  readonly bindings = new Map<string, { summary: string; parsed: NameBindings }>();
   /** Is a path application code (views/model.ts isAppFile: a function of the path and the project)? */
   readonly appFiles = new Map<string, boolean>();
 
@@ -369,6 +463,7 @@ export class ResolverCaches {
     this.moduleFiles.clear();
     this.topLevel.clear();
     this.importTargets.clear();
+    this.bindings.clear();
   }
 }
 
@@ -488,6 +583,62 @@ export class ModuleResolver {
     for (const f of seen) unreached.set(f, component);
     askedBefore(component, pattern, facts);
     return false;
+  }
+
+  /**
+   * Can resolving `qualified` (from `near`) end in a name the pattern matches, such as
+   * django.views.decorators.csrf.csrf_exempt, for the name itself (not anything reached through
+   * its attributes)? mayReach asks whether any module reachable by import from the name's module
+   * mentions the pattern, and an import of a dashboard's API package reaches most of a large
+   * project. This follows only the name, as `resolve` does, through what each module's text says
+   * binds it (imports, star imports): a module answers no at once, a class re-exported through
+   * three modules looks at those three. Where a module assigns the name (an alias of something
+   * else, which the text does not tell), it is mayReach from there.
+   */
+  mayResolveTo(qualified: string, near: string | undefined, pattern: RegExp, facts: TextFacts = directTextFacts(this.sources)): boolean {
+    return this.followName(qualified, near, pattern, facts, 0, new Set());
+  }
+
+  private followName(qualified: string, near: string | undefined, pattern: RegExp, facts: TextFacts, depth: number, seen: Set<string>): boolean {
+    if (pattern.test(qualified)) return true;
+    // Deeper than resolve follows: let resolving decide.
+    if (depth > 8) return true;
+    const key = `${this.ownRoot(near)}\0${qualified}`;
+    // Being followed already (an import cycle): that walk answers.
+    if (seen.has(key)) return false;
+    seen.add(key);
+    // The longest prefix that is a workspace module, as resolve takes it.
+    const parts = qualified.split('.');
+    let length = parts.length;
+    let file = this.moduleFileOf(qualified, near);
+    while (!file && --length >= 1) file = this.moduleFileOf(parts.slice(0, length).join('.'), near);
+    // A library name, and not the pattern's.
+    if (!file) return false;
+    const rest = parts.slice(length);
+    // A module is never the name.
+    if (rest.length === 0) return false;
+    if (facts.mentions(file, pattern)) return true;
+    const bindings = this.bindingsOf(file, facts);
+    const info = this.sources.moduleInfo(file);
+    const name = rest[0]!;
+    const after = rest.slice(1);
+    for (const target of bindings.imports.get(name) ?? []) {
+      if (this.followName([absoluteImport(target, info.moduleName, info.isPackage), ...after].join('.'), file, pattern, facts, depth + 1, seen)) return true;
+    }
+    if (facts.assigns(file, name)) return this.mayReach(qualified, near, pattern, facts);
+    for (const star of bindings.stars) {
+      if (this.followName([absoluteImport(star, info.moduleName, info.isPackage), ...rest].join('.'), file, pattern, facts, depth + 1, seen)) return true;
+    }
+    return false;
+  }
+
+  private bindingsOf(file: string, facts: TextFacts): NameBindings {
+    const summary = facts.bindings(file);
+    const kept = this.caches.bindings.get(file);
+    if (kept?.summary === summary) return kept.parsed;
+    const parsed = parseBindings(summary);
+    this.caches.bindings.set(file, { summary, parsed });
+    return parsed;
   }
 
   /** The workspace files the imports `names` (TextFacts.importedNames of `file`) lead to. */
