@@ -920,6 +920,38 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
     assert.ok(bindings > 1000 && exempt >= 5, `${bindings} bindings, ${exempt} resolving to csrf_exempt`);
   });
 
+  test('mayResolveTo says yes for every call of a fixture module whose function resolves to an HTML-building API', async () => {
+    const HTML = /mark_safe|SafeString|SafeText|format_html/;
+    let calls = 0;
+    let html = 0;
+    const roots = new Set(pythonFixtures().map((f) => f.split('/fixtures/')[1]!.split('/').slice(0, 3).join('/')));
+    for (const root of roots) {
+      const dir = join(REPO_ROOT, 'test/fixtures', root);
+      const { analyzer } = await analyzeDir(dir);
+      try {
+        const project = analyzer.projects()[0];
+        if (!project) continue;
+        const resolver = new ModuleResolver(analyzer.sources, project.importRoots);
+        for (const file of analyzer.workspaceFiles().filter((f) => f.endsWith('.py'))) {
+          const mod = resolver.module(file);
+          if (!mod) continue;
+          for (const call of mod.root.descendantsOfType('call')) {
+            const fn = call.childForFieldName('function');
+            const written: string | undefined = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? mod.qualify(fn) : undefined;
+            if (!written) continue;
+            calls++;
+            if (!HTML.test(resolver.canonical(mod, fn) ?? '')) continue;
+            html++;
+            assert.equal(resolver.mayResolveTo(written, file, HTML), true, `${file}: ${fn!.text}`);
+          }
+        }
+      } finally {
+        analyzer.dispose();
+      }
+    }
+    assert.ok(calls > 1000 && html >= 5, `${calls} calls, ${html} resolving to an HTML API`);
+  });
+
   test('mayAssign finds every name an assignment pattern finds, on every fixture', () => {
     // The same question as a pattern over the whole text (what mayAssign answers with indexOf).
     const assigned = (text: string) => new Set([...text.matchAll(/(?:^|[;:\u2028\u2029\r])[ \t]*([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*(?::[^\n]*)?=(?!=)/gmu)].map((m) => m[1]!));

@@ -83,7 +83,8 @@ function htmlSitesOf(index: ViewIndex, mod: PyModule, facts?: TextFacts): HtmlSi
     const fn = call.childForFieldName('function');
     if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
     const written = mod.qualify(fn);
-    if (prefilters.enabled && written && !index.resolver.mayReach(written, mod.path, HTML_APIS, facts)) continue;
+    // The called name itself must resolve to one of them (followed by name: mayResolveTo).
+    if (prefilters.enabled && written && !index.resolver.mayResolveTo(written, mod.path, HTML_APIS, facts)) continue;
     const q = index.resolver.canonical(mod, fn);
     const last = fn.text.split('.').pop()!;
     let api: HtmlSite['api'] | undefined;
