@@ -276,3 +276,36 @@ test('file-name tests with a quick first check answer as their plain definitions
   }
   assert.ok(reqs > 20 && envs > 20, `${reqs} ${envs}`);
 });
+
+test('each file belongs to the deepest project whose root holds it: a sample project in a tests folder owns its files', async () => {
+  const dir = writeProject({
+    ...PKG,
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.production")\n',
+    'proj/views.py': '',
+    'tests/sample/manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "sample.settings")\n',
+    'tests/sample/sample/__init__.py': '',
+    'tests/sample/sample/settings.py': 'DEBUG = False\nSECRET_KEY = "x"\n',
+    'tests/sample_other.py': '',
+    'tests/sample/deeper/nested/manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "n.settings")\n',
+    'tests/sample/deeper/nested/n/settings.py': 'DEBUG = False\n',
+  });
+  const { analyzer } = await analyzeDir(dir);
+  try {
+    const projects = analyzer.projects();
+    const owned = (root: string) => {
+      const project = projects.find((p) => relativePosix(dir, p.root) === root)!;
+      return (analyzer as unknown as { projectFiles(p: typeof project): string[] }).projectFiles(project).map((f) => relativePosix(dir, f));
+    };
+    const outer = owned('');
+    const sample = owned('tests/sample');
+    const nested = owned('tests/sample/deeper/nested');
+    assert.ok(outer.includes('proj/views.py') && outer.includes('tests/sample_other.py') && outer.includes('manage.py'), outer.join(' '));
+    assert.ok(!outer.some((f) => f.startsWith('tests/sample/')), outer.join(' '));
+    assert.deepEqual(sample, ['tests/sample/manage.py', 'tests/sample/sample/__init__.py', 'tests/sample/sample/settings.py']);
+    assert.deepEqual(nested, ['tests/sample/deeper/nested/manage.py', 'tests/sample/deeper/nested/n/settings.py']);
+    // Every file has exactly one owner.
+    assert.equal(outer.length + sample.length + nested.length, analyzer.workspaceFiles().length);
+  } finally {
+    analyzer.dispose();
+  }
+});

@@ -108,16 +108,14 @@ export class Analyzer {
     return this.files;
   }
 
-  private ownedFiles = new WeakMap<DjangoProject, { all: string[]; files: string[] }>();
+  private ownedFiles: { all: string[]; projects: DjangoProject[]; byProject: Map<DjangoProject, string[]> } | undefined;
 
   /** The workspace files a project owns; the same array until the file list or the projects change. */
   private projectFiles(project: DjangoProject): string[] {
     const all = this.workspaceFiles();
-    const cached = this.ownedFiles.get(project);
-    if (cached && cached.all === all) return cached.files;
-    const files = all.filter(projectOwnership(project, this.projects()));
-    this.ownedFiles.set(project, { all, files });
-    return files;
+    const projects = this.projects();
+    if (this.ownedFiles?.all !== all || this.ownedFiles.projects !== projects) this.ownedFiles = { all, projects, byProject: filesByProject(all, projects) };
+    return this.ownedFiles.byProject.get(project) ?? [];
   }
 
   /** Objects rules keep per project across analyses (ProjectContext.kept), by project root. */
@@ -938,19 +936,23 @@ function internalError(rule: Rule, err: unknown, file: string, range: Finding['r
   return { code: rule.id, severity: 'hint', message: `internal error in ${rule.id}: ${(err as Error).message}`, file, range, djangoChecks: [], fixes: [] };
 }
 
-/** A file belongs to the deepest project whose root contains it. */
 /**
- * Whether a file belongs to `project`: inside its root and not inside a project nested in it (a
- * sample project in a tests folder). The prefixes are made once: the test runs for every file of
- * the workspace and every project.
+ * The files of each project, in workspace order: a file belongs to the deepest project whose root
+ * contains it (not to a project a sample project in its tests folder is nested in). One pass over
+ * the workspace for all projects, with each root's prefix made once.
  */
-function projectOwnership(project: DjangoProject, all: DjangoProject[]): (file: string) => boolean {
-  const prefix = (dir: string) => (dir.endsWith('/') ? dir : dir + '/');
-  const own = prefix(project.root);
-  const inside = (file: string, dir: string, dirPrefix: string) => file === dir || file.startsWith(dirPrefix);
-  // Only a project whose root is inside this one's can hold a file of this one.
-  const nested = all.filter((p) => p !== project && p.root.length > project.root.length && inside(p.root, project.root, own)).map((p) => ({ root: p.root, prefix: prefix(p.root) }));
-  return (file) => inside(file, project.root, own) && !nested.some((n) => inside(file, n.root, n.prefix));
+function filesByProject(all: string[], projects: DjangoProject[]): Map<DjangoProject, string[]> {
+  const byProject = new Map<DjangoProject, string[]>(projects.map((p) => [p, []]));
+  const deepestFirst = [...projects].sort((a, b) => b.root.length - a.root.length).map((p) => ({ root: p.root, prefix: p.root.endsWith('/') ? p.root : p.root + '/', files: byProject.get(p)! }));
+  for (const file of all) {
+    for (const p of deepestFirst) {
+      if (file === p.root || file.startsWith(p.prefix)) {
+        p.files.push(file);
+        break;
+      }
+    }
+  }
+  return byProject;
 }
 
 /**
