@@ -129,7 +129,8 @@ export class DependencyModel {
     const root = project.root;
     // Tested on the end of each path first: every file of the project is looked at.
     const named = (f: string, name: string) => f.endsWith(name) && baseName(f) === name;
-    const pyproject = projectFiles.find((f) => f === join(root, 'pyproject.toml')) ?? projectFiles.find((f) => named(f, 'pyproject.toml'));
+    const rootPyproject = join(root, 'pyproject.toml');
+    const pyproject = projectFiles.find((f) => f === rootPyproject) ?? projectFiles.find((f) => named(f, 'pyproject.toml'));
     if (pyproject) this.readPyproject(pyproject);
     const pipfile = projectFiles.find((f) => named(f, 'Pipfile'));
     if (pipfile) this.readPipfile(pipfile);
