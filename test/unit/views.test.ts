@@ -8,7 +8,7 @@ import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { readFileSync } from 'node:fs';
 import { analyzeDir, pythonFixtures, REPO_ROOT, writeProject } from '../helpers/engine';
-import { mayAssign, mentionedOnImportLines, ModuleResolver, textBindings, textImports, type TextFacts } from '../../server/src/engine/views/imports';
+import { mayAssign, mentionedOnImportLines, ModuleResolver, type PyModule, textBindings, textImports, type TextFacts } from '../../server/src/engine/views/imports';
 import { importsOf } from '../../server/src/engine/deploy/pyimports';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { PythonSources } from '../../server/src/engine/project/sources';
@@ -891,32 +891,37 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
     }
   });
 
-  test('mayResolveTo says yes for every import a fixture module resolves to csrf_exempt', async () => {
-    const CSRF = 'django.views.decorators.csrf.csrf_exempt';
-    let bindings = 0;
-    let exempt = 0;
+  /** Every Python module of every fixture project, with a resolver of its project. */
+  async function forEachFixtureModule(visit: (resolver: ModuleResolver, mod: PyModule) => void): Promise<void> {
     const roots = new Set(pythonFixtures().map((f) => f.split('/fixtures/')[1]!.split('/').slice(0, 3).join('/')));
     for (const root of roots) {
-      const dir = join(REPO_ROOT, 'test/fixtures', root);
-      const { analyzer } = await analyzeDir(dir);
+      const { analyzer } = await analyzeDir(join(REPO_ROOT, 'test/fixtures', root));
       try {
         const project = analyzer.projects()[0];
         if (!project) continue;
         const resolver = new ModuleResolver(analyzer.sources, project.importRoots);
         for (const file of analyzer.workspaceFiles().filter((f) => f.endsWith('.py'))) {
           const mod = resolver.module(file);
-          if (!mod) continue;
-          for (const b of mod.imports.values()) {
-            bindings++;
-            if (resolver.resolve(b.qualified, file).qualified !== CSRF) continue;
-            exempt++;
-            assert.equal(resolver.mayResolveTo(b.qualified, file, /csrf|Csrf/), true, `${file}: ${b.local}`);
-          }
+          if (mod) visit(resolver, mod);
         }
       } finally {
         analyzer.dispose();
       }
     }
+  }
+
+  test('mayResolveTo says yes for every import a fixture module resolves to csrf_exempt', async () => {
+    const CSRF = 'django.views.decorators.csrf.csrf_exempt';
+    let bindings = 0;
+    let exempt = 0;
+    await forEachFixtureModule((resolver, mod) => {
+      for (const b of mod.imports.values()) {
+        bindings++;
+        if (resolver.resolve(b.qualified, mod.path).qualified !== CSRF) continue;
+        exempt++;
+        assert.equal(resolver.mayResolveTo(b.qualified, mod.path, /csrf|Csrf/), true, `${mod.path}: ${b.local}`);
+      }
+    });
     assert.ok(bindings > 1000 && exempt >= 5, `${bindings} bindings, ${exempt} resolving to csrf_exempt`);
   });
 
@@ -924,31 +929,17 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
     const HTML = /mark_safe|SafeString|SafeText|format_html/;
     let calls = 0;
     let html = 0;
-    const roots = new Set(pythonFixtures().map((f) => f.split('/fixtures/')[1]!.split('/').slice(0, 3).join('/')));
-    for (const root of roots) {
-      const dir = join(REPO_ROOT, 'test/fixtures', root);
-      const { analyzer } = await analyzeDir(dir);
-      try {
-        const project = analyzer.projects()[0];
-        if (!project) continue;
-        const resolver = new ModuleResolver(analyzer.sources, project.importRoots);
-        for (const file of analyzer.workspaceFiles().filter((f) => f.endsWith('.py'))) {
-          const mod = resolver.module(file);
-          if (!mod) continue;
-          for (const call of mod.root.descendantsOfType('call')) {
-            const fn = call.childForFieldName('function');
-            const written: string | undefined = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? mod.qualify(fn) : undefined;
-            if (!written) continue;
-            calls++;
-            if (!HTML.test(resolver.canonical(mod, fn) ?? '')) continue;
-            html++;
-            assert.equal(resolver.mayResolveTo(written, file, HTML), true, `${file}: ${fn!.text}`);
-          }
-        }
-      } finally {
-        analyzer.dispose();
+    await forEachFixtureModule((resolver, mod) => {
+      for (const call of mod.root.descendantsOfType('call')) {
+        const fn = call.childForFieldName('function');
+        const written: string | undefined = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? mod.qualify(fn) : undefined;
+        if (!written) continue;
+        calls++;
+        if (!HTML.test(resolver.canonical(mod, fn) ?? '')) continue;
+        html++;
+        assert.equal(resolver.mayResolveTo(written, mod.path, HTML), true, `${mod.path}: ${fn!.text}`);
       }
-    }
+    });
     assert.ok(calls > 1000 && html >= 5, `${calls} calls, ${html} resolving to an HTML API`);
   });
 
