@@ -3,7 +3,7 @@
 // with and without it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -92,6 +92,15 @@ test('a damaged pack is never trusted: the damaged entry, or the whole pack, is 
   writeFileSync(pack, good.subarray(0, good.length - 7));
   assert.deepEqual(run(pool, dir, texts).taken, [false, false]);
   assert.deepEqual(run(pool, dir, texts).taken, [true, true]);
+
+  // Cut short after a run read its index (another run rewriting it): what the run takes is refused.
+  writeFileSync(pack, good);
+  const reading = ParseCache.open(dir, '/workspace', GRAMMAR);
+  truncateSync(pack, 64);
+  assert.equal('tree' in reading.take(texts[1]!), false);
+  assert.equal('tree' in reading.take(texts[0]!), false);
+  assert.equal(reading.counts.refused, 2);
+  reading.close();
 
   // Not a pack at all.
   writeFileSync(pack, 'hello');

@@ -70,11 +70,11 @@ export class Analyzer {
 
   private constructor(
     readonly root: string,
-    baseFs: FileSystem,
+    disk: CachingFileSystem,
     private readonly pool: ParserPool,
     public options: AnalyzerOptions,
   ) {
-    this.disk = new CachingFileSystem(baseFs);
+    this.disk = disk;
     this.fs = new OverlayFileSystem(this.disk);
     this.sources = new PythonSources(this.fs, pool);
     this.sources.cache = options.parseCache;
@@ -82,8 +82,14 @@ export class Analyzer {
   }
 
   static async create(root: string, options: AnalyzerOptions = {}, fs: FileSystem = new DiskFileSystem()): Promise<Analyzer> {
-    const pool = await ParserPool.create(['python']);
-    return new Analyzer(root, fs, pool, options);
+    // The workspace is walked while the grammar loads: V8 compiles its wasm on other threads.
+    const pool = ParserPool.create(['python']);
+    const disk = new CachingFileSystem(fs);
+    const excludes = (options.exclude ?? []).map(globToRegExp);
+    const files = walkFiles(disk, root, (p) => excluded(excludes, root, p));
+    const analyzer = new Analyzer(root, disk, await pool, options);
+    analyzer.files = files;
+    return analyzer;
   }
 
   setOptions(options: AnalyzerOptions): void {
@@ -97,9 +103,7 @@ export class Analyzer {
   }
 
   isExcluded(path: string): boolean {
-    if (this.excludeRes.length === 0) return false;
-    const rel = relativePosix(this.root, path);
-    return this.excludeRes.some((re) => re.test(rel));
+    return excluded(this.excludeRes, this.root, path);
   }
 
   /** Every workspace file (walked once; refreshed by `filesChanged`). */
@@ -934,6 +938,13 @@ function compareText(a: string, b: string): number {
 /** A rule that throws is reported as a hint instead of taking the other rules (or the server) down. */
 function internalError(rule: Rule, err: unknown, file: string, range: Finding['range']): Finding {
   return { code: rule.id, severity: 'hint', message: `internal error in ${rule.id}: ${(err as Error).message}`, file, range, djangoChecks: [], fixes: [] };
+}
+
+/** Whether a user's exclude patterns (workspace-relative globs) leave `path` out. */
+function excluded(patterns: RegExp[], root: string, path: string): boolean {
+  if (patterns.length === 0) return false;
+  const rel = relativePosix(root, path);
+  return patterns.some((re) => re.test(rel));
 }
 
 /**
