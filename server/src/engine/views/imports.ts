@@ -344,6 +344,7 @@ function importedPiece(piece: string): { name: string; alias?: string } | undefi
   const as = words.indexOf('as', 1);
   return { name, alias: as > 0 ? words[as + 1] : undefined };
 }
+
 /**
  * Whether a Python text may assign `name` (an identifier), at any depth: `name =`, `name: T =`,
  * after `;` or a one-line block's `:` (`if x: name = y`). More than the module-level assignments
