@@ -8,7 +8,7 @@ import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { readFileSync } from 'node:fs';
 import { analyzeDir, pythonFixtures, REPO_ROOT, writeProject } from '../helpers/engine';
-import { mayAssign, mentionedOnImportLines, ModuleResolver, type PyModule, textBindings, textImports, type TextFacts } from '../../server/src/engine/views/imports';
+import { assignedAliases, mayAssign, mentionedOnImportLines, ModuleResolver, type PyModule, textBindings, textImports, type TextFacts } from '../../server/src/engine/views/imports';
 import { importsOf } from '../../server/src/engine/deploy/pyimports';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { PythonSources } from '../../server/src/engine/project/sources';
@@ -786,7 +786,7 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
         mentions: (file, re) => (read.push(file), re.test(sources.fs.readFile(file) ?? '')),
         importedNames: (file) => textImports(sources.fs.readFile(file) ?? '').join('\n'),
         bindings: (file) => textBindings(sources.fs.readFile(file) ?? ''),
-        assigns: (file, name) => mayAssign(sources.fs.readFile(file) ?? '', name),
+        aliases: (file, name) => assignedAliases(sources.fs.readFile(file) ?? '', name),
         recordedIn: () => record,
       };
       const views = join(dir, 'app/views.py');
@@ -827,6 +827,10 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
         'from .aliased import exempt, not_exempt',
         'from .oneline import exempt as oneline_exempt',
         'from .annotated import exempt as annotated_exempt',
+        'from .chained import exempt as chained_exempt',
+        'from .continued import exempt as continued_exempt',
+        'from .spaced import exempt as spaced_exempt',
+        'from .called import exempt as called_exempt',
         'from .cycle_a import thing',
         'from .pkg import sub_exempt, SubThing',
         'from .pkg.sub import Thing',
@@ -846,6 +850,10 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       'app/aliased.py': 'from app import secret as s\nexempt = s.ok\nnot_exempt = 1\n',
       'app/oneline.py': 'from app import secret\nif True: exempt = secret.ok\n',
       'app/annotated.py': 'from app import secret\nexempt: object = secret.ok\n',
+      'app/chained.py': 'from app import secret\n_inner = secret.ok\nexempt = _inner\n',
+      'app/continued.py': 'from app import secret\nexempt = \\\n    secret.ok\n',
+      'app/spaced.py': 'from app import secret\nexempt = secret . ok\n',
+      'app/called.py': 'from app import secret\nexempt = secret.make(secret.ok)\n',
       'app/cycle_a.py': 'from .cycle_b import thing\n',
       'app/cycle_b.py': 'from .cycle_a import thing\n',
       'app/pkg/__init__.py': 'from .sub import Thing as SubThing\nfrom .sub import exempt as sub_exempt\n',
@@ -864,7 +872,7 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
         mentions: (file, re) => (read.add(file), re.test(sources.fs.readFile(file) ?? '')),
         importedNames: (file) => (read.add(file), textImports(sources.fs.readFile(file) ?? '').join('\n')),
         bindings: (file) => (read.add(file), textBindings(sources.fs.readFile(file) ?? '')),
-        assigns: (file, name) => (read.add(file), mayAssign(sources.fs.readFile(file) ?? '', name)),
+        aliases: (file, name) => (read.add(file), assignedAliases(sources.fs.readFile(file) ?? '', name)),
       };
       const views = join(dir, 'app/views.py');
       const mod = resolver.module(views)!;
@@ -878,9 +886,9 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
           assert.equal(may, true, `${b.local} resolves to csrf_exempt`);
         }
       }
-      assert.deepEqual(exempt.sort(), ['again', 'annotated_exempt', 'direct', 'exempt', 'ok', 'oneline_exempt', 'shadow', 'starred_ok', 'sub_exempt'].sort(), [...answers].join(' '));
-      // Modules, classes and constants found without looking further than the module defining them.
-      for (const local of ['helpers', 'deep', 'app', 'plain', 'Thing', 'SubThing', 'VALUE', 'fine', 'thing', '_']) assert.equal(answers.get(local), false, local);
+      assert.deepEqual(exempt.sort(), ['again', 'annotated_exempt', 'chained_exempt', 'continued_exempt', 'direct', 'exempt', 'ok', 'oneline_exempt', 'shadow', 'spaced_exempt', 'starred_ok', 'sub_exempt'].sort(), [...answers].join(' '));
+      // Modules, classes, constants and values of calls found without looking further than the module defining them.
+      for (const local of ['helpers', 'deep', 'app', 'plain', 'Thing', 'SubThing', 'VALUE', 'fine', 'thing', '_', 'not_exempt', 'called_exempt']) assert.equal(answers.get(local), false, local);
       read.clear();
       assert.equal(resolver.mayResolveTo('app.helpers', views, /csrf/, facts), false);
       assert.equal(read.size, 0, 'a module is never the name: nothing read');
@@ -963,6 +971,11 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       }
     }
     assert.ok(checked > 10_000 && negatives > checked / 2 && extra < checked / 100, `${checked} words, ${negatives} not assigned, ${extra} more than the pattern`);
+    // What an assignment may make a name an alias of, as resolve follows a dotted value.
+    const cases: [string, string][] = [['x = a.b', 'a.b'], ['x = a.b  # c', 'a.b'], ['x: T = a.b', 'a.b'], ['if y: x = a', 'a'], ['x = a . b', 'a.b'], ['x = a.b; y = 2', 'a.b'],
+      ['x = f(a)', ''], ['x = (a.b)', ''], ['x = "a.b"', ''], ['x = a if b else c', ''], ['y = x = a.b', ''], ['f(\n  x=a.b,\n)', ''], ['x == a', ''],
+      ['x = \\\n  a.b', '?'], ['x =', '?'], ['x = 1\nx = helpers.ok\r\n', 'helpers.ok'], ['é = a.é', 'a.é']];
+    for (const [text, expected] of cases) assert.equal(assignedAliases(text, text.startsWith('é') ? 'é' : 'x'), expected, text);
     assert.equal(mayAssign('x = 1', 'x'), true);
     assert.equal(mayAssign('if a: x = 2', 'x'), true);
     assert.equal(mayAssign('x == 1', 'x'), false);

@@ -6,7 +6,7 @@ import type { ProjectContext } from '../rules/types';
 import type { Fix } from '../types';
 import { dictGetStr, isSequence, type Value } from '../settings/value';
 import { buildViewIndex, type ViewIndex } from './model';
-import { mayAssign, ResolverCaches, textBindings, textImports, type TextFacts } from './imports';
+import { assignedAliases, ResolverCaches, textBindings, textImports, type TextFacts } from './imports';
 import { UNSHARED_CACHES } from './patterns';
 import type { ProtectionSettings } from './ratelimit';
 
@@ -48,7 +48,7 @@ export function textFacts(ctx: ProjectContext): TextFacts {
       mentions: (file, re) => ctx.mentions(file, re),
       importedNames: (file) => ctx.derived(file, 'text-imports', (text) => textImports(text).join('\n')) ?? '',
       bindings: (file) => ctx.derived(file, 'text-bindings', textBindings) ?? '',
-      assigns: (file, name) => ctx.derived(file, `assigns ${name}`, (text) => (mayAssign(text, name) ? 'yes' : '')) === 'yes',
+      aliases: (file, name) => ctx.derived(file, `aliases ${name}`, (text) => assignedAliases(text, name)) ?? '',
       recordedIn: () => ctx.recordedIn(),
     };
     textFactsByContext.set(ctx, facts);

@@ -217,8 +217,8 @@ export interface TextFacts {
   importedNames(file: string): string;
   /** `textBindings(text)` of the file (see there). */
   bindings(file: string): string;
-  /** `mayAssign(text, name)` of the file (see there). */
-  assigns(file: string, name: string): boolean;
+  /** `assignedAliases(text, name)` of the file (see there). */
+  aliases(file: string, name: string): string;
   /**
    * Identifies where the answers are being recorded now (a rule run, a kept part being computed):
    * facts asked again for the same record need not be asked twice.
@@ -353,6 +353,11 @@ function importedPiece(piece: string): { name: string; alias?: string } | undefi
  * than all the rest of following a name.
  */
 export function mayAssign(text: string, name: string): boolean {
+  return assignmentValues(text, name).next().done === false;
+}
+
+/** Where the value of each assignment mayAssign finds starts (just after its `=`). */
+function* assignmentValues(text: string, name: string): Generator<number> {
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     // Only spaces back to the start of the line, a `;` or a `:` (which also rules out a longer name).
     let i = at - 1;
@@ -361,13 +366,39 @@ export function mayAssign(text: string, name: string): boolean {
     // Then spaces and `=` (not `==`), or `:` and an `=` later on the line (an annotation).
     let j = at + name.length;
     while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
-    if (text[j] === '=' && text[j + 1] !== '=') return true;
-    if (text[j] === ':') {
+    if (text[j] === '=' && text[j + 1] !== '=') yield j + 1;
+    else if (text[j] === ':') {
       const lineEnd = text.indexOf('\n', j);
-      if (/=(?!=)/.test(text.slice(j + 1, lineEnd < 0 ? text.length : lineEnd))) return true;
+      const equals = /=(?!=)/.exec(text.slice(j + 1, lineEnd < 0 ? text.length : lineEnd));
+      if (equals) yield j + 1 + equals.index + 1;
     }
   }
-  return false;
+}
+
+/** A dotted name of Python identifiers, as `resolve` follows an assignment's value. */
+const DOTTED_VALUE = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+
+/**
+ * What the assignments of `name` in a Python text may make it an alias of, one per line: a dotted
+ * name (`exempt = helpers.skip`), or `?` where the line does not tell (the value continues on the
+ * next line). Values that are not a plain dotted name (calls, literals, parenthesised or
+ * conditional expressions) are left out: resolve follows only a dotted name, and an assignment
+ * of anything else ends its search there as if there were none. Empty: nothing to follow.
+ */
+export function assignedAliases(text: string, name: string): string {
+  const out: string[] = [];
+  for (const from of assignmentValues(text, name)) {
+    const lineEnd = text.indexOf('\n', from);
+    const line = text.slice(from, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
+    // The value up to a comment or the next statement (a `#` or `;` inside a string means the
+    // value is a string, not a dotted name, either way).
+    const cut = line.search(/[#;]/);
+    // `a . b` is the attribute a.b too.
+    const value = (cut < 0 ? line : line.slice(0, cut)).trim().replace(/\s*\.\s*/g, '.');
+    if (value === '' || value.endsWith('\\')) out.push('?');
+    else if (DOTTED_VALUE.test(value)) out.push(value);
+  }
+  return out.join('\n');
 }
 
 /**
@@ -426,7 +457,7 @@ export function directTextFacts(sources: PythonSources): TextFacts {
     mentions: (file, re) => re.test(sources.fs.readFile(file) ?? ''),
     importedNames: (file) => textImports(sources.fs.readFile(file) ?? '').join('\n'),
     bindings: (file) => textBindings(sources.fs.readFile(file) ?? ''),
-    assigns: (file, name) => mayAssign(sources.fs.readFile(file) ?? '', name),
+    aliases: (file, name) => assignedAliases(sources.fs.readFile(file) ?? '', name),
   };
 }
 
@@ -593,8 +624,8 @@ export class ModuleResolver {
    * mentions the pattern, and an import of a dashboard's API package reaches most of a large
    * project. This follows only the name, as `resolve` does, through what each module's text says
    * binds it (imports, star imports): a module answers no at once, a class re-exported through
-   * three modules looks at those three. Where a module assigns the name (an alias of something
-   * else, which the text does not tell), it is mayReach from there.
+   * three modules looks at those three, an alias assigned from a dotted name is followed like an
+   * import. Where the text does not tell what a module assigns the name, it is mayReach from there.
    */
   mayResolveTo(qualified: string, near: string | undefined, pattern: RegExp, facts: TextFacts = directTextFacts(this.sources)): boolean {
     return this.followName(qualified, near, pattern, facts, 0, new Set());
@@ -626,7 +657,20 @@ export class ModuleResolver {
     for (const target of bindings.imports.get(name) ?? []) {
       if (this.followName([absoluteImport(target, info.moduleName, info.isPackage), ...after].join('.'), file, pattern, facts, depth + 1, seen)) return true;
     }
-    if (facts.assigns(file, name)) return this.mayReach(qualified, near, pattern, facts);
+    // An alias by assignment, as qualifyDotted reads it: its head through this module's imports, or
+    // this module's own name (a definition, another assignment); where the text cannot tell, the
+    // import walk from here.
+    for (const alias of facts.aliases(file, name).split('\n')) {
+      if (!alias) continue;
+      if (alias === '?' || !info.moduleName) return this.mayReach(qualified, near, pattern, facts);
+      const dot = alias.indexOf('.');
+      const head = dot < 0 ? alias : alias.slice(0, dot);
+      const tail = dot < 0 ? [] : alias.slice(dot + 1).split('.');
+      for (const target of bindings.imports.get(head) ?? []) {
+        if (this.followName([absoluteImport(target, info.moduleName, info.isPackage), ...tail, ...after].join('.'), file, pattern, facts, depth + 1, seen)) return true;
+      }
+      if (this.followName([info.moduleName, alias, ...after].join('.'), file, pattern, facts, depth + 1, seen)) return true;
+    }
     for (const star of bindings.stars) {
       if (this.followName([absoluteImport(star, info.moduleName, info.isPackage), ...rest].join('.'), file, pattern, facts, depth + 1, seen)) return true;
     }
