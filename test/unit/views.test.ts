@@ -14,6 +14,7 @@ import { ParserPool } from '../../server/src/engine/parsing/documents';
 import { PythonSources } from '../../server/src/engine/project/sources';
 import { DiskFileSystem } from '../../server/src/engine/workspace';
 import { namesAViewOfInterest } from '../../server/src/engine/views/model';
+import { wordOccurrences } from '../../server/src/engine/views/ratelimit';
 import { pythonParses } from '../helpers/python';
 
 const MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n';
@@ -273,6 +274,29 @@ class RegisterAPI(APIView):
       const { analyzer, findings } = await run(dir);
       analyzer.dispose();
       assert.deepEqual(only(findings, 'DJ-VIEW-003').map((f) => f.message), [], c.name);
+    }
+  });
+});
+
+describe('DJ-VIEW-003 with a URL configuration that cannot be read completely', () => {
+  // `unknown` comes from nowhere the analysis can see: routed views cannot all be known, so an
+  // unrouted function is an endpoint unless another function of its module calls it.
+  const URLS = 'from django.urls import path\n\nfrom . import views\nfrom .elsewhere import *\n\nurlpatterns = [path("", views.home), path("x/", unknown)]\n';
+  const HOME = '\n\ndef home(request):\n    return render(request, "home.html")\n';
+
+  test('a login view called by another function is a helper; the same view not called, or only named, is an endpoint', async () => {
+    const cases: { name: string; views: string; expected: number }[] = [
+      { name: 'never called', views: LOGIN_VIEW + HOME, expected: 1 },
+      { name: 'called once', views: LOGIN_VIEW + HOME + '\n\ndef wrapper(request):\n    return login_view(request)\n', expected: 0 },
+      { name: 'called across lines', views: LOGIN_VIEW + HOME + '\n\ndef wrapper(request):\n    return login_view (\n        request,\n    )\n', expected: 0 },
+      { name: 'named in a comment and a longer name only', views: LOGIN_VIEW + HOME + '\n\n# login_view handles POST\ndef wrapper(request):\n    return login_view_old(request)\n', expected: 1 },
+      { name: 'passed as a value, not called', views: LOGIN_VIEW + HOME + '\n\nHANDLERS = [login_view]\n', expected: 1 },
+    ];
+    for (const c of cases) {
+      const dir = project({ 'app/views.py': c.views, 'app/urls.py': URLS });
+      const { analyzer, findings } = await run(dir);
+      analyzer.dispose();
+      assert.equal(only(findings, 'DJ-VIEW-003').length, c.expected, c.name);
     }
   });
 });
@@ -949,6 +973,28 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       }
     });
     assert.ok(calls > 1000 && html >= 5, `${calls} calls, ${html} resolving to an HTML API`);
+  });
+
+  test('wordOccurrences never counts fewer than the identifiers of a fixture module', async () => {
+    let names = 0;
+    let modules = 0;
+    await forEachFixtureModule((_resolver, mod) => {
+      modules++;
+      const counted = new Map<string, number>();
+      for (const id of mod.root.descendantsOfType('identifier')) counted.set(id.text, (counted.get(id.text) ?? 0) + 1);
+      for (const [name, n] of counted) {
+        names++;
+        assert.ok(wordOccurrences(mod.text, name, Infinity) >= n, `${mod.path}: ${name} is an identifier ${n} times`);
+        assert.equal(wordOccurrences(mod.text, name, 1), 1, 'stops at enough');
+      }
+    });
+    assert.ok(modules > 50 && names > 2000, `${modules} modules, ${names} names`);
+    // Boundaries: ASCII word characters join, anything else separates (é counts as a boundary).
+    assert.equal(wordOccurrences('def login(r):\n    return login(r)', 'login', 9), 2);
+    assert.equal(wordOccurrences('def login(r):\n    return login_user(r) or my_login(r) or login2()', 'login', 9), 1);
+    assert.equal(wordOccurrences('éloginé(x)\nlogin', 'login', 9), 2);
+    assert.equal(wordOccurrences('login', 'login', 9), 1);
+    assert.equal(wordOccurrences('abc', '', 3), 3);
   });
 
   test('mayAssign finds every name an assignment pattern finds, on every fixture', () => {

@@ -104,11 +104,34 @@ export function isEndpoint(index: ViewIndex, view: View): boolean {
   if (view.kind === 'class') return !index.urls.complete || !index.urls.root;
   if (index.urls.complete && index.urls.root) return false;
   const name = view.name;
+  const text = view.module.text;
+  // A call of the function names it once more than its own `def` does: without a second
+  // occurrence of the word, no call needs to be looked for (and no node made for every call).
+  if (wordOccurrences(text, name, 2) < 2) return true;
   for (const call of descendants(view.module.root, 'call')) {
     const fn = call.childForFieldName('function');
-    if (fn?.type === 'identifier' && fn.text === name) return false;
+    if (fn?.type === 'identifier' && fn.endIndex - fn.startIndex === name.length && text.startsWith(name, fn.startIndex)) return false;
   }
   return true;
+}
+
+/**
+ * How many times `word` stands in `text` with no ASCII letter, digit or underscore on either side,
+ * counting up to `enough`. Any other character counts as a boundary, so the count is never below
+ * the number of identifiers `word` in the code.
+ */
+export function wordOccurrences(text: string, word: string, enough: number): number {
+  if (word === '') return enough;
+  let count = 0;
+  for (let at = text.indexOf(word); at >= 0 && count < enough; at = text.indexOf(word, at + 1)) {
+    if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + word.length))) continue;
+    count++;
+  }
+  return count;
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 function isRateLimitDecorator(d: Decorator): boolean {

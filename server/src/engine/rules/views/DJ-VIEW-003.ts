@@ -130,9 +130,10 @@ django-ratelimit==4.1.0
     const index = viewIndex(ctx);
     const settings = protectionSettings(ctx);
     for (const view of index.views) {
-      if (!isEndpoint(index, view)) continue;
+      // The name-based category first: most views are not a login or a sign-up, and telling a
+      // helper from an endpoint may read every call of the module.
       const category = viewCategory(index, view);
-      if (!category || !acceptsPost(view)) continue;
+      if (!category || !isEndpoint(index, view) || !acceptsPost(view)) continue;
       const protection = protectionOf(index, view, category, settings);
       if (protection.protectedBy || protection.undecided) continue;
       // Only a DRF class view may get DRF's throttling instead of django-ratelimit, which the
