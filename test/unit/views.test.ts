@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Analyzer } from '../../server/src/engine/analyzer';
+import type { SyntaxNode } from '../../server/src/engine/parsing/syntax';
 import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { readFileSync } from 'node:fs';
@@ -973,6 +974,72 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       }
     });
     assert.ok(calls > 1000 && html >= 5, `${calls} calls, ${html} resolving to an HTML API`);
+  });
+
+  /** references() as a walk over every identifier of the module (what it did before looking at the text first). */
+  function referencesByWalk(mod: PyModule, local: string): number[] {
+    const out: number[] = [];
+    for (const n of mod.root.descendantsOfType('identifier')) {
+      if (n.text !== local) continue;
+      const p = n.parent;
+      if (!p) continue;
+      if (p.type === 'attribute' && p.childForFieldName('attribute')?.startIndex === n.startIndex) continue;
+      if (p.type === 'keyword_argument' && p.childForFieldName('name')?.startIndex === n.startIndex) continue;
+      if ((p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name')?.startIndex === n.startIndex) continue;
+      let q: SyntaxNode | null = p;
+      let inImport = false;
+      while (q && q.type !== 'module') {
+        if (q.type === 'import_statement' || q.type === 'import_from_statement') {
+          inImport = true;
+          break;
+        }
+        if (q.type.endsWith('statement') || q.type === 'block') break;
+        q = q.parent;
+      }
+      if (!inImport) out.push(n.startIndex);
+    }
+    return out;
+  }
+
+  test('references finds the same identifiers as a walk over every identifier, on every fixture module and on tricky text', async () => {
+    let names = 0;
+    let found = 0;
+    await forEachFixtureModule((_resolver, mod) => {
+      const seen = new Set<string>();
+      for (const id of mod.root.descendantsOfType('identifier')) {
+        if (seen.has(id.text)) continue;
+        seen.add(id.text);
+        names++;
+        const expected = referencesByWalk(mod, id.text);
+        found += expected.length;
+        assert.deepEqual(mod.references(id.text).map((n) => n.startIndex), expected, `${mod.path}: ${id.text}`);
+      }
+    });
+    assert.ok(names > 2000 && found > 2000, `${names} names, ${found} references`);
+    const tricky = [
+      'from a import ms, other as ms2',
+      'import ms',
+      '# ms in a comment, ms(x)',
+      's = "ms(x) in a string" + f"{ms(1)} {x.ms} {ms}"',
+      'y = x.ms + ms_long + long_ms + ms2 + ms',
+      'f(ms=ms, *ms, **{ms: 1})',
+      'def ms(ms=ms):\n    return ms',
+      'class ms(ms):\n    ms = ms',
+      'éms = ms; msé = ms; ms_é = 1',
+      'lambda ms: ms(ms)',
+      '@ms\ndef g(): pass',
+      'if ms:\n    from b import ms\n    ms.x(ms)',
+      'x = [ms for ms in ms if ms]',
+      'x = ms \\\n    + ms',
+    ].join('\n') + '\n';
+    const dir = writeProject({ 'app/__init__.py': '', 'app/mod.py': tricky });
+    const sources = new PythonSources(new DiskFileSystem(), await ParserPool.create(['python']));
+    const resolver = new ModuleResolver(sources, [dir]);
+    const mod = resolver.module(join(dir, 'app/mod.py'))!;
+    for (const name of ['ms', 'ms2', 'x', 'éms', 'other', 'a', 'b', 'long_ms', 'g']) {
+      assert.deepEqual(mod.references(name).map((n) => n.startIndex), referencesByWalk(mod, name), name);
+    }
+    assert.ok(referencesByWalk(mod, 'ms').length > 20);
   });
 
   test('wordOccurrences never counts fewer than the identifiers of a fixture module', async () => {

@@ -162,44 +162,43 @@ export class PyModule {
 
   /**
    * Identifiers that use a local name (not in import statements, not attribute names, not keyword
-   * argument names).
+   * argument names), in document order. Found where the word stands in the text, then the node
+   * there: an index of every identifier would make most of the module's nodes for one name.
    */
   references(local: string): SyntaxNode[] {
-    this.identifierIndex ??= this.indexIdentifiers();
     const out: SyntaxNode[] = [];
-    for (const n of this.identifierIndex.get(local) ?? []) {
-      const p = n.parent;
-      if (!p) continue;
-      if (p.type === 'attribute' && p.childForFieldName('attribute')?.startIndex === n.startIndex) continue;
-      if (p.type === 'keyword_argument' && p.childForFieldName('name')?.startIndex === n.startIndex) continue;
-      if ((p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name')?.startIndex === n.startIndex) continue;
-      let q: SyntaxNode | null = p;
-      let inImport = false;
-      while (q && q.type !== 'module') {
-        if (q.type === 'import_statement' || q.type === 'import_from_statement') {
-          inImport = true;
-          break;
-        }
-        if (q.type.endsWith('statement') || q.type === 'block') break;
-        q = q.parent;
-      }
-      if (!inImport) out.push(n);
+    const text = this.text;
+    if (local === '') return out;
+    for (let at = text.indexOf(local); at >= 0; at = text.indexOf(local, at + 1)) {
+      // A word character on either side: part of a longer name (non-ASCII ones are checked below).
+      if (isAsciiWordChar(text.charCodeAt(at - 1)) || isAsciiWordChar(text.charCodeAt(at + local.length))) continue;
+      const n = this.root.namedDescendantForIndex(at, at + local.length);
+      // In a string or a comment, or a longer identifier.
+      if (n.type !== 'identifier' || n.startIndex !== at || n.endIndex !== at + local.length) continue;
+      if (isReference(n)) out.push(n);
     }
     return out;
   }
+}
 
-  private identifierIndex?: Map<string, SyntaxNode[]>;
+function isAsciiWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
 
-  private indexIdentifiers(): Map<string, SyntaxNode[]> {
-    const map = new Map<string, SyntaxNode[]>();
-    for (const n of this.root.descendantsOfType('identifier')) {
-      if (!n) continue;
-      const list = map.get(n.text);
-      if (list) list.push(n);
-      else map.set(n.text, [n]);
-    }
-    return map;
+/** An identifier that uses a name: not an attribute's or keyword argument's name, not a def's, not in an import. */
+function isReference(n: SyntaxNode): boolean {
+  const p = n.parent;
+  if (!p) return false;
+  if (p.type === 'attribute' && p.childForFieldName('attribute')?.startIndex === n.startIndex) return false;
+  if (p.type === 'keyword_argument' && p.childForFieldName('name')?.startIndex === n.startIndex) return false;
+  if ((p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name')?.startIndex === n.startIndex) return false;
+  let q: SyntaxNode | null = p;
+  while (q && q.type !== 'module') {
+    if (q.type === 'import_statement' || q.type === 'import_from_statement') return false;
+    if (q.type.endsWith('statement') || q.type === 'block') break;
+    q = q.parent;
   }
+  return true;
 }
 
 export type Resolved =
