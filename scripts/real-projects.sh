@@ -149,12 +149,27 @@ fi
 fresh all
 for n in "${names[@]}"; do copy "$target/$n" "$target/all/$n"; done
 
+# One project of the same size: Horizon with the other projects' code (and Django's test apps, which
+# are Django applications: models, views, URL confs) as packages of its own. `all` keeps five
+# projects side by side and Django's library code outside any of them; here every module belongs to
+# the project, as in one large repository.
+fresh one-project
+copy "$target/horizon/." "$target/one-project"
+for n in lava graphite mailman-web; do
+  copy "$target/$n" "$target/one-project/x_${n//-/_}"
+  rm -f "$target/one-project/x_${n//-/_}/manage.py"
+done
+if [ -n "$django_src" ]; then
+  copy "$target/django/tests" "$target/one-project/x_django_tests"
+  find "$target/one-project/x_django_tests" -name manage.py -delete
+fi
+
 # ------------------------------------------------------------------ report
 
 # Per workspace: Python files and size, then what the engine makes of it: the CLI's --stats line and
 # the project model (manage.py roots, production settings), printed by the bench's `projects` mode.
 cli=$here/server/out/cli.js
-for n in "${names[@]}" all; do
+for n in "${names[@]}" all one-project; do
   ws=$target/$n
   py=$(find "$ws" -name '*.py' -type f | wc -l)
   mb=$(du -sm --apparent-size "$ws" | cut -f1)
