@@ -135,3 +135,84 @@ test('rows moved while a subtree is packed reach the nodes made from it later', 
   tree.delete();
   parser.delete();
 });
+
+test('descendantsOfTypeWhere is descendantsOfType filtered by the text of the first child, whatever was read before', async () => {
+  const parser = await createParser('python');
+  let kept = 0;
+  let dropped = 0;
+  for (const [fileIndex, { name, text }] of texts().entries()) {
+    const tree = parser.parse(text)!;
+    try {
+      const eager = new SyntaxTree(text);
+      eager.rootNode = copyTreePublic(tree, text, eager);
+      // Keeps about two calls in three, by their function's text.
+      const accept = (t: string) => (t.length * 7 + t.charCodeAt(0)) % 3 !== 0;
+      const expected = (root: SyntaxNode) => root.descendantsOfType('call').filter((c) => c.fieldNames?.[0] !== 'function' || accept(c.children[0]!.text));
+      for (let round = 0; round < 3; round++) {
+        const next = random(fileIndex * 11 + round);
+        const packed = new SyntaxTree(text);
+        packed.rootNode = copyTree(tree, text, packed, 0, 0, (s: string) => parser.parse(s) ?? undefined);
+        for (let walk = 0; walk < round * 4; walk++) {
+          let n = packed.rootNode;
+          while (n.children.length > 0 && next() < 0.8) n = n.children[Math.floor(next() * n.children.length)]!;
+        }
+        const asked: string[] = [];
+        const got = packed.rootNode.descendantsOfTypeWhere('call', 'function', (t) => {
+          asked.push(t);
+          return accept(t);
+        });
+        const want = expected(eager.rootNode);
+        assert.equal(where(got), where(want), `${name} round ${round}`);
+        // Asked about every call's function, with its text.
+        assert.deepEqual(asked, eager.rootNode.descendantsOfType('call').map((c) => c.children[0]!.text), name);
+        kept += want.length;
+        dropped += eager.rootNode.descendantsOfType('call').length - want.length;
+        const blocks = packed.rootNode.descendantsOfType('block');
+        const inner = blocks[Math.floor(next() * blocks.length)];
+        if (inner) assert.equal(where(inner.descendantsOfTypeWhere('call', 'function', accept)), where(expected(counterpart(inner, eager.rootNode))), `${name} inside`);
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(kept > 1000 && dropped > 500, `${kept} kept, ${dropped} dropped`);
+  parser.delete();
+});
+
+test('descendantsOfTypeWhere makes no node for what it leaves out, and reads moved rows right', async () => {
+  const parser = await createParser('python');
+  const { text } = texts().sort((a, b) => b.text.length - a.text.length)[0]!;
+  const tree = parser.parse(text)!;
+  const packed = new SyntaxTree(text);
+  packed.rootNode = copyTree(tree, text, packed, 0, 0, (s: string) => parser.parse(s) ?? undefined);
+  tree.delete();
+  assert.deepEqual(packed.rootNode.descendantsOfTypeWhere('call', 'function', () => false), []);
+  assert.equal(made(packed.rootNode), 1, 'only the root');
+  // A field the first child is not: every call kept, none asked about.
+  let asked = 0;
+  const all = packed.rootNode.descendantsOfTypeWhere('call', 'arguments', () => {
+    asked++;
+    return false;
+  });
+  assert.equal(asked, 0);
+  assert.equal(where(all), where(packed.rootNode.descendantsOfType('call')));
+
+  const small = 'import os\n\ndef f(request):\n    if request.user:\n        return g(request, x=[1, 2])\n    return None\n\nclass C:\n    def m(self):\n        self.h (1)\n';
+  const t2 = parser.parse(small)!;
+  const moved = new SyntaxTree(small);
+  moved.rootNode = copyTree(t2, small, moved, 0, 0, (s: string) => parser.parse(s) ?? undefined);
+  t2.delete();
+  // Rows shift as a region reparse shifts them: the text above grows by three lines.
+  const [, fn, cls] = moved.rootNode.children;
+  moved.text = '\n\n\n' + small;
+  fn!.moveRows(3);
+  cls!.moveRows(3);
+  moved.rootNode.children[0]!.moveRows(3);
+  const texts2: string[] = [];
+  moved.rootNode.descendantsOfTypeWhere('call', 'function', (t) => {
+    texts2.push(t);
+    return true;
+  });
+  assert.deepEqual(texts2, ['g', 'self.h']);
+  parser.delete();
+});

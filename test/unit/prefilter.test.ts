@@ -66,3 +66,57 @@ test('pre-checks change no finding on any fixture', async () => {
   }
   assert.ok(withFindings > 200);
 });
+
+test('calls whose function text hides its name (comments, continuations, brackets) are found with the pre-checks as without', async () => {
+  const fixture = join(FIXTURES, 'rules/DJ-VIEW-007/fires');
+  const files: Record<string, string> = {};
+  for (const rel of ['manage.py', 'proj/__init__.py', 'proj/settings.py', 'proj/urls.py', 'app/__init__.py', 'app/models.py']) files[rel] = readFileSync(join(fixture, rel), 'utf8');
+  files['app/helpers.py'] = 'from django.views.decorators.csrf import csrf_exempt as skip\nfrom django.utils import safestring\n';
+  files['app/views.py'] = [
+    'from django.db import connection',
+    'from django.http import HttpResponse',
+    'from django.utils.safestring import mark_safe',
+    'from django.views.decorators import csrf',
+    'from . import helpers',
+    '',
+    '',
+    'def search(request):',
+    '    with connection.cursor() as cursor:',
+    '        cursor.  # the cursor',
+    '            execute(f"SELECT * FROM t WHERE a = {request.GET[\'a\']}")',
+    '        cursor.\\',
+    '            execute("SELECT * FROM t WHERE b = " + request.GET["b"])',
+    '        (cursor.execute)("SELECT * FROM t WHERE c = %s" % request.GET["c"])',
+    '        return cursor.fetchall()',
+    '',
+    '',
+    'def page(request):',
+    '    a = helpers.safestring.\\',
+    '        mark_safe(f"<b>{request.GET[\'a\']}</b>")',
+    '    b = helpers.safestring  .  mark_safe(f"<i>{request.GET[\'b\']}</i>")',
+    '    c = (mark_safe  # unescaped',
+    '         )(f"<u>{request.GET[\'c\']}</u>")',
+    '    return HttpResponse(a + b + c)',
+    '',
+    '',
+    'def hook(request):',
+    '    return HttpResponse("ok")',
+    '',
+    '',
+    'hook_a = csrf.  # exempt',
+    '    csrf_exempt(hook)',
+    'hook_b = helpers.\\',
+    '    skip(hook)',
+    'hook_c = helpers . skip(hook)',
+    '',
+  ].join('\n');
+  files['app/urls.py'] = 'from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path("s/", views.search), path("p/", views.page), path("a/", views.hook_a), path("b/", views.hook_b), path("c/", views.hook_c)]\n';
+  const root = writeProject(files);
+  const fast = await findings(root, {}, true);
+  const full = await findings(root, {}, false);
+  assert.equal(fast, full);
+  const count = (code: string) => fast.split('\n').filter((l) => l.includes(` ${code} `)).length;
+  assert.ok(count('DJ-VIEW-007') >= 2, fast);
+  assert.ok(count('DJ-VIEW-009') >= 2, fast);
+  assert.ok(count('DJ-VIEW-001') >= 3, fast);
+});

@@ -17,6 +17,9 @@ import { DiskFileSystem } from '../../server/src/engine/workspace';
 import { namesAViewOfInterest } from '../../server/src/engine/views/model';
 import { wordOccurrences } from '../../server/src/engine/views/ratelimit';
 import { pythonParses } from '../helpers/python';
+import { createParser } from '../../server/src/engine/parsing/grammars';
+import { copyTree, SyntaxTree } from '../../server/src/engine/parsing/syntax';
+import { dottedName, dottedNameOfText } from '../../server/src/engine/views/py';
 
 const MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n';
 
@@ -1103,4 +1106,40 @@ test('view names of interest are whole words of a definition that is a view', ()
   for (const text of ['def mapping_list(request):', 'def deliver(request):', 'def register(view):', 'def status(self):', 'class Mapping(Base):', 'def unregister(request):', 'STATUS = 1']) {
     assert.equal(namesAViewOfInterest(text), false, text);
   }
+});
+
+test('dottedNameOfText reads what dottedName reads from every call function of every fixture, or says it cannot tell', async () => {
+  const parser = await createParser('python');
+  let same = 0;
+  let none = 0;
+  for (const file of pythonFixtures()) {
+    const text = readFileSync(file, 'utf8');
+    const tree = parser.parse(text)!;
+    const holder = new SyntaxTree(text);
+    holder.rootNode = copyTree(tree, text, holder, 0, 0, (s: string) => parser.parse(s) ?? undefined);
+    tree.delete();
+    for (const call of holder.rootNode.descendantsOfType('call')) {
+      const fn = call.childForFieldName('function')!;
+      const read = dottedNameOfText(fn.text);
+      if (read === null) continue;
+      if (fn.type === 'identifier' || fn.type === 'attribute') {
+        assert.equal(read, dottedName(fn), `${file}: ${fn.text}`);
+        if (read !== undefined) same++;
+      } else if (read === undefined) none++;
+    }
+  }
+  assert.ok(same > 1000 && none >= 1, `${same} names, ${none} without one`);
+  const cases: [string, string | undefined | null][] = [
+    ['csrf_exempt', 'csrf_exempt'],
+    ['a . b .c', 'a.b.c'],
+    ['a.\n    b', 'a.b'],
+    ['a.  # note\n    b', null],
+    ['a.\\\n    b', null],
+    ['f().b', undefined],
+    ['x[0].y', undefined],
+    ['"a".join', undefined],
+    ['é.ß', 'é.ß'],
+  ];
+  for (const [text, want] of cases) assert.equal(dottedNameOfText(text), want, text);
+  parser.delete();
 });

@@ -348,6 +348,35 @@ export class SyntaxNode {
   }
 
   /**
+   * Descendants of `type` (this node excluded), in document order, that `accept` the text of their
+   * first child when that child is their `field` (a call's function): the others are left out. In
+   * packed subtrees the text is read from the words, so a node left out is never made (rules
+   * that look for a few calls among thousands make only those). A node whose first child is not
+   * the field is kept, for the caller to look at.
+   */
+  descendantsOfTypeWhere(type: string, field: string, accept: (text: string) => boolean): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    if (this.kids === undefined) {
+      this.packed!.descendantsOfTypeWhere(this, type, field, accept, out);
+      return out;
+    }
+    const stack: SyntaxNode[] = [];
+    for (let i = this.kids.length - 1; i >= 0; i--) stack.push(this.kids[i]!);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.type === type) {
+        // Made already: its children are read as nodes (making them if they are still words).
+        const first = n.children[0];
+        if (!first || n.fieldNames?.[0] !== field || accept(first.text)) out.push(n);
+      }
+      const kids = n.kids;
+      if (kids === undefined) n.packed!.descendantsOfTypeWhere(n, type, field, accept, out);
+      else for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    }
+    return out;
+  }
+
+  /**
    * The smallest node (named or not) containing the range from `start` to `end`, by tree-sitter's
    * rule: a child is entered when it starts at or before `start`, ends at or after `end` and ends
    * after `start`.
@@ -929,6 +958,31 @@ export class PackedNodes {
     const from = node.packedAt;
     const end = this.ends[from]!;
     for (let j = from + 1; j < end; j++) if (mask[w[j * PACKED_WORDS]! & 0xffff] === 1) out.push(this.nodeAt(node, j));
+  }
+
+  /** descendantsOfTypeWhere over the words of `node` (children still packed). */
+  descendantsOfTypeWhere(node: SyntaxNode, type: string, field: string, accept: (text: string) => boolean, out: SyntaxNode[]): void {
+    const mask = typeMask(this.types, [type]);
+    const fieldIndex = this.fields.indexOf(field) + 1;
+    const w = this.words;
+    const from = node.packedAt;
+    const end = this.ends[from]!;
+    const rows = node.tree.rowStarts;
+    const text = node.tree.text;
+    // Every descendant moved with `node` (nothing below it was made to move on its own).
+    const shift = node.packedRowShift;
+    for (let j = from + 1; j < end; j++) {
+      const at = j * PACKED_WORDS;
+      if (mask[w[at]! & 0xffff] !== 1) continue;
+      // The first child is the next node in the words.
+      const c = at + PACKED_WORDS;
+      if (w[at + 5]! > 0 && fieldIndex > 0 && ((w[c]! >>> 16) & 0xff) === fieldIndex) {
+        const start = rows[w[c + 1]! + shift]! + w[c + 2]!;
+        const stop = rows[w[c + 3]! + shift]! + w[c + 4]!;
+        if (!accept(text.slice(start, stop))) continue;
+      }
+      out.push(this.nodeAt(node, j));
+    }
   }
 
   /** The node at index `j` under `from`, made with the nodes on the way (or found, if made before). */

@@ -7,7 +7,7 @@ import type { PyModule, TextFacts } from './imports';
 import type { Decorator, ModuleParts, View, ViewIndex } from './model';
 import { decoratorInfo } from './model';
 import { CSRF_EXEMPT } from './patterns';
-import { callParts, definitionOf, descendants, dottedName, named, unparen } from './py';
+import { callParts, callsWhere, definitionOf, descendants, dottedName, dottedNameOfText, named, unparen } from './py';
 import { mentions, prefilters } from '../textMemo';
 
 export type CsrfSiteKind = 'decorator' | 'method_decorator' | 'call' | 'mixin';
@@ -86,8 +86,15 @@ function sitesOf(index: ViewIndex, mod: PyModule): CsrfSite[] {
       sites.push({ kind: 'method_decorator', module: mod, node: dec, ref: hit.expr, decorator: info, listElement, view: target.view, method: info.methodName ?? target.method });
     }
   }
-  // csrf_exempt(view) calls that are not decorators.
-  for (const call of descendants(mod.root, 'call')) {
+  // csrf_exempt(view) calls that are not decorators. Most calls of a module are of names it does
+  // not bind or that resolve elsewhere: their function's text says so without making their nodes.
+  const mayBeExempt = (text: string): boolean => {
+    const dotted = dottedNameOfText(text);
+    if (dotted === null) return true;
+    const q = dotted === undefined ? undefined : mod.qualifyDotted(dotted);
+    return !!q && isExempt(resolver.resolve(q, mod.path).qualified);
+  };
+  for (const call of callsWhere(mod.root, prefilters.enabled ? mayBeExempt : () => true)) {
     const fn = call.childForFieldName('function');
     if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
     if (!isExempt(resolver.canonical(mod, fn))) continue;

@@ -7,7 +7,7 @@ import type { SyntaxNode } from '../parsing/syntax';
 import { enclosingFunction, type Formatted, formattedString, requestDerivedNames, tracedFormatted, usesRequestData } from './formatted';
 import type { PyModule, TextFacts } from './imports';
 import type { ModuleParts, ViewIndex } from './model';
-import { callParts, descendants, dottedName, unparen } from './py';
+import { callParts, callsWhere, descendants, dottedName, dottedNameOfText, unparen } from './py';
 import { mentions, prefilters } from '../textMemo';
 
 export const MARK_SAFE = new Set(['django.utils.safestring.mark_safe', 'django.utils.safestring.SafeString', 'django.utils.safestring.SafeText', 'django.utils.safestring.SafeData']);
@@ -76,20 +76,33 @@ export function findHtmlSites(index: ViewIndex, facts?: TextFacts, parts?: Modul
   return out;
 }
 
+/** The API a call's function is, from what it resolves to (`q`) or, unresolved, its last name. */
+function htmlApi(q: string | undefined, last: string): HtmlSite['api'] | undefined {
+  if (q ? MARK_SAFE.has(q) : last === 'mark_safe') return last === 'mark_safe' || q?.endsWith('mark_safe') ? 'mark_safe' : 'SafeString';
+  if (q ? q === FORMAT_HTML : last === 'format_html') return 'format_html';
+  return undefined;
+}
+
 /** The HTML-building calls of one module (they depend on it and on what its names resolve to). */
 function htmlSitesOf(index: ViewIndex, mod: PyModule, facts?: TextFacts): HtmlSite[] {
   const out: HtmlSite[] = [];
-  for (const call of descendants(mod.root, 'call')) {
+  // The same questions as below asked of the function's text first: the calls that cannot be one
+  // of the APIs (most) are never made into nodes.
+  const mayBeHtml = (text: string): boolean => {
+    const dotted = dottedNameOfText(text);
+    if (dotted === null) return true;
+    const written = dotted === undefined ? undefined : mod.qualifyDotted(dotted);
+    if (written && !index.resolver.mayResolveTo(written, mod.path, HTML_APIS, facts)) return false;
+    const q = written ? index.resolver.resolve(written, mod.path).qualified : undefined;
+    return htmlApi(q, text.split('.').pop()!) !== undefined;
+  };
+  for (const call of callsWhere(mod.root, prefilters.enabled ? mayBeHtml : () => true)) {
     const fn = call.childForFieldName('function');
     if (!fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) continue;
     const written = mod.qualify(fn);
     // The called name itself must resolve to one of them (followed by name: mayResolveTo).
     if (prefilters.enabled && written && !index.resolver.mayResolveTo(written, mod.path, HTML_APIS, facts)) continue;
-    const q = index.resolver.canonical(mod, fn);
-    const last = fn.text.split('.').pop()!;
-    let api: HtmlSite['api'] | undefined;
-    if (q ? MARK_SAFE.has(q) : last === 'mark_safe') api = last === 'mark_safe' || q?.endsWith('mark_safe') ? 'mark_safe' : 'SafeString';
-    else if (q ? q === FORMAT_HTML : last === 'format_html') api = 'format_html';
+    const api = htmlApi(index.resolver.canonical(mod, fn), fn.text.split('.').pop()!);
     if (!api) continue;
     const parts = callParts(call)!;
     const arg = parts.positional[0];

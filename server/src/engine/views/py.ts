@@ -61,6 +61,25 @@ export function descendants(node: SyntaxNode, types: string | string[]): SyntaxN
   return out;
 }
 
+/**
+ * The calls under `node` (a module: its descendants) whose function's text `accept`s (calls whose
+ * first child is not their function are kept), without making nodes for the others.
+ */
+export function callsWhere(node: SyntaxNode, accept: (calleeText: string) => boolean): SyntaxNode[] {
+  return node.descendantsOfTypeWhere('call', 'function', accept);
+}
+
+/**
+ * What `dottedName` gives for an expression, read from its text: the dotted name; undefined when
+ * it has none (a call, a subscript, a literal... in it: ASCII other than name characters, dots and
+ * spaces); null when the text cannot tell (a comment or a line continuation inside it).
+ */
+export function dottedNameOfText(text: string): string | undefined | null {
+  if (text.includes('#') || text.includes('\\')) return null;
+  if (/[^\w.\s\u0080-\uffff]/.test(text)) return undefined;
+  return /\s/.test(text) ? text.replace(/\s+/g, '') : text;
+}
+
 /** Strip wrapping parentheses. */
 export function unparen(node: SyntaxNode): SyntaxNode {
   let n = node;

@@ -6,8 +6,8 @@ import type { SyntaxNode } from '../parsing/syntax';
 import { enclosingFunction, type Formatted, formattedString, literalSkeleton, requestDerivedNames, tracedFormatted, usesRequestData } from './formatted';
 import type { PyModule } from './imports';
 import type { ViewIndex } from './model';
-import { callParts, descendants, named, unparen } from './py';
-import { mentions } from '../textMemo';
+import { callParts, callsWhere, named, unparen } from './py';
+import { mentions, prefilters } from '../textMemo';
 
 export interface SqlSite {
   module: PyModule;
@@ -54,15 +54,28 @@ function siteFor(mod: PyModule, call: SyntaxNode, arg: SyntaxNode, api: SqlSite[
   return { module: mod, call, arg, api, formatted, via, fromRequest, hasParams };
 }
 
+const SQL_CALLEES = new Set(['execute', 'executemany', 'raw', 'extra', 'RawSQL']);
+
+/**
+ * Can a call with this function text be one findSqlSites looks at? Its last name (an attribute's
+ * name or the identifier) is one of SQL_CALLEES; a comment or a line continuation inside the text
+ * leaves it to the nodes.
+ */
+function mayBeSqlCall(text: string): boolean {
+  if (text.includes('#') || text.includes('\\')) return true;
+  return SQL_CALLEES.has(text.slice(text.lastIndexOf('.') + 1).trim());
+}
+
 export function findSqlSites(index: ViewIndex): SqlSite[] {
   const out: SqlSite[] = [];
   for (const mod of index.modules) {
     if (!mentions(mod.path, mod.text, /\.\s*execute|\.raw\(|\.extra\(|RawSQL/)) continue;
-    for (const call of descendants(mod.root, 'call')) {
+    for (const call of callsWhere(mod.root, prefilters.enabled ? mayBeSqlCall : () => true)) {
       const fn = call.childForFieldName('function');
       if (!fn) continue;
-      const parts = callParts(call)!;
       const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.type === 'identifier' ? fn.text : undefined;
+      if (!name || !SQL_CALLEES.has(name)) continue;
+      const parts = callParts(call)!;
       if (fn.type === 'attribute' && (name === 'execute' || name === 'executemany' || name === 'raw')) {
         const arg = parts.positional[0] ?? parts.keywords.get('sql') ?? parts.keywords.get('query') ?? parts.keywords.get('raw_query');
         if (!arg) continue;
