@@ -922,6 +922,20 @@ describe('import reachability on text (csrf re-export pre-check)', () => {
       assert.equal(read.size, 0, 'a module is never the name: nothing read');
       assert.equal(resolver.mayResolveTo('app.pkg.sub.Thing', views, /csrf/, facts), false);
       assert.deepEqual([...read].map((f) => f.slice(dir.length + 1)), ['app/pkg/sub.py']);
+      // Nobody records these facts (as in a one-shot analysis): asked again, the answer is the one
+      // given before, nothing read again.
+      read.clear();
+      assert.equal(resolver.mayResolveTo('app.pkg.sub.Thing', views, /csrf/, facts), false);
+      assert.equal(read.size, 0);
+      // Facts that are recorded are asked again every time, and the answers are the same.
+      const record = {};
+      const recorded: TextFacts = { ...facts, recordedIn: () => record };
+      for (let i = 0; i < 2; i++) {
+        read.clear();
+        assert.equal(resolver.mayResolveTo('app.pkg.sub.Thing', views, /csrf/, recorded), false);
+        assert.deepEqual([...read].map((f) => f.slice(dir.length + 1)), ['app/pkg/sub.py']);
+      }
+      for (const b of mod.imports.values()) assert.equal(resolver.mayResolveTo(b.qualified, views, /csrf|Csrf/, recorded), answers.get(b.local), b.local);
     } finally {
       analyzer.dispose();
     }

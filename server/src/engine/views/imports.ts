@@ -627,8 +627,20 @@ export class ModuleResolver {
    * import. Where the text does not tell what a module assigns the name, it is mayReach from there.
    */
   mayResolveTo(qualified: string, near: string | undefined, pattern: RegExp, facts: TextFacts = directTextFacts(this.sources)): boolean {
-    return this.followName(qualified, near, pattern, facts, 0, new Set());
+    // Where the facts asked are recorded (a rule run the editor keeps), each question is asked
+    // again. Where nobody records them (a one-shot analysis), a name asked about again (the same
+    // imports in hundreds of modules) has the answer it had: the facts cannot change in between.
+    if (facts.recordedIn?.()) return this.followName(qualified, near, pattern, facts, 0, new Set());
+    let answers = this.nameAnswers.get(facts);
+    if (!answers) this.nameAnswers.set(facts, (answers = new Map()));
+    const key = `${this.ownRoot(near)}\0${pattern.source}/${pattern.flags}\0${qualified}`;
+    let answer = answers.get(key);
+    if (answer === undefined) answers.set(key, (answer = this.followName(qualified, near, pattern, facts, 0, new Set())));
+    return answer;
   }
+
+  /** mayResolveTo's answers per facts nobody records (see there). */
+  private readonly nameAnswers = new WeakMap<TextFacts, Map<string, boolean>>();
 
   private followName(qualified: string, near: string | undefined, pattern: RegExp, facts: TextFacts, depth: number, seen: Set<string>): boolean {
     if (pattern.test(qualified)) return true;
