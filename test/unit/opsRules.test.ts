@@ -3,13 +3,15 @@
 // rules applied together converge; the container edits keep the container's layout; and realistic
 // project layouts (cookiecutter-django, Wagtail, healthchecks) get the findings they should.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Analyzer } from '../../server/src/engine/analyzer';
 import { applyEdits } from '../../server/src/engine/fixes/apply';
 import { appendEntries, prependEntries, removeElement } from '../../server/src/engine/fixes/dictEdit';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
 import type { Finding, Fix } from '../../server/src/engine/types';
-import { analyzeDir, analyzeSettings, writeProject } from '../helpers/engine';
+import { analyzeDir, analyzeSettings, REPO_ROOT, writeProject } from '../helpers/engine';
 import { pythonParses } from '../helpers/python';
 
 const HEAD = `import os
@@ -270,5 +272,31 @@ test('the Sentry init follows edits of the statement that names it and of the ca
     assert.equal(await fresh(), false);
   } finally {
     analyzer.dispose();
+  }
+});
+
+test('DJ-OPS-027 finds error pages directly in any template root (DIRS or an app templates folder), not deeper, not in static', async () => {
+  const settings = readFileSync(join(REPO_ROOT, 'test/fixtures/rules/DJ-OPS-027/fires/settings.py'), 'utf8');
+  const page = '<!doctype html><title>x</title>\n';
+  const cases: { name: string; files: Record<string, string>; missing: string[] }[] = [
+    { name: 'both in an app templates folder', files: { 'shop/templates/shop/list.html': page, 'shop/templates/404.html': page, 'shop/templates/500.html': page }, missing: [] },
+    { name: 'both in DIRS', files: { 'templates/404.html': page, 'templates/500.html': page, 'shop/templates/shop/list.html': page }, missing: [] },
+    { name: 'one in DIRS, one in an app folder', files: { 'templates/404.html': page, 'blog/templates/500.html': page }, missing: [] },
+    { name: 'one level too deep', files: { 'shop/templates/shop/404.html': page, 'shop/templates/500.html': page }, missing: ['404.html'] },
+    { name: 'a root inside a root', files: { 'shop/templates/emails/templates/404.html': page, 'shop/templates/500.html': page }, missing: [] },
+    { name: 'only a page named like a root', files: { 'shop/templatesx/404.html': page, 'shop/templates/500.html': page }, missing: ['404.html'] },
+    { name: 'none', files: { 'shop/templates/shop/list.html': page }, missing: ['404.html', '500.html'] },
+    { name: 'static pages only', files: { 'shop/static/templates/404.html': page }, missing: [] },
+  ];
+  for (const c of cases) {
+    const dir = writeProject({ 'settings.py': settings, ...c.files });
+    const { analyzer, findings } = await analyzeDir(dir, { settingsOverride: 'settings.py', djangoVersion: { major: 5, minor: 2, source: 'test' } });
+    analyzer.dispose();
+    const hit = ops(findings, 'DJ-OPS-027')[0];
+    if (c.missing.length === 0) assert.equal(hit, undefined, `${c.name}: ${hit?.message}`);
+    else {
+      assert.ok(hit, c.name);
+      assert.match(hit.message, new RegExp(`^No ${c.missing.join(' or ').replace(/\./g, '\\.')} template`), c.name);
+    }
   }
 });

@@ -70,12 +70,15 @@ templates/500.html
       const m = /^(.*\/templates)\//.exec(f);
       if (m) roots.add(m[1]!);
     }
-    // Each root's prefix made once: a large project has thousands of templates and a hundred roots.
-    const prefixes = [...roots].map((r) => r + '/');
-    const inRoot = (f: string) => prefixes.some((p) => f.startsWith(p));
+    // Under a root when one of the folders above the page is a root (the page's path cut at a '/'):
+    // a large project has thousands of templates and a hundred roots, and a page has a dozen folders.
+    const inRoot = (f: string) => {
+      for (let cut = f.indexOf('/'); cut >= 0; cut = f.indexOf('/', cut + 1)) if (roots.has(f.slice(0, cut))) return true;
+      return false;
+    };
     const pages = html.filter(inRoot);
     if (pages.length === 0) return;
-    const has = (name: string) => pages.some((f) => basename(f) === name && roots.has(dirname(f)));
+    const has = (name: string) => pages.some((f) => f.endsWith(name) && basename(f) === name && roots.has(dirname(f)));
     const missing = ['404.html', '500.html'].filter((n) => !has(n));
     if (missing.length === 0) return;
     // New pages go to the first TEMPLATES DIRS folder of the project, else to where its pages are.
