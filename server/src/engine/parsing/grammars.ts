@@ -43,7 +43,8 @@ export function runtimeModule(): Record<string, unknown> | undefined {
 
 export function initRuntime(): Promise<void> {
   if (!runtime) {
-    const options: Record<string, unknown> = { locateFile: () => runtimeWasm() };
+    // The runtime's bytes are handed over read (Emscripten would read them asynchronously first).
+    const options: Record<string, unknown> = { locateFile: () => runtimeWasm(), wasmBinary: readFileSync(runtimeWasm()) };
     runtime = Parser.init(options).then(() => {
       emscriptenModule = options;
     });
@@ -51,13 +52,20 @@ export function initRuntime(): Promise<void> {
   return runtime;
 }
 
+/** The WebAssembly API (Node has it; the compiler's libraries here do not declare it). */
+const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> } }).WebAssembly;
+
 export function loadLanguage(name: GrammarName): Promise<Language> {
   let lang = languages.get(name);
   if (!lang) {
-    lang = initRuntime().then(() => {
-      const wasm = findUp(join('grammars', `tree-sitter-${name}.wasm`));
-      if (!wasm) throw new Error(`grammars/tree-sitter-${name}.wasm not found`);
-      return Language.load(wasm).then((l) => (loaded.set(name, l), l));
+    const wasm = findUp(join('grammars', `tree-sitter-${name}.wasm`));
+    // The grammar compiles (on V8's background threads) while the runtime starts: only linking it
+    // into the runtime has to wait (Language.load would compile it after the runtime is up).
+    const compiled = wasm ? wasmApi.compile(readFileSync(wasm)) : Promise.reject(new Error(`grammars/tree-sitter-${name}.wasm not found`));
+    lang = Promise.all([initRuntime(), compiled]).then(([, module]) => {
+      const l = Language.loadSync(module as Parameters<typeof Language.loadSync>[0]);
+      loaded.set(name, l);
+      return l;
     });
     languages.set(name, lang);
   }
