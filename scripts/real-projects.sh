@@ -18,6 +18,7 @@
 #   mailman-web/  Mailman 3 web suite: manage.py, settings.py, settings_local.py, hyperkitty, postorius
 #   django/       Django 3.2's source tree (one sample project under tests/, thousands of modules)
 #   all/          all of the above side by side: one workspace folder holding several real projects
+#   one-project/  the same code as one project: Horizon at the root, the others and Django's test apps as its packages
 #
 # Idempotent: downloads and extractions are kept in TARGET/.downloads and reused; the workspaces are
 # rebuilt from them on every run (plain copies, not hard links: `check --fix` or an editor writing
