@@ -241,12 +241,27 @@ async function runChecklist(args: CliArgs, cwd: string): Promise<number> {
   return 0;
 }
 
+/**
+ * Ends the process once everything written to stdout and stderr has been handed to the system (a
+ * write's callback comes after those before it). Left to end by itself, Node tears down the
+ * analysis' heap first: 30-40 ms after a large workspace's output, for nothing.
+ */
+function exitAfterOutput(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // The next run compiles the bundle from V8's cache (lsp/codeCache.ts), complete once a run
     // has analysed a project and so compiled the functions an analysis needs.
     codeCacheHook()?.save(code !== 2);
+    exitAfterOutput(code);
   },
   (err) => {
     if (err instanceof UsageError) {

@@ -86,3 +86,16 @@ test('bad usage exits 2 with a clear message', () => {
     assert.match(r.stderr, /^django-readiness: /);
   }
 });
+
+test('the whole output is written before the CLI exits (it ends itself once stdout and stderr are flushed)', () => {
+  const example = join(REPO_ROOT, 'example');
+  for (const format of ['json', 'sarif', 'text']) {
+    // spawnSync reads the output through a pipe, as `| jq` would.
+    const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', format, '--stats'], { cwd: example, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(r.status, 1, format);
+    assert.ok(r.stdout.length > 2000, `${format}: ${r.stdout.length} characters`);
+    if (format !== 'text') assert.doesNotThrow(() => JSON.parse(r.stdout), format);
+    else assert.match(r.stdout, /^Found \d+ problems .*\n$/m);
+    assert.match(r.stderr, /"findings":\d+/, `${format}: --stats on stderr`);
+  }
+});
