@@ -109,13 +109,18 @@ export function moduleFile(fs: FileSystem, roots: string[], moduleName: string):
   const last = `${parts[parts.length - 1]!}.py`;
   for (const root of roots) {
     const plain = plainName && isPlainRoot(root);
-    // Asked of the listings by name first (fileUnder); the path is built when that cannot tell.
+    // Asked of the listings by name first (fileUnder); a path is built only for an answer or
+    // when the listings cannot tell.
     const asFile = plain ? fs.fileUnder?.(root, folders, last) : undefined;
-    const file = plain ? `${root}${sep}${rel}.py` : join(root, `${rel}.py`);
-    if (asFile ?? fs.isFile(file)) return file;
+    if (asFile !== false) {
+      const file = plain ? `${root}${sep}${rel}.py` : join(root, `${rel}.py`);
+      if (asFile ?? fs.isFile(file)) return file;
+    }
     const asPackage = plain ? fs.fileUnder?.(root, parts, '__init__.py') : undefined;
-    const pkg = plain ? `${root}${sep}${rel}${sep}__init__.py` : join(root, rel, '__init__.py');
-    if (asPackage ?? fs.isFile(pkg)) return pkg;
+    if (asPackage !== false) {
+      const pkg = plain ? `${root}${sep}${rel}${sep}__init__.py` : join(root, rel, '__init__.py');
+      if (asPackage ?? fs.isFile(pkg)) return pkg;
+    }
   }
   return undefined;
 }

@@ -758,8 +758,7 @@ export class ModuleResolver {
     if (!files) this.caches.moduleFiles.set(own, (files = new Map()));
     const cached = files.get(moduleName);
     if (cached !== undefined) return cached ?? undefined;
-    const roots = [...this.importRoots];
-    if (own && !roots.includes(own)) roots.unshift(own);
+    const roots = this.rootsFor(own);
     // Most names are a library's (django.db.models, rest_framework...): a top-level name that is
     // neither a module nor a folder under any root rules out every name under it at once.
     const dot = moduleName.indexOf('.');
@@ -777,17 +776,31 @@ export class ModuleResolver {
     return found;
   }
 
+  /** The roots a name is looked up under from a module of `own` root: that root first, then the project's. */
+  private rootsFor(own: string): string[] {
+    let roots = this.rootsByOwn.get(own);
+    if (!roots) {
+      roots = own && !this.importRoots.includes(own) ? [own, ...this.importRoots] : [...this.importRoots];
+      this.rootsByOwn.set(own, roots);
+    }
+    return roots;
+  }
+
+  private readonly rootsByOwn = new Map<string, string[]>();
+
   /**
    * Can `qualified` be resolved without parsing a module not parsed yet? True when its longest
    * workspace-module prefix is already parsed, or when no prefix is a workspace module (a library).
    */
   resolvesCheaply(qualified: string, near?: string): boolean {
-    const parts = qualified.split('.');
-    for (let i = parts.length; i >= 1; i--) {
-      const f = this.moduleFileOf(parts.slice(0, i).join('.'), near);
+    // The prefixes at each dot, longest first (as resolve tries them).
+    for (let prefix = qualified; prefix; ) {
+      const f = this.moduleFileOf(prefix, near);
       // Only this resolver's own modules count, so the answer does not depend on what other
       // analyses happened to parse before.
       if (f) return this.byPath.has(f);
+      const dot = prefix.lastIndexOf('.');
+      prefix = dot < 0 ? '' : prefix.slice(0, dot);
     }
     return true;
   }
