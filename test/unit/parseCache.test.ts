@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
-import { ParseCache } from '../../server/src/engine/parsing/parseCache';
+import { ParseCache, wholeReadLimit } from '../../server/src/engine/parsing/parseCache';
 import type { SyntaxNode } from '../../server/src/engine/parsing/syntax';
 import { dumpTree } from '../helpers/trees';
 import { pythonFixtures, REPO_ROOT } from '../helpers/engine';
@@ -31,7 +31,19 @@ function run(pool: ParserPool, dir: string, texts: string[]): { taken: boolean[]
   return { taken, counts: { ...cache.counts } };
 }
 
-test('trees read back from the parse cache are the trees a parse gives, broken code included', async () => {
+/** Runs `body` with packs read whole (the default) and read a tree at a time (a pack over the limit). */
+async function bothReadings(body: () => Promise<void>): Promise<void> {
+  const limit = wholeReadLimit.bytes;
+  try {
+    await body();
+    wholeReadLimit.bytes = 0;
+    await body();
+  } finally {
+    wholeReadLimit.bytes = limit;
+  }
+}
+
+test('trees read back from the parse cache are the trees a parse gives, broken code included', () => bothReadings(async () => {
   const pool = await ParserPool.create(['python']);
   const dir = mkdtempSync(join(tmpdir(), 'djr-pack-'));
   const texts = [...pythonFixtures().map((f) => readFileSync(f, 'utf8')), 'def f(:\n    x = [1, 2\nY = "é😀"\n', 'class A(\n', '', 'x = 1\r\ny = 2\r'];
@@ -43,7 +55,7 @@ test('trees read back from the parse cache are the trees a parse gives, broken c
   assert.ok(second.taken.every((t) => t));
   assert.equal(second.counts.refused, 0);
   pool.dispose();
-});
+}));
 
 test('an edited module is parsed again, and the pack keeps what the last run used', async () => {
   const pool = await ParserPool.create(['python']);
@@ -70,7 +82,7 @@ test('a run that parses nothing leaves the pack as it was', async () => {
   pool.dispose();
 });
 
-test('a damaged pack is never trusted: the damaged entry, or the whole pack, is parsed again', async () => {
+test('a damaged pack is never trusted: the damaged entry, or the whole pack, is parsed again', () => bothReadings(async () => {
   const pool = await ParserPool.create(['python']);
   const dir = mkdtempSync(join(tmpdir(), 'djr-pack-'));
   const texts = ['A = 1\n', 'def f(x):\n    return [x, {"k": x}]\n'];
@@ -106,7 +118,7 @@ test('a damaged pack is never trusted: the damaged entry, or the whole pack, is 
   writeFileSync(pack, 'hello');
   assert.deepEqual(run(pool, dir, texts).taken, [false, false]);
   pool.dispose();
-});
+}));
 
 test('the CLI reads unchanged modules from the cache, finds the same, and --no-cache parses everything', () => {
   const cache = mkdtempSync(join(tmpdir(), 'djr-cli-cache-'));

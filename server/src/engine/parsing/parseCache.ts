@@ -24,6 +24,8 @@ const MISSING = PACKED_MISSING;
 const HAS_ERROR = PACKED_HAS_ERROR;
 /** A pack stops growing here (a generated module of many megabytes is parsed every run instead). */
 const MAX_PACK_BYTES = 512 * 1024 * 1024;
+/** Packs whose trees take up to this many bytes are read whole at the first tree asked for (see `wordsOf`); tests lower it. */
+export const wholeReadLimit = { bytes: 96 * 1024 * 1024 };
 /** Packs of workspaces not analysed for this long are removed, and the oldest beyond this many. */
 const MAX_PACK_AGE_MS = 30 * 24 * 3600 * 1000;
 const MAX_PACKS = 64;
@@ -43,6 +45,9 @@ interface PackIndex {
   /** Text hash (hex) → entry. */
   entries: Record<string, IndexEntry>;
 }
+
+/** A pack's index as read: the bytes of words before it (not stored: where the index starts). */
+type ReadIndex = PackIndex & { wordsBytes: number };
 
 /** What a run did with the cache (for --stats and the benchmarks). */
 export interface ParseCacheCounts {
@@ -68,7 +73,7 @@ function checksum(words: Int32Array): number {
 
 export class ParseCache {
   private readonly fd: number | undefined;
-  private readonly old: PackIndex | undefined;
+  private readonly old: ReadIndex | undefined;
   /** Type and field tables of the pack being written (they start as the old pack's). */
   private readonly types: [string, boolean][];
   private readonly typeIndex = new Map<string, number>();
@@ -83,7 +88,7 @@ export class ParseCache {
 
   private constructor(readonly path: string) {
     let fd: number | undefined;
-    let index: PackIndex | undefined;
+    let index: ReadIndex | undefined;
     try {
       fd = openSync(path, 'r');
       index = readIndex(fd);
@@ -138,9 +143,8 @@ export class ParseCache {
     const entry = this.old?.entries[hash];
     if (!entry || this.fd === undefined || this.closed) return { hash };
     try {
-      const words = new Int32Array(entry.nodes * WORDS);
-      const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
-      if (readSync(this.fd, bytes, 0, bytes.length, entry.offset) !== bytes.length || checksum(words) !== entry.checksum) throw new Error('damaged');
+      const words = this.wordsOf(entry);
+      if (checksum(words) !== entry.checksum) throw new Error('damaged');
       const tree = new SyntaxTree(text);
       const root = PackedNodes.root(words, entry.nodes, this.old!.types, this.old!.fields, tree);
       if (!root) throw new Error('bad shape');
@@ -151,6 +155,42 @@ export class ParseCache {
     } catch {
       this.counts.refused++;
       return { hash };
+    }
+  }
+
+  /**
+   * Every tree of the pack, read with the first one asked for: a run uses nearly all of them (the
+   * pack holds the trees the last run used), and one read of the whole is a few milliseconds
+   * where a read per tree took four times as long on a large workspace. Undefined when the pack
+   * is too large to hold whole or cannot be read in full.
+   */
+  private whole: Int32Array | null | undefined;
+
+  private wordsOf(entry: IndexEntry): Int32Array {
+    if (this.whole === undefined) this.whole = this.readWhole();
+    const length = entry.nodes * WORDS;
+    if (this.whole) return this.whole.subarray(entry.offset / 4, entry.offset / 4 + length);
+    const words = new Int32Array(length);
+    const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+    if (readSync(this.fd!, bytes, 0, bytes.length, entry.offset) !== bytes.length) throw new Error('damaged');
+    return words;
+  }
+
+  private readWhole(): Int32Array | null {
+    const size = this.old!.wordsBytes;
+    if (size > wholeReadLimit.bytes || size % 4 !== 0) return null;
+    try {
+      const words = new Int32Array(size / 4);
+      const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+      let done = 0;
+      while (done < size) {
+        const n = readSync(this.fd!, bytes, done, size - done, done);
+        if (n <= 0) return null;
+        done += n;
+      }
+      return words;
+    } catch {
+      return null;
     }
   }
 
@@ -197,8 +237,13 @@ export class ParseCache {
         for (const hash of this.used) {
           const e = this.old.entries[hash]!;
           if (out.entries[hash]) continue;
-          const bytes = Buffer.alloc(e.nodes * WORDS * 4);
-          if (readSync(oldFd, bytes, 0, bytes.length, e.offset) !== bytes.length) continue;
+          let words: Int32Array;
+          try {
+            words = this.wordsOf(e);
+          } catch {
+            continue;
+          }
+          const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
           writeSync(out.fd, bytes);
           out.entries[hash] = { offset: out.bytes, nodes: e.nodes, checksum: e.checksum };
           out.bytes += bytes.length;
@@ -225,6 +270,8 @@ export class ParseCache {
       this.abandon();
     } finally {
       if (oldFd !== undefined) closeSync(oldFd);
+      // The trees taken keep the words they use; the pack's copy is no longer ours to hold.
+      this.whole = null;
     }
   }
 
@@ -345,7 +392,7 @@ function typeKey(name: string, named: boolean): string {
   return `${named ? 'n' : 'a'}${name}`;
 }
 
-function readIndex(fd: number): PackIndex | undefined {
+function readIndex(fd: number): ReadIndex | undefined {
   const size = fstatSync(fd).size;
   if (size < FOOTER_BYTES) return undefined;
   const footer = Buffer.alloc(FOOTER_BYTES);
@@ -361,5 +408,5 @@ function readIndex(fd: number): PackIndex | undefined {
   for (const e of Object.values(index.entries)) {
     if (!Number.isInteger(e.offset) || !Number.isInteger(e.nodes) || e.nodes < 1 || e.offset % 4 !== 0 || e.offset + e.nodes * WORDS * 4 > at) return undefined;
   }
-  return index;
+  return { ...index, wordsBytes: at };
 }
