@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT, writeProject } from '../helpers/engine';
@@ -97,5 +98,26 @@ test('the whole output is written before the CLI exits (it ends itself once stdo
     if (format !== 'text') assert.doesNotThrow(() => JSON.parse(r.stdout), format);
     else assert.match(r.stdout, /^Found \d+ problems .*\n$/m);
     assert.match(r.stderr, /"findings":\d+/, `${format}: --stats on stderr`);
+  }
+});
+
+test('the CLI runs without TurboFan inlining unless its command line names inlining; its code cache follows the flags', () => {
+  const dir = writeProject({ 'settings.py': INSECURE });
+  const cache = mkdtempSync(join(tmpdir(), 'djr-cli-flags-'));
+  try {
+    const codeCache = (nodeFlags: string[]) => {
+      const r = spawnSync(process.execPath, [...nodeFlags, CLI, 'check', '.', '--settings', 'settings.py', '--stats'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DJANGO_READINESS_CACHE_DIR: cache } });
+      assert.equal(r.status, 1, r.stderr);
+      return JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{'))!).codeCache as string;
+    };
+    assert.equal(codeCache([]), 'miss');
+    assert.equal(codeCache([]), 'hit');
+    // V8 refuses a code cache made under other flags: the runs above were not under V8's defaults.
+    assert.equal(codeCache(['--turbo-inlining']), 'rejected');
+    assert.equal(codeCache(['--turbo-inlining']), 'hit');
+    assert.equal(codeCache(['--no-turbo-inlining']), 'rejected');
+    assert.equal(codeCache([]), 'hit');
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
   }
 });
