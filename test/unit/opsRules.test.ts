@@ -300,3 +300,23 @@ test('DJ-OPS-027 finds error pages directly in any template root (DIRS or an app
     }
   }
 });
+
+test('a Sentry init in test code is not production error tracking; one in app code is', async () => {
+  const settings = `${HEAD}SENTRY_DSN = os.environ.get("SENTRY_DSN")\n`;
+  const init = 'import sentry_sdk\nsentry_sdk.init(dsn="https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/1")\n';
+  const cases: { place: string; tracked: boolean }[] = [
+    { place: 'shop/tests.py', tracked: false },
+    { place: 'shop/test.py', tracked: false },
+    { place: 'shop/tests/test_views.py', tracked: false },
+    { place: 'shop/views_test.py', tracked: false },
+    { place: 'conftest.py', tracked: false },
+    { place: 'shop/apps.py', tracked: true },
+    { place: 'shop/contests.py', tracked: true },
+  ];
+  for (const c of cases) {
+    const dir = writeProject({ 'settings.py': settings, 'requirements.txt': 'Django==5.2.9\nsentry-sdk==2.19.2\n', [c.place]: init });
+    const { analyzer, findings } = await analyzeDir(dir, { settingsOverride: 'settings.py', djangoVersion: { major: 5, minor: 2, source: 'test' } });
+    analyzer.dispose();
+    assert.equal(ops(findings, 'DJ-OPS-007').length === 0, c.tracked, c.place);
+  }
+});

@@ -55,7 +55,8 @@ function candidateFiles(ctx: OpsContext): string[] {
   );
 }
 
-const TEST_PATH = /(^|\/)(tests?|test_[^/]*\.py|[^/]*_tests?\.py|conftest\.py)(\/|$)/;
+/** Test folders and modules, `tests.py` (the test module `startapp` creates) included. */
+const TEST_PATH = /(^|\/)(tests?|tests?\.py|test_[^/]*\.py|[^/]*_tests?\.py|conftest\.py)(\/|$)/;
 
 /**
  * The init calls of a module that are not under `if DEBUG:`. Imports and calls are looked for per

@@ -74,7 +74,8 @@ function strings(v: Value | undefined, out: { text: string; src?: Location }[] =
 }
 
 function isTestOrDevFile(rel: string): boolean {
-  return /(^|\/)(tests?|testing|conftest\.py|test_[^/]*\.py|[^/]*_tests?\.py)($|\/)/.test(rel) || /(^|\/)settings\/(local|dev|development|test|testing|ci)\.py$/.test(rel) || /(^|\/)(local|dev|test)_settings\.py$/.test(rel);
+  // `tests.py` is the test module `startapp` creates in every app.
+  return /(^|\/)(tests?|testing|tests?\.py|conftest\.py|test_[^/]*\.py|[^/]*_tests?\.py)($|\/)/.test(rel) || /(^|\/)settings\/(local|dev|development|test|testing|ci)\.py$/.test(rel) || /(^|\/)(local|dev|test)_settings\.py$/.test(rel);
 }
 
 /** Project modules outside tests and dev tooling, per file list (the same array until files change). */
