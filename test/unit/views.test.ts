@@ -9,6 +9,7 @@ import { applyEdits, editsByFile } from '../../server/src/engine/fixes/apply';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { readFileSync } from 'node:fs';
 import { analyzeDir, pythonFixtures, REPO_ROOT, writeProject } from '../helpers/engine';
+import { isAppFile } from '../../server/src/engine/views/model';
 import { assignedAliases, mayAssign, mentionedOnImportLines, ModuleResolver, type PyModule, textBindings, textImports, type TextFacts } from '../../server/src/engine/views/imports';
 import { importsOf } from '../../server/src/engine/deploy/pyimports';
 import { ParserPool } from '../../server/src/engine/parsing/documents';
@@ -1156,4 +1157,31 @@ test('dottedNameOfText reads what dottedName reads from every call function of e
   ];
   for (const [text, want] of cases) assert.equal(dottedNameOfText(text), want, text);
   parser.delete();
+});
+
+test('application code is told from tests, migrations, commands, settings and tooling by path', async () => {
+  const dir = writeProject({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+    'proj/__init__.py': '',
+    'proj/settings.py': 'SECRET_KEY = "x"\nDEBUG = False\nROOT_URLCONF = "proj.urls"\n',
+    'proj/urls.py': 'urlpatterns = []\n',
+  });
+  const { analyzer } = await analyzeDir(dir, { settingsOverride: 'proj/settings.py' });
+  try {
+    const project = analyzer.projects()[0]!;
+    const at = (rel: string) => join(project.root, ...rel.split('/'));
+    const app = ['shop/views.py', 'shop/models.py', 'shop/contests.py', 'shop/testing_utils.py', 'shop/management/helpers.py', 'shop/commands/run.py', 'latest/views.py', 'shop/api/views.py'];
+    const notApp = [
+      'shop/tests.py', 'shop/test_views.py', 'shop/views_test.py', 'shop/views_tests.py', 'conftest.py', 'manage.py', 'proj/wsgi.py', 'proj/asgi.py', 'setup.py',
+      'shop/tests/views.py', 'shop/test/views.py', 'shop/migrations/0001_initial.py', 'shop/management/commands/load.py', 'a/management/b/management/commands/c.py',
+      'docs/conf.py', 'build/lib/shop/views.py', 'node_modules/x/y.py', '.venv/lib/site.py', 'shop/views.txt', 'proj/settings.py',
+    ];
+    for (const rel of app) assert.equal(isAppFile(project, at(rel)), true, rel);
+    for (const rel of notApp) assert.equal(isAppFile(project, at(rel)), false, rel);
+    // Asked again (the answers are kept per project): the same.
+    for (const rel of [...app, ...notApp]) assert.equal(isAppFile(project, at(rel)), app.includes(rel), rel);
+    assert.equal(isAppFile(project, join(project.root, '..', 'elsewhere', 'views.py')), false);
+  } finally {
+    analyzer.dispose();
+  }
 });

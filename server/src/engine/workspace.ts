@@ -24,28 +24,28 @@ export interface FileSystem {
  * drive, a trailing separator) goes through node:path.
  */
 export function splitPath(path: string): [dir: string, name: string] {
-  const cut = lastSeparator(path);
+  const cut = path.lastIndexOf(sep);
   if (cut <= 0 || cut === path.length - 1 || path[cut - 1] === ':' || path[cut - 1] === sep) return [dirname(path), basename(path)];
   return [path.slice(0, cut), path.slice(cut + 1)];
 }
 
-const SEPARATOR = sep.charCodeAt(0);
-
 /**
- * `path.lastIndexOf(sep)` as a loop from the end: String#lastIndexOf is a call into V8's runtime
- * that its compiler does not replace, and the file name is a dozen characters from the end.
+ * Base names by path: rules filter every workspace file by name (a Dockerfile? requirements? a
+ * URLconf?), 130,000 questions about 6,400 paths in one large project's analysis.
  */
-function lastSeparator(path: string): number {
-  for (let i = path.length - 1; i >= 0; i--) if (path.charCodeAt(i) === SEPARATOR) return i;
-  return -1;
-}
+const baseNames = new Map<string, string>();
 
 /** The last component of a path the engine built (see splitPath). */
 export function baseName(path: string): string {
-  // Rules filter every workspace file by name: one slice, no pair.
-  const cut = lastSeparator(path);
-  if (cut <= 0 || cut === path.length - 1 || path[cut - 1] === ':' || path[cut - 1] === sep) return basename(path);
-  return path.slice(cut + 1);
+  let name = baseNames.get(path);
+  if (name === undefined) {
+    const cut = path.lastIndexOf(sep);
+    name = cut <= 0 || cut === path.length - 1 || path[cut - 1] === ':' || path[cut - 1] === sep ? basename(path) : path.slice(cut + 1);
+    // Kept for every path a long editing session asks about, within reason.
+    if (baseNames.size >= 250_000) baseNames.clear();
+    baseNames.set(path, name);
+  }
+  return name;
 }
 
 /** A relative path with a '.' or '..' component, or an empty one. */

@@ -139,20 +139,33 @@ export function namesAViewOfInterest(text: string): boolean {
   return false;
 }
 
+/** A folder of application code's path that holds none (tests, migrations, dependencies...), anywhere below the root. */
+const EXCLUDED_DIR_IN_PATH = new RegExp(`(^|/)(${[...EXCLUDED_DIRS].map((d) => d.replace(/\./g, '\\.')).join('|')})/|(^|/)management/commands/`);
+
+/** Per project: each file's answer, and the settings modules' paths (asked of every file of a large project, twice). */
+const appFileAnswers = new WeakMap<DjangoProject, { settings: Set<string>; answers: Map<string, boolean> }>();
+
 /** Is this file application code (not tests, migrations, management commands, settings, tooling)? */
 export function isAppFile(project: DjangoProject, path: string): boolean {
   if (!path.endsWith('.py')) return false;
+  let memo = appFileAnswers.get(project);
+  if (!memo) appFileAnswers.set(project, (memo = { settings: new Set(project.settingsModules.map((m) => m.path)), answers: new Map() }));
+  let answer = memo.answers.get(path);
+  if (answer === undefined) {
+    answer = appFileAnswer(project, path, memo.settings);
+    memo.answers.set(path, answer);
+  }
+  return answer;
+}
+
+function appFileAnswer(project: DjangoProject, path: string, settings: Set<string>): boolean {
   // Files under the root (the usual case) need no path.relative, which resolves both paths.
   const rel = path.startsWith(project.root) && path[project.root.length] === sep ? path.slice(project.root.length + 1) : relative(project.root, path);
   if (rel.startsWith('..')) return false;
-  const parts = rel.split(sep);
-  const name = parts.pop()!;
-  if (EXCLUDED_FILES.test(name)) return false;
-  if (parts.some((p) => EXCLUDED_DIRS.has(p))) return false;
-  const mi = parts.indexOf('management');
-  if (mi >= 0 && parts[mi + 1] === 'commands') return false;
-  if (project.settingsModules.some((m) => m.path === path)) return false;
-  return true;
+  const cut = rel.lastIndexOf(sep);
+  if (EXCLUDED_FILES.test(cut < 0 ? rel : rel.slice(cut + 1))) return false;
+  if (cut >= 0 && EXCLUDED_DIR_IN_PATH.test(sep === '/' ? rel.slice(0, cut + 1) : rel.slice(0, cut + 1).split(sep).join('/'))) return false;
+  return !settings.has(path);
 }
 
 /**
