@@ -216,3 +216,53 @@ test('descendantsOfTypeWhere makes no node for what it leaves out, and reads mov
   assert.deepEqual(texts2, ['g', 'self.h']);
   parser.delete();
 });
+
+test('fieldText is the text of the field child, read from the words or from the nodes, whatever was read before', async () => {
+  const parser = await createParser('python');
+  const FIELDS = ['name', 'body', 'parameters', 'function', 'arguments', 'left', 'right', 'value', 'alias', 'module_name', 'definition', 'superclasses', 'no_such_field'];
+  let fromWords = 0;
+  let asked = 0;
+  for (const [fileIndex, { name, text }] of texts().entries()) {
+    const tree = parser.parse(text)!;
+    try {
+      const eager = new SyntaxTree(text);
+      eager.rootNode = copyTreePublic(tree, text, eager);
+      const packed = new SyntaxTree(text);
+      packed.rootNode = copyTree(tree, text, packed, 0, 0, (s: string) => parser.parse(s) ?? undefined);
+      const next = random(fileIndex * 7 + 3);
+      // Some nodes read before, so that both ways of answering are asked.
+      for (let walk = 0; walk < 6; walk++) {
+        let n = packed.rootNode;
+        while (n.children.length > 0 && next() < 0.7) n = n.children[Math.floor(next() * n.children.length)]!;
+      }
+      // Every node of the eager tree, asked of its counterpart; a packed node answers before its children are made.
+      const visit = (e: SyntaxNode) => {
+        const p = counterpart(e, packed.rootNode);
+        for (const field of FIELDS) {
+          if (p.childrenPacked) fromWords++;
+          asked++;
+          assert.equal(p.fieldText(field), e.childForFieldName(field)?.text, `${name}: ${e.type}@${e.startIndex} ${field}`);
+        }
+        for (const c of e.children) visit(c);
+      };
+      visit(eager.rootNode);
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(fromWords > 10_000 && asked > fromWords, `${fromWords} of ${asked} from the words`);
+
+  // Rows moved as a region reparse moves them: the text above grows by two lines.
+  const small = 'import os\n\ndef view(request, pk):\n    return pk\n\nclass Page(Base):\n    def get(self):\n        return 1\n';
+  const t2 = parser.parse(small)!;
+  const moved = new SyntaxTree(small);
+  moved.rootNode = copyTree(t2, small, moved, 0, 0, (s: string) => parser.parse(s) ?? undefined);
+  t2.delete();
+  moved.text = '\n\n' + small;
+  for (const c of moved.rootNode.children) c.moveRows(2);
+  const [, fn, cls] = moved.rootNode.children;
+  assert.equal(fn!.childrenPacked, true);
+  assert.deepEqual([fn!.fieldText('name'), fn!.fieldText('parameters'), cls!.fieldText('name'), cls!.fieldText('superclasses')], ['view', '(request, pk)', 'Page', '(Base)']);
+  assert.equal(fn!.childrenPacked, true, 'no child made');
+  parser.delete();
+});

@@ -255,6 +255,16 @@ export class SyntaxNode {
     return null;
   }
 
+  /**
+   * `childForFieldName(name)?.text`, read from the packed words while the children are still
+   * packed: indexing a module's definitions by name (import resolution) then makes no node of a
+   * definition's parameters and body.
+   */
+  fieldText(name: string): string | undefined {
+    if (this.kids === undefined) return this.packed!.fieldTextOf(this, name);
+    return this.childForFieldName(name)?.text;
+  }
+
   childrenForFieldName(name: string): SyntaxNode[] {
     const fields = this.fieldNames;
     if (!fields) return [];
@@ -949,6 +959,24 @@ export class PackedNodes {
       }
     }
     return { children, fields };
+  }
+
+  /** The text of `node`'s first child in field `name` (its children still packed), or undefined. */
+  fieldTextOf(node: SyntaxNode, name: string): string | undefined {
+    const fieldIndex = this.fields.indexOf(name) + 1;
+    if (fieldIndex === 0) return undefined;
+    const w = this.words;
+    const i = node.packedAt;
+    const count = w[i * PACKED_WORDS + 5]!;
+    const rows = node.tree.rowStarts;
+    // The children moved with `node` (nothing below it was made to move on its own).
+    const shift = node.packedRowShift;
+    for (let k = 0, j = i + 1; k < count; k++, j = this.ends[j]!) {
+      const at = j * PACKED_WORDS;
+      if (((w[at]! >>> 16) & 0xff) !== fieldIndex) continue;
+      return node.tree.text.slice(rows[w[at + 1]! + shift]! + w[at + 2]!, rows[w[at + 3]! + shift]! + w[at + 4]!);
+    }
+    return undefined;
   }
 
   /** Appends the descendants of `node` (children still packed) of the wanted types, in document order. */

@@ -80,7 +80,7 @@ export class PyModule {
       }
     } else if (stmt.type === 'function_definition' || stmt.type === 'class_definition' || stmt.type === 'decorated_definition') {
       const def = definitionOf(stmt);
-      const name = def.childForFieldName('name')?.text;
+      const name = def.fieldText('name');
       if (name) this.defs.set(name, def);
     } else if (stmt.type === 'expression_statement') {
       const a = stmt.namedChildren[0];

@@ -390,7 +390,7 @@ export function classMethods(def: SyntaxNode): Map<string, SyntaxNode> {
   for (const stmt of named(def.childForFieldName('body'))) {
     const fn = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (fn?.type === 'function_definition') {
-      const n = fn.childForFieldName('name')?.text;
+      const n = fn.fieldText('name');
       if (n) out.set(n, fn);
     }
   }
