@@ -161,8 +161,9 @@ export class ParseCache {
   /**
    * Every tree of the pack, read with the first one asked for: a run uses nearly all of them (the
    * pack holds the trees the last run used), and one read of the whole is a few milliseconds
-   * where a read per tree took four times as long on a large workspace. Undefined when the pack
-   * is too large to hold whole or cannot be read in full.
+   * where a read per tree took four times as long on a large workspace. Undefined until the
+   * first tree is asked for; null when the pack is too large to hold whole or cannot be read in
+   * full (then each tree is read on its own).
    */
   private whole: Int32Array | null | undefined;
 
