@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { cacheDir, cacheFile, type CodeCacheHook, type CodeCacheState, HOOK_KEY, readCache, writeCache } from './codeCache';
 
@@ -20,7 +19,8 @@ const main = join(__dirname, `${program}-main.js`);
 // (docs/performance.md, session 12). The long-running server keeps V8's defaults. Set before
 // anything is compiled (the code cache is made and used under the same flags); a command line
 // that names inlining itself (`node --turbo-inlining server/out/cli.js ...`) is left as it is.
-if (program === 'cli' && !process.execArgv.some((arg) => arg.includes('inlining'))) setFlagsFromString('--no-turbo-inlining');
+// (node:v8 is required here, not imported: loading it costs the server's start a millisecond.)
+if (program === 'cli' && !process.execArgv.some((arg) => arg.includes('inlining'))) (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-turbo-inlining');
 const source = readFileSync(main, 'utf8');
 // The build defines the bundle's hash; computed here only when built some other way.
 const hash = process.env.DJR_BUNDLE_HASH || createHash('sha256').update(source).digest('hex');
