@@ -46,13 +46,19 @@ function covers(set: Set<string> | 'all' | undefined, code: string): boolean {
 
 export class Suppressions {
   private fileLevel: Set<string> | 'all' | undefined;
-  private lines: string[];
+  /** The text, when it has directive words; its lines are sliced when a finding asks about one. */
+  private readonly text: string | undefined;
+  /** Where each line starts (made on the first question). */
+  private starts: number[] | undefined;
 
   /** `file` names the text for the pattern memo (textMemo.matches: re-read only around an edit). */
   constructor(text: string, file?: string) {
-    // Most files have no directive at all: no need to split them into lines.
-    this.lines = (file === undefined ? DIRECTIVE_WORDS.test(text) : matches(file, text, DIRECTIVE_WORDS)) ? text.split(/\r?\n/) : [];
-    for (const line of this.lines) {
+    // Most files have no directive at all. A file that has some (a `# noqa` in an edited settings
+    // module) is asked about a few lines per analysis, every keystroke: its lines are not split.
+    const directives = file === undefined ? DIRECTIVE_WORDS.test(text) : matches(file, text, DIRECTIVE_WORDS);
+    this.text = directives ? text : undefined;
+    if (!directives || !text.includes('ignore-file')) return;
+    for (const line of text.split(/\r?\n/)) {
       const m = FILE.exec(line);
       if (m && /^\s*#/.test(line)) {
         const s = ids(m[1]);
@@ -62,8 +68,25 @@ export class Suppressions {
     }
   }
 
+  /** Line `index` as `text.split(/\r?\n/)[index]` gives it. */
+  private line(index: number): string | undefined {
+    const text = this.text;
+    if (text === undefined || index < 0) return undefined;
+    if (!this.starts) {
+      const starts = [0];
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+      this.starts = starts;
+    }
+    const start = this.starts[index];
+    if (start === undefined) return undefined;
+    const next = this.starts[index + 1];
+    if (next === undefined) return text.slice(start);
+    // The line break, and a carriage return before it, are not part of the line.
+    return text.slice(start, next - 1 > start && text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1);
+  }
+
   private lineIds(index: number, standaloneOnly: boolean): Set<string> | 'all' | undefined {
-    const raw = this.lines[index];
+    const raw = this.line(index);
     if (raw === undefined) return undefined;
     if (standaloneOnly && !/^\s*#/.test(raw)) return undefined;
     const line = commentOf(raw);
